@@ -1,0 +1,162 @@
+//! What the user typed: clap derive structs. [`super`] turns them into a scan.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no findings
+  1  findings (change with --exit-code N)
+  2  an error: bad config, missing target, or an input that could not be read
+     (the scan still goes on and reports what it found)";
+
+/// Finds leaked credentials (API keys, tokens, private keys, passwords in URLs) in files.
+#[derive(Debug, Parser)]
+#[command(name = "keyscout", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (every file, hidden and git-ignored ones too, but not .git/).
+    #[command(after_help = EXIT_CODES)]
+    Dir(DirArgs),
+    /// Scan standard input.
+    #[command(after_help = EXIT_CODES)]
+    Stdin(StdinArgs),
+    /// List the rules, or check them against their examples.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Honour .gitignore, .ignore and git's exclude files (by default ignored files are scanned).
+    #[arg(long)]
+    pub gitignore: bool,
+    /// Follow symbolic links (by default they are not followed).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StdinArgs {
+    /// The path to show in reports.
+    #[arg(long, default_value = "-")]
+    pub label: String,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// Options every scan takes.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Rule file (default: $KEYSCOUT_CONFIG, else .keyscout.toml or .gitleaks.toml in the
+    /// scanned directory, else the built-in rules).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600: reports hold secrets).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Mask secrets in the report: all of each secret, or its last PERCENT percent.
+    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "100", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub redact: Option<u8>,
+    /// Exit code when there are findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// Scan binary files too (by default a file with a NUL byte in its first 8 KiB is skipped).
+    #[arg(long)]
+    pub binary: bool,
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Run every rule over the whole input (the reference path the prefilter is tested against).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, keywords, tags, where it is defined.
+    List {
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Compile every rule and run its examples and negative examples.
+    Check {
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+/// `1024`, `64K`, `10MB`, `2G` -> bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size"))?;
+    let scale: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("`{text}`: unknown unit (use K, M or G)")),
+    };
+    number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("10MB"), Ok(10 << 20));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5T").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,37 @@
+//! The command line: parses what the user typed ([`args`]), wires source -> scanner ->
+//! report together ([`scan`]), runs `rules list|check` ([`rules`]), and turns the outcome
+//! into an exit code.
+
+pub mod args;
+mod output;
+mod rules;
+mod scan;
+
+use std::process::ExitCode;
+
+use args::{Cli, Command, RulesCommand};
+
+/// Exit code for errors: bad config, missing target, unreadable input.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Dir(args) => scan::dir(args),
+        Command::Stdin(args) => scan::stdin(args),
+        Command::Rules {
+            command: RulesCommand::List { config },
+        } => rules::list(config.as_deref()),
+        Command::Rules {
+            command: RulesCommand::Check { config },
+        } => rules::check(config.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("keyscout: error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Where the report goes (stdout or a 0600 file), whether to colour it, and stderr messages.
+
+use std::fs::OpenOptions;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::args::Color;
+
+/// Opens the report destination: `path` created with mode 0600 (it will hold secrets), or
+/// stdout.
+pub fn open(path: Option<&Path>) -> anyhow::Result<Box<dyn Write + Send>> {
+    let Some(path) = path else {
+        return Ok(Box::new(BufWriter::new(io::stdout())));
+    };
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    // An existing file keeps its old mode through `open`: tighten it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("setting the mode of {}", path.display()))?;
+    }
+    Ok(Box::new(BufWriter::new(file)))
+}
+
+/// Colour for the text report: on a terminal unless NO_COLOR is set, or as forced.
+pub fn use_color(choice: Color, to_file: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+pub fn warn(message: &str) {
+    eprintln!("keyscout: warning: {message}");
+}
+
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,263 @@
+//! `keyscout dir` and `keyscout stdin`: pick the rules, run the sources through per-thread
+//! matchers, stream findings to one reporter, and count what went wrong.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use super::args::{DirArgs, ScanArgs, StdinArgs};
+use super::{EXIT_ERROR, output};
+use crate::finding::{Chunk, Finding};
+use crate::report::{Reporter, Summary};
+use crate::rules::{self, ConfigSource};
+use crate::scan::Scanner;
+use crate::source::fs::{self as walker, FileEntry, WalkError, WalkOptions};
+use crate::source::read::{Outcome, ReadOptions, read_chunks};
+
+/// Totals gathered by the workers.
+#[derive(Default)]
+struct Counters {
+    files: AtomicU64,
+    bytes: AtomicU64,
+    skipped_binary: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl Counters {
+    fn record(&self, outcome: Outcome) {
+        match outcome {
+            Outcome::Scanned { bytes } => {
+                self.files.fetch_add(1, Relaxed);
+                self.bytes.fetch_add(bytes, Relaxed);
+            }
+            Outcome::SkippedBinary => {
+                self.skipped_binary.fetch_add(1, Relaxed);
+            }
+        }
+    }
+
+    fn error(&self, message: &str) {
+        output::warn(message);
+        self.errors.fetch_add(1, Relaxed);
+    }
+
+    fn summary(&self, started: Instant) -> Summary {
+        Summary {
+            files: self.files.load(Relaxed),
+            bytes: self.bytes.load(Relaxed),
+            skipped_binary: self.skipped_binary.load(Relaxed),
+            errors: self.errors.load(Relaxed),
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    for path in &args.paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            bail!("{}: no such file or directory", path.display());
+        }
+    }
+    let first = &args.paths[0];
+    let config_root = if first.is_dir() {
+        first.clone()
+    } else {
+        parent_or_cwd(first)
+    };
+    let scanner = load_scanner(&args.scan, &config_root)?;
+    let read_opts = ReadOptions {
+        binary: args.scan.binary,
+        ..ReadOptions::default()
+    };
+    let walk_opts = WalkOptions {
+        gitignore: args.gitignore,
+        follow_symlinks: args.follow_symlinks,
+        max_file_size: args.max_file_size,
+        threads: threads(&args.scan),
+    };
+    let counters = Counters::default();
+    let several_roots = args.paths.len() > 1;
+
+    let (tx, rx) = mpsc::channel::<Vec<Finding>>();
+    let reported = std::thread::scope(|scope| {
+        let (scanner, counters, read_opts, walk_opts) =
+            (&scanner, &counters, &read_opts, &walk_opts);
+        let paths = &args.paths;
+        scope.spawn(move || {
+            for root in paths {
+                let make_visitor = || {
+                    let tx = tx.clone();
+                    let mut matcher = scanner.matcher();
+                    let mut buf = Vec::new();
+                    let mut found = Vec::new();
+                    move |entry: FileEntry<'_>| {
+                        let name = if several_roots {
+                            entry.path.to_string_lossy().into_owned()
+                        } else {
+                            entry.name
+                        };
+                        if scanner.rules().path_allowed(&name) {
+                            return;
+                        }
+                        let file = match std::fs::File::open(entry.path) {
+                            Ok(file) => file,
+                            Err(err) => {
+                                return counters.error(&format!("{}: {err}", entry.path.display()));
+                            }
+                        };
+                        let scan = |chunk: Chunk<'_>| matcher.scan(&chunk, &mut found);
+                        match read_chunks(file, Some(&name), &mut buf, read_opts, scan) {
+                            Ok(outcome) => counters.record(outcome),
+                            Err(err) => counters.error(&format!("{}: {err}", entry.path.display())),
+                        }
+                        if !found.is_empty() {
+                            // The receiver only goes away on a write error, reported there.
+                            let _ = tx.send(std::mem::take(&mut found));
+                        }
+                    }
+                };
+                let on_error = |err: WalkError| {
+                    let at = err
+                        .path
+                        .map(|p| format!("{}: ", p.display()))
+                        .unwrap_or_default();
+                    counters.error(&format!("{at}{}", err.message));
+                };
+                walker::walk(root, walk_opts, &make_visitor, &on_error);
+            }
+            drop(tx);
+        });
+        report(&args.scan, rx, first)
+    })?;
+    finish(&args.scan, reported, counters.summary(started), first)
+}
+
+pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    let scanner = load_scanner(&args.scan, &cwd)?;
+    let read_opts = ReadOptions {
+        binary: args.scan.binary,
+        ..ReadOptions::default()
+    };
+    let counters = Counters::default();
+    let mut matcher = scanner.matcher();
+    let mut found = Vec::new();
+    let outcome = read_chunks(
+        std::io::stdin().lock(),
+        Some(&args.label),
+        &mut Vec::new(),
+        &read_opts,
+        |chunk| matcher.scan(&chunk, &mut found),
+    );
+    match outcome {
+        Ok(outcome) => counters.record(outcome),
+        Err(err) => counters.error(&format!("reading standard input: {err}")),
+    }
+    let (tx, rx) = mpsc::channel();
+    let _ = tx.send(found);
+    drop(tx);
+    let reported = report(&args.scan, rx, &cwd)?;
+    finish(&args.scan, reported, counters.summary(started), &cwd)
+}
+
+/// Loads the rules the user asked for (see [`rules::discover`]).
+fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scanner> {
+    let env = std::env::var("KEYSCOUT_CONFIG").ok();
+    let source = rules::discover(args.config.as_deref(), env.as_deref(), root);
+    let set = rules::load(&source).map_err(anyhow::Error::new)?;
+    if let ConfigSource::File(path) = &source
+        && set.rules.is_empty()
+    {
+        output::warn(&format!("{} defines no rules", path.display()));
+    }
+    let scanner = Scanner::new(Arc::new(set));
+    Ok(if args.no_prefilter {
+        scanner.without_prefilter()
+    } else {
+        scanner
+    })
+}
+
+/// What the reporter did: the finished reporter and its findings count.
+struct Reported {
+    findings: u64,
+    reporter: Reporter,
+}
+
+/// Feeds every finding from `rx` to a new reporter.
+fn report(
+    args: &ScanArgs,
+    rx: mpsc::Receiver<Vec<Finding>>,
+    _root: &Path,
+) -> anyhow::Result<Reported> {
+    let out = output::open(args.output.as_deref())?;
+    let color = output::use_color(args.color, args.output.is_some());
+    let mut reporter = Reporter::new(args.format, out, color, args.redact);
+    for batch in rx {
+        for finding in batch {
+            reporter.finding(finding).context("writing the report")?;
+        }
+    }
+    Ok(Reported {
+        findings: reporter.count(),
+        reporter,
+    })
+}
+
+fn finish(
+    args: &ScanArgs,
+    reported: Reported,
+    summary: Summary,
+    root: &Path,
+) -> anyhow::Result<u8> {
+    reported
+        .reporter
+        .finish(&summary, root)
+        .context("writing the report")?;
+    if !args.quiet {
+        let mb = summary.bytes as f64 / 1e6;
+        eprintln!(
+            "keyscout: {} finding(s) in {} file(s), {:.1} MB in {:.2} s{}{}",
+            reported.findings,
+            summary.files,
+            mb,
+            summary.seconds,
+            if summary.skipped_binary > 0 {
+                format!(", {} binary file(s) skipped", summary.skipped_binary)
+            } else {
+                String::new()
+            },
+            if summary.errors > 0 {
+                format!(", {} error(s)", summary.errors)
+            } else {
+                String::new()
+            },
+        );
+    }
+    Ok(if summary.errors > 0 {
+        EXIT_ERROR
+    } else if reported.findings > 0 {
+        args.exit_code
+    } else {
+        0
+    })
+}
+
+fn threads(args: &ScanArgs) -> usize {
+    args.threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn parent_or_cwd(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -1,0 +1,132 @@
+//! Plain data passed between the stages: the [`Chunk`] of bytes a source hands the scanner,
+//! and the [`Finding`] the scanner hands the reports.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// A piece of one input (a file, stdin, later a git blob), as the scanner sees it.
+#[derive(Debug, Clone)]
+pub struct Chunk<'a> {
+    /// The bytes, starting at the beginning of a line.
+    pub data: &'a [u8],
+    /// Matches that start in this range belong to this chunk; the rest of `data` is overlap
+    /// with its neighbours, there so that matches across the boundary are seen whole.
+    pub own: Range<usize>,
+    /// 1-based line number of `data[0]`.
+    pub first_line: usize,
+    /// Path relative to the scanned root (`-` or a label for stdin); `None` when there is no
+    /// path at all (rule examples), which turns path rules and path allowlists off.
+    pub path: Option<&'a str>,
+}
+
+impl<'a> Chunk<'a> {
+    /// A whole input in one piece.
+    pub fn whole(data: &'a [u8], path: Option<&'a str>) -> Self {
+        Chunk {
+            data,
+            own: 0..data.len(),
+            first_line: 1,
+            path,
+        }
+    }
+}
+
+/// One leaked secret.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub rule_id: String,
+    pub description: String,
+    pub path: String,
+    /// 1-based line of the secret's first byte.
+    pub line: usize,
+    /// 1-based column (in characters) of the secret's first character.
+    pub column: usize,
+    pub end_line: usize,
+    /// 1-based column just past the secret's last character (exclusive, as in SARIF).
+    pub end_column: usize,
+    pub secret: String,
+    #[serde(rename = "match")]
+    pub matched: String,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f64,
+    pub tags: Vec<String>,
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The full line(s) holding the secret, for the text report and SARIF snippets.
+    #[serde(skip)]
+    pub context: String,
+    /// Where the secret sits in `context`, in bytes.
+    #[serde(skip)]
+    pub context_secret: Range<usize>,
+}
+
+impl Finding {
+    /// `PATH:RULE:HASH`, where HASH is the first 16 hex digits of the secret's SHA-256: the
+    /// same wherever the line moves, and the secret is never written in clear.
+    pub fn fingerprint(path: &str, rule_id: &str, secret: &[u8]) -> String {
+        format!("{path}:{rule_id}:{}", &secret_sha256(secret)[..16])
+    }
+
+    /// Masks `percent`% of the secret (the tail) wherever it appears in this finding.
+    pub fn redact(&mut self, percent: u8) {
+        if self.secret.is_empty() {
+            return;
+        }
+        let keep_chars = self.secret.chars().count() * (100 - usize::from(percent.min(100))) / 100;
+        let kept: String = self.secret.chars().take(keep_chars).collect();
+        let masked = format!("{kept}*****");
+        self.matched = self.matched.replace(&self.secret, &masked);
+        if let Some(s) = self.context.get(self.context_secret.clone())
+            && s == self.secret
+        {
+            self.context
+                .replace_range(self.context_secret.clone(), &masked);
+            self.context_secret =
+                self.context_secret.start..self.context_secret.start + masked.len();
+        } else {
+            self.context = self.context.replace(&self.secret, &masked);
+        }
+        self.secret = masked;
+    }
+
+    /// Sort key: path, then position, then rule.
+    pub fn order_key(&self) -> (&str, usize, usize, &str) {
+        (&self.path, self.line, self.column, &self.rule_id)
+    }
+}
+
+/// Lowercase hex SHA-256 of `data`.
+pub fn secret_sha256(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_hides_the_secret_and_ignores_position() {
+        let fp = Finding::fingerprint("src/a.rs", "github-pat", b"ghp_secretvalue");
+        assert!(fp.starts_with("src/a.rs:github-pat:"));
+        assert_eq!(fp.len(), "src/a.rs:github-pat:".len() + 16);
+        assert!(!fp.contains("secretvalue"));
+        assert_eq!(
+            fp,
+            Finding::fingerprint("src/a.rs", "github-pat", b"ghp_secretvalue")
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! keyscout finds leaked credentials in files.
+//!
+//! Data flows one way: a **source** ([`source`]) walks files or reads stdin and cuts each input
+//! into [`finding::Chunk`]s; the **scanner** ([`scan`]) runs the compiled **rules** ([`rules`])
+//! over each chunk (keyword prefilter, then regex, entropy and allowlists) and yields
+//! [`finding::Finding`]s; a **report** ([`report`]) writes them as text, JSON, JSON Lines or
+//! SARIF. The [`cli`] wires the stages together; the stages do not know each other.
+
+pub mod cli;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;

@@ -1,0 +1,59 @@
+//! JSON (one document) and JSON Lines (one finding per line).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Summary;
+use crate::finding::Finding;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    tool: Tool,
+    findings: &'a [Finding],
+    summary: SummaryJson,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+/// Totals without timings, so that two scans of the same tree give the same document.
+#[derive(Serialize)]
+struct SummaryJson {
+    findings: usize,
+    files: u64,
+    bytes: u64,
+    skipped_binary: u64,
+    errors: u64,
+}
+
+pub fn write_document(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    summary: &Summary,
+) -> io::Result<()> {
+    let doc = Document {
+        tool: Tool {
+            name: "keyscout",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings,
+        summary: SummaryJson {
+            findings: findings.len(),
+            files: summary.files,
+            bytes: summary.bytes,
+            skipped_binary: summary.skipped_binary,
+            errors: summary.errors,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+pub fn write_line(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, finding)?;
+    writeln!(out)
+}

@@ -1,0 +1,82 @@
+//! The readable report: rule, place, and the line with the secret highlighted.
+
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+
+/// Longest stretch of a line shown around the secret.
+const MAX_SHOWN: usize = 160;
+
+const BOLD_RED: &str = "\x1b[1;31m";
+const CYAN: &str = "\x1b[36m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<()> {
+    let paint = |code: &'static str| if color { code } else { "" };
+    for f in findings {
+        writeln!(
+            out,
+            "{}{}:{}:{}{} {}{}{} {}",
+            paint(CYAN),
+            f.path,
+            f.line,
+            f.column,
+            paint(RESET),
+            paint(BOLD_RED),
+            f.rule_id,
+            paint(RESET),
+            f.description
+        )?;
+        let (before, secret, after) = shown_line(f);
+        writeln!(
+            out,
+            "    {before}{}{secret}{}{after}",
+            paint(BOLD_RED),
+            paint(RESET)
+        )?;
+        writeln!(
+            out,
+            "    {}fingerprint: {}{}",
+            paint(DIM),
+            f.fingerprint,
+            paint(RESET)
+        )?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The first line of the finding's context, cut to a readable width around the secret.
+fn shown_line(f: &Finding) -> (String, String, String) {
+    let ctx = &f.context;
+    let Some(secret) = ctx.get(f.context_secret.clone()) else {
+        return (String::new(), f.matched.clone(), String::new());
+    };
+    let before = &ctx[..f.context_secret.start];
+    let before = before.rsplit('\n').next().unwrap_or(before);
+    let after = &ctx[f.context_secret.end..];
+    let after = after.split('\n').next().unwrap_or(after);
+    let secret = secret.split('\n').next().unwrap_or(secret);
+    (
+        tail(before.trim_start(), MAX_SHOWN / 2),
+        head(secret, MAX_SHOWN),
+        head(after.trim_end(), MAX_SHOWN / 2),
+    )
+}
+
+fn head(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+fn tail(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let skip = s.char_indices().nth(n - max).map_or(0, |(at, _)| at);
+    format!("…{}", &s[skip..])
+}

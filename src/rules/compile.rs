@@ -1,0 +1,409 @@
+//! Rules as the scanner runs them: every regex compiled once (bytes, Unicode off, as Go's
+//! RE2 treats `\w`, `\d` and `\s`), every field validated, and one Aho-Corasick automaton
+//! over all keywords with a keyword -> rules table.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::{meta, util::syntax};
+
+use super::error::{RuleError, line_of};
+use super::load::{AllowlistDef, Origin, RuleDef};
+use super::shape;
+use super::syntax::AllowlistSyntax;
+
+/// A compiled regex over bytes.
+pub type Regex = meta::Regex;
+
+/// Above this many keywords a full DFA costs more memory and build time than it saves.
+const DFA_MAX_KEYWORDS: usize = 3000;
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub regex: Option<Regex>,
+    /// The pattern as written, for `rules list` and reports.
+    pub pattern: Option<String>,
+    /// `secretGroup`; `None`: the first non-empty group, else the whole match.
+    pub secret_group: Option<usize>,
+    pub entropy: Option<f64>,
+    /// Lowercase.
+    pub keywords: Vec<String>,
+    pub path: Option<Regex>,
+    pub tags: Vec<String>,
+    pub allowlists: Vec<Allowlist>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    pub origin: Origin,
+    /// Longest possible match in bytes, when bounded.
+    pub max_len: Option<usize>,
+    /// Every match contains a keyword: the regex may run in windows around keyword hits.
+    pub windowed: bool,
+}
+
+impl Rule {
+    /// The 1-based line where `example` is written, or the rule's line.
+    pub fn line_of_example(&self, example: &str) -> usize {
+        let first = example
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or(example);
+        let text = &self.origin.text;
+        let from = self.origin.offset.min(text.len());
+        match text.get(from..).and_then(|rest| rest.find(first)) {
+            Some(at) => line_of(text, from + at),
+            None => self.origin.line,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    Or,
+    And,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegexTarget {
+    Secret,
+    Match,
+    Line,
+}
+
+/// A gitleaks allowlist: a finding it matches is dropped.
+#[derive(Debug)]
+pub struct Allowlist {
+    pub description: String,
+    pub condition: Condition,
+    pub commits: Vec<String>,
+    pub paths: Vec<Regex>,
+    pub regexes: Vec<Regex>,
+    pub target: RegexTarget,
+    /// Lowercase.
+    pub stopwords: Vec<String>,
+    /// Global allowlists only: rule ids it applies to; empty means every rule.
+    pub target_rules: Vec<String>,
+}
+
+/// What an allowlist looks at for one candidate finding.
+pub struct Candidate<'a> {
+    pub secret: &'a [u8],
+    pub matched: &'a [u8],
+    pub line: &'a [u8],
+    pub path: Option<&'a str>,
+    pub commit: Option<&'a str>,
+}
+
+impl Allowlist {
+    /// Whether this allowlist drops `c`, with gitleaks' OR/AND semantics.
+    pub fn allows(&self, c: &Candidate<'_>) -> bool {
+        let commit = || {
+            c.commit
+                .is_some_and(|id| self.commits.iter().any(|a| commit_eq(a, id)))
+        };
+        let path = || {
+            c.path
+                .is_some_and(|p| self.paths.iter().any(|r| r.is_match(p.as_bytes())))
+        };
+        let regex = || {
+            let target = match self.target {
+                RegexTarget::Secret => c.secret,
+                RegexTarget::Match => c.matched,
+                RegexTarget::Line => c.line,
+            };
+            self.regexes.iter().any(|r| r.is_match(target))
+        };
+        let stopword = || {
+            let secret = c.secret.to_ascii_lowercase();
+            self.stopwords
+                .iter()
+                .any(|w| memchr::memmem::find(&secret, w.as_bytes()).is_some())
+        };
+        match self.condition {
+            Condition::Or => commit() || path() || regex() || stopword(),
+            Condition::And => {
+                (self.commits.is_empty() || commit())
+                    && (self.paths.is_empty() || path())
+                    && (self.regexes.is_empty() || regex())
+                    && (self.stopwords.is_empty() || stopword())
+            }
+        }
+    }
+
+    /// Whether this allowlist drops every finding in a file at `path`, whatever it is.
+    pub fn allows_whole_path(&self, path: &str) -> bool {
+        let path_only =
+            self.commits.is_empty() && self.regexes.is_empty() && self.stopwords.is_empty();
+        let by_path = self.paths.iter().any(|r| r.is_match(path.as_bytes()));
+        self.target_rules.is_empty() && by_path && (self.condition == Condition::Or || path_only)
+    }
+}
+
+/// Commits may be given abbreviated.
+fn commit_eq(allowed: &str, commit: &str) -> bool {
+    !allowed.is_empty() && (commit.starts_with(allowed) || allowed.starts_with(commit))
+}
+
+/// The compiled rule database.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Global allowlists.
+    pub allowlists: Vec<Allowlist>,
+    /// One automaton over every distinct keyword, ASCII case-insensitive; `None` when no
+    /// rule has keywords.
+    pub keywords: Option<AhoCorasick>,
+    /// Keyword pattern index -> rules that list it.
+    pub keyword_rules: Vec<Vec<u32>>,
+    /// Rules with a regex and no keywords: they run on every input.
+    pub unconditional: Vec<u32>,
+    /// Rules with a path and no regex: a path match alone is a finding.
+    pub path_only: Vec<u32>,
+}
+
+impl RuleSet {
+    /// Whether a global allowlist drops everything at `path`, so the file need not be read.
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.allowlists.iter().any(|a| a.allows_whole_path(path))
+    }
+
+    /// The global allowlists that apply to `rule`.
+    pub fn global_allowlists_for<'a>(
+        &'a self,
+        rule: &'a Rule,
+    ) -> impl Iterator<Item = &'a Allowlist> {
+        self.allowlists.iter().filter(move |a| {
+            a.target_rules.is_empty() || a.target_rules.iter().any(|id| *id == rule.id)
+        })
+    }
+
+    pub fn shared(self) -> Arc<RuleSet> {
+        Arc::new(self)
+    }
+}
+
+pub(super) fn compile(
+    defs: Vec<RuleDef>,
+    globals: Vec<AllowlistDef>,
+) -> Result<RuleSet, RuleError> {
+    let rules = defs
+        .into_iter()
+        .map(compile_rule)
+        .collect::<Result<Vec<_>, _>>()?;
+    let allowlists = globals
+        .into_iter()
+        .map(|def| {
+            let err =
+                |msg: String| RuleError::new(&def.origin.file, Some(def.origin.line), None, msg);
+            let allowlist = compile_allowlist(def.syntax).map_err(err)?;
+            for id in &allowlist.target_rules {
+                if !rules.iter().any(|r| r.id == *id) {
+                    return Err(err(format!("targetRules names unknown rule `{id}`")));
+                }
+            }
+            Ok(allowlist)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+    let mut unconditional = Vec::new();
+    let mut path_only = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let i = i as u32;
+        if rule.regex.is_none() {
+            path_only.push(i);
+            continue;
+        }
+        if rule.keywords.is_empty() {
+            unconditional.push(i);
+        }
+        for keyword in &rule.keywords {
+            let at = match patterns.iter().position(|p| p == keyword) {
+                Some(at) => at,
+                None => {
+                    patterns.push(keyword);
+                    keyword_rules.push(Vec::new());
+                    patterns.len() - 1
+                }
+            };
+            if !keyword_rules[at].contains(&i) {
+                keyword_rules[at].push(i);
+            }
+        }
+    }
+    let keywords = if patterns.is_empty() {
+        None
+    } else {
+        let kind = if patterns.len() <= DFA_MAX_KEYWORDS {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(&patterns)
+            .map_err(|e| {
+                RuleError::new("<keywords>", None, None, format!("keyword automaton: {e}"))
+            })?;
+        Some(automaton)
+    };
+    Ok(RuleSet {
+        rules,
+        allowlists,
+        keywords,
+        keyword_rules,
+        unconditional,
+        path_only,
+    })
+}
+
+fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
+    let RuleDef { origin, syntax: s } = def;
+    let err = |msg: String| RuleError::new(&origin.file, Some(origin.line), Some(&s.id), msg);
+    if s.id.trim().is_empty() {
+        return Err(RuleError::new(
+            &origin.file,
+            Some(origin.line),
+            None,
+            "rule without an id".into(),
+        ));
+    }
+    if s.regex.is_none() && s.path.is_none() {
+        return Err(err("a rule needs a `regex`, a `path`, or both".into()));
+    }
+    let keywords: Vec<String> = s.keywords.iter().map(|k| k.to_lowercase()).collect();
+    if keywords.iter().any(|k| k.is_empty()) {
+        return Err(err("empty keyword".into()));
+    }
+    if let Some(e) = s.entropy
+        && !(0.0..=8.0).contains(&e)
+    {
+        return Err(err(format!("entropy {e} is outside 0..8 bits per byte")));
+    }
+
+    let (regex, max_len, windowed) = match &s.regex {
+        None => (None, None, false),
+        Some(pattern) => {
+            let (regex, hir) = compile_regex(pattern).map_err(|e| err(format!("regex: {e}")))?;
+            let groups = regex
+                .group_info()
+                .group_len(regex_automata::PatternID::ZERO);
+            if let Some(g) = s.secret_group
+                && g >= groups
+            {
+                return Err(err(format!(
+                    "secretGroup {g} but the regex has only {} capture group(s)",
+                    groups - 1
+                )));
+            }
+            let max_len = hir.properties().maximum_len();
+            let windowed = max_len.is_some() && shape::contains_keyword(&hir, &keywords);
+            (Some(regex), max_len, windowed)
+        }
+    };
+    let path = match &s.path {
+        None => None,
+        Some(p) => Some(compile_regex(p).map_err(|e| err(format!("path: {e}")))?.0),
+    };
+    let allowlists = s
+        .allowlists
+        .into_iter()
+        .chain(s.allowlist)
+        .map(|a| {
+            if !a.target_rules.is_empty() {
+                return Err("targetRules belongs in a global [[allowlists]]".to_string());
+            }
+            compile_allowlist(a)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| err(format!("allowlist: {e}")))?;
+
+    Ok(Rule {
+        id: s.id,
+        description: s.description,
+        regex,
+        pattern: s.regex,
+        secret_group: s.secret_group.filter(|&g| g > 0),
+        entropy: s.entropy.filter(|&e| e > 0.0),
+        keywords,
+        path,
+        tags: s.tags,
+        allowlists,
+        examples: s.examples,
+        negative_examples: s.negative_examples,
+        origin,
+        max_len,
+        windowed,
+    })
+}
+
+fn compile_allowlist(a: AllowlistSyntax) -> Result<Allowlist, String> {
+    let condition = match a
+        .condition
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        None | Some("OR") => Condition::Or,
+        Some("AND") => Condition::And,
+        Some(other) => return Err(format!("condition `{other}` is neither OR nor AND")),
+    };
+    let target = match a.regex_target.as_deref() {
+        None | Some("secret") | Some("") => RegexTarget::Secret,
+        Some("match") => RegexTarget::Match,
+        Some("line") => RegexTarget::Line,
+        Some(other) => {
+            return Err(format!(
+                "regexTarget `{other}` is not secret, match or line"
+            ));
+        }
+    };
+    if a.commits.is_empty() && a.paths.is_empty() && a.regexes.is_empty() && a.stopwords.is_empty()
+    {
+        return Err("an allowlist needs commits, paths, regexes or stopwords".into());
+    }
+    let regexes = |list: &[String]| {
+        list.iter()
+            .map(|p| {
+                compile_regex(p)
+                    .map(|(r, _)| r)
+                    .map_err(|e| format!("`{p}`: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    Ok(Allowlist {
+        description: a.description,
+        condition,
+        paths: regexes(&a.paths)?,
+        regexes: regexes(&a.regexes)?,
+        commits: a.commits,
+        target,
+        stopwords: a.stopwords.iter().map(|w| w.to_lowercase()).collect(),
+        target_rules: a.target_rules,
+    })
+}
+
+/// Compiles `pattern` over bytes with Unicode off; patterns that need Unicode (`\p{..}`,
+/// non-ASCII literals) get it.
+fn compile_regex(pattern: &str) -> Result<(Regex, regex_syntax::hir::Hir), String> {
+    let attempt = |unicode: bool| -> Result<(Regex, regex_syntax::hir::Hir), String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(unicode)
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .map_err(|e| e.to_string())?;
+        let regex = meta::Regex::builder()
+            .configure(meta::Config::new().utf8_empty(false))
+            .syntax(syntax::Config::new().unicode(unicode).utf8(false))
+            .build(pattern)
+            .map_err(|e| e.to_string())?;
+        Ok((regex, hir))
+    };
+    attempt(false).or_else(|ascii_err| attempt(true).map_err(|_| ascii_err))
+}

@@ -1,0 +1,212 @@
+//! Finding the rule file for a scan and reading it, following gitleaks' `[extend]`
+//! (`useDefault`, `path`, `disabledRules`) and merging rules that share an id as gitleaks does.
+
+use std::path::{Path, PathBuf};
+
+use super::builtin;
+use super::compile::{RuleSet, compile};
+use super::error::{RuleError, line_of};
+use super::syntax::{AllowlistSyntax, ConfigSyntax, RuleSyntax};
+
+/// How deep `[extend] path` chains may go, as in gitleaks.
+const MAX_EXTEND_DEPTH: usize = 2;
+
+/// Where a scan's rules come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigSource {
+    Builtin,
+    File(PathBuf),
+}
+
+/// Picks the config: `--config`, else `$KEYSCOUT_CONFIG`, else `.keyscout.toml` then
+/// `.gitleaks.toml` in `root`, else the built-in packs.
+pub fn discover(explicit: Option<&Path>, env: Option<&str>, root: &Path) -> ConfigSource {
+    if let Some(path) = explicit {
+        return ConfigSource::File(path.to_path_buf());
+    }
+    if let Some(path) = env.filter(|p| !p.is_empty()) {
+        return ConfigSource::File(PathBuf::from(path));
+    }
+    for name in [".keyscout.toml", ".gitleaks.toml"] {
+        let candidate = root.join(name);
+        if candidate.is_file() {
+            return ConfigSource::File(candidate);
+        }
+    }
+    ConfigSource::Builtin
+}
+
+/// Loads and compiles the rules from `source`.
+pub fn load(source: &ConfigSource) -> Result<RuleSet, RuleError> {
+    let mut defs = Definitions::default();
+    match source {
+        ConfigSource::Builtin => defs.add_builtin()?,
+        ConfigSource::File(path) => defs.add_file(path, 0)?,
+    }
+    compile(defs.rules, defs.allowlists)
+}
+
+/// Where a rule or allowlist was written.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+    /// The file's text, kept so that `rules check` can point at the line of each example.
+    pub text: std::sync::Arc<str>,
+    pub offset: usize,
+}
+
+pub(super) struct RuleDef {
+    pub origin: Origin,
+    pub syntax: RuleSyntax,
+}
+
+pub(super) struct AllowlistDef {
+    pub origin: Origin,
+    pub syntax: AllowlistSyntax,
+}
+
+#[derive(Default)]
+struct Definitions {
+    rules: Vec<RuleDef>,
+    allowlists: Vec<AllowlistDef>,
+}
+
+impl Definitions {
+    fn add_builtin(&mut self) -> Result<(), RuleError> {
+        for (name, text) in builtin::PACKS {
+            self.add_text(name, text, 0)?;
+        }
+        Ok(())
+    }
+
+    fn add_file(&mut self, path: &Path, depth: usize) -> Result<(), RuleError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| RuleError::new(&name, None, None, format!("cannot read: {e}")))?;
+        self.add_text(&name, &text, depth)
+    }
+
+    /// Adds one file's definitions on top of what its `[extend]` names.
+    fn add_text(&mut self, name: &str, text: &str, depth: usize) -> Result<(), RuleError> {
+        let config: ConfigSyntax = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            RuleError::new(name, line, None, e.message().to_string())
+        })?;
+        let shared: std::sync::Arc<str> = text.into();
+        let origin = |offset: usize| Origin {
+            file: name.to_string(),
+            line: line_of(text, offset),
+            text: shared.clone(),
+            offset,
+        };
+
+        let mut base = Definitions::default();
+        if let Some(extend) = &config.extend {
+            if extend.use_default {
+                base.add_builtin()?;
+            }
+            if let Some(path) = &extend.path {
+                if depth >= MAX_EXTEND_DEPTH {
+                    return Err(RuleError::new(
+                        name,
+                        None,
+                        None,
+                        format!("[extend] chain deeper than {MAX_EXTEND_DEPTH} files"),
+                    ));
+                }
+                base.add_file(&resolve(name, path), depth + 1)?;
+            }
+            base.rules
+                .retain(|r| !extend.disabled_rules.iter().any(|id| *id == r.syntax.id));
+        }
+
+        let mut seen = std::collections::HashSet::new();
+        for spanned in config.rules {
+            let offset = spanned.span().start;
+            let rule = spanned.into_inner();
+            if !seen.insert(rule.id.clone()) {
+                return Err(RuleError::new(
+                    name,
+                    Some(line_of(text, offset)),
+                    Some(&rule.id),
+                    "duplicate rule id".into(),
+                ));
+            }
+            let def = RuleDef {
+                origin: origin(offset),
+                syntax: rule,
+            };
+            match base.rules.iter_mut().find(|r| r.syntax.id == def.syntax.id) {
+                Some(existing) => merge(existing, def),
+                None => base.rules.push(def),
+            }
+        }
+        let globals = config.allowlist.into_iter().chain(config.allowlists);
+        for spanned in globals {
+            let offset = spanned.span().start;
+            base.allowlists.push(AllowlistDef {
+                origin: origin(offset),
+                syntax: spanned.into_inner(),
+            });
+        }
+
+        // Built-in packs and earlier files may share nothing: ids stay unique across them.
+        for def in base.rules {
+            if let Some(other) = self.rules.iter().find(|r| r.syntax.id == def.syntax.id) {
+                return Err(RuleError::new(
+                    &def.origin.file,
+                    Some(def.origin.line),
+                    Some(&def.syntax.id),
+                    format!(
+                        "duplicate rule id (also at {}:{})",
+                        other.origin.file, other.origin.line
+                    ),
+                ));
+            }
+            self.rules.push(def);
+        }
+        self.allowlists.extend(base.allowlists);
+        Ok(())
+    }
+}
+
+/// An `[extend] path` is relative to the file that names it.
+fn resolve(from: &str, path: &str) -> PathBuf {
+    let path = Path::new(path);
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    match Path::new(from).parent() {
+        Some(dir) if dir.join(path).exists() => dir.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// gitleaks' merge of an extending rule into the base rule of the same id: set scalars
+/// replace, lists append.
+fn merge(base: &mut RuleDef, over: RuleDef) {
+    let (b, o) = (&mut base.syntax, over.syntax);
+    if !o.description.is_empty() {
+        b.description = o.description;
+    }
+    if o.regex.is_some() {
+        b.regex = o.regex;
+    }
+    if o.secret_group.is_some() {
+        b.secret_group = o.secret_group;
+    }
+    if o.entropy.is_some() {
+        b.entropy = o.entropy;
+    }
+    if o.path.is_some() {
+        b.path = o.path;
+    }
+    b.keywords.extend(o.keywords);
+    b.tags.extend(o.tags);
+    b.allowlists.extend(o.allowlists);
+    b.allowlists.extend(o.allowlist);
+    b.examples.extend(o.examples);
+    b.negative_examples.extend(o.negative_examples);
+    base.origin = over.origin;
+}

@@ -1,0 +1,16 @@
+//! Rules: TOML rule files as written ([`syntax`]), their loading and merging (`[extend]`,
+//! [`load`]), and the compiled, validated [`RuleSet`] ([`compile`]) with its keyword
+//! prefilter tables. The built-in packs under `rules/` are embedded by [`builtin`].
+//!
+//! This module knows nothing of files being scanned, git or reports.
+
+pub mod builtin;
+mod compile;
+mod error;
+mod load;
+mod shape;
+pub mod syntax;
+
+pub use compile::{Allowlist, Candidate, Condition, Regex, RegexTarget, Rule, RuleSet};
+pub use error::RuleError;
+pub use load::{ConfigSource, discover, load};

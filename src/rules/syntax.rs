@@ -1,0 +1,91 @@
+//! Rule files as written: serde structs with exactly the gitleaks v8 field names, plus our
+//! additions (`examples`, `negative_examples`). Nothing here is validated or compiled; see
+//! [`super::compile`] for that.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole rule file (`.gitleaks.toml`, `.keyscout.toml`, or a built-in pack).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSyntax {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub extend: Option<ExtendSyntax>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<RuleSyntax>>,
+    /// gitleaks v8.25+ global allowlists.
+    #[serde(default)]
+    pub allowlists: Vec<Spanned<AllowlistSyntax>>,
+    /// The older single global `[allowlist]` table, still accepted by gitleaks.
+    #[serde(default)]
+    pub allowlist: Option<Spanned<AllowlistSyntax>>,
+    /// gitleaks' optional minimum version; accepted and ignored.
+    #[serde(default, rename = "minVersion")]
+    pub min_version: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendSyntax {
+    #[serde(default, rename = "useDefault")]
+    pub use_default: bool,
+    pub path: Option<String>,
+    #[serde(default, rename = "disabledRules")]
+    pub disabled_rules: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSyntax {
+    pub id: String,
+    #[serde(default)]
+    pub description: String,
+    pub regex: Option<String>,
+    #[serde(default, rename = "secretGroup")]
+    pub secret_group: Option<usize>,
+    pub entropy: Option<f64>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub path: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub allowlists: Vec<AllowlistSyntax>,
+    /// The older single per-rule `[rules.allowlist]` table.
+    #[serde(default)]
+    pub allowlist: Option<AllowlistSyntax>,
+    /// Deprecated gitleaks field; accepted and ignored (it never had an effect on matching).
+    #[serde(default, rename = "skipReport")]
+    pub skip_report: bool,
+    /// Inputs that must produce a finding of this rule (keyscout addition).
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Inputs that must not produce a finding of this rule (keyscout addition).
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSyntax {
+    #[serde(default)]
+    pub description: String,
+    /// `OR` (default) or `AND`.
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub commits: Vec<String>,
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// `secret` (default), `match` or `line`.
+    #[serde(rename = "regexTarget")]
+    pub regex_target: Option<String>,
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Global allowlists only: the rule ids this allowlist applies to (empty: all rules).
+    #[serde(default, rename = "targetRules")]
+    pub target_rules: Vec<String>,
+}

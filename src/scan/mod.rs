@@ -1,0 +1,422 @@
+//! The engine: bytes in, findings out, no I/O. A keyword prefilter (one Aho-Corasick pass)
+//! picks the rules that can match and where; each picked rule's regex runs only there; then
+//! secret extraction, entropy, allowlists and inline `keyscout:allow` comments decide what
+//! is reported. Line and column are computed only for what survives.
+//!
+//! A [`Scanner`] is shared read-only by every thread; each thread scans with its own
+//! [`Matcher`], which owns the scratch buffers and regex caches.
+
+pub mod entropy;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use memchr::memmem;
+use regex_automata::{Input, meta, util::captures::Captures};
+
+use crate::finding::{Chunk, Finding};
+use crate::rules::{Candidate, Rule, RuleSet};
+
+/// Markers that suppress findings on their line.
+const INLINE_ALLOW: [&str; 2] = ["keyscout:allow", "gitleaks:allow"];
+
+/// The compiled rules plus how to run them.
+pub struct Scanner {
+    rules: Arc<RuleSet>,
+    prefilter: bool,
+    inline_allow: [memmem::Finder<'static>; 2],
+}
+
+impl Scanner {
+    pub fn new(rules: Arc<RuleSet>) -> Self {
+        Scanner {
+            rules,
+            prefilter: true,
+            inline_allow: INLINE_ALLOW.map(memmem::Finder::new),
+        }
+    }
+
+    /// Runs every rule over the whole input, gating on keywords by lowercasing a copy: the
+    /// slow reference path the prefilter is tested against.
+    pub fn without_prefilter(mut self) -> Self {
+        self.prefilter = false;
+        self
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Scratch space for one thread.
+    pub fn matcher(&self) -> Matcher<'_> {
+        let n = self.rules.rules.len();
+        Matcher {
+            scanner: self,
+            regex_scratch: (0..n).map(|_| None).collect(),
+            windows: vec![Vec::new(); n],
+            active: Vec::new(),
+            raw: Vec::new(),
+        }
+    }
+}
+
+/// One thread's scanning state, reused from input to input.
+pub struct Matcher<'s> {
+    scanner: &'s Scanner,
+    /// Per rule, created on first use.
+    regex_scratch: Vec<Option<Box<(meta::Cache, Captures)>>>,
+    /// Per rule: disjoint, ascending spans of the input where it must run.
+    windows: Vec<Vec<Range<usize>>>,
+    /// Rules with a non-empty window list in this input.
+    active: Vec<u32>,
+    raw: Vec<Raw>,
+}
+
+/// A match that passed every check, before line and column are known.
+struct Raw {
+    rule: u32,
+    matched: Range<usize>,
+    secret: Range<usize>,
+    line: Range<usize>,
+    entropy: f64,
+}
+
+impl Matcher<'_> {
+    /// Scans `chunk`, appending its findings to `out`.
+    pub fn scan(&mut self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
+        let set = &*self.scanner.rules;
+        for &r in &self.active {
+            self.windows[r as usize].clear();
+        }
+        self.active.clear();
+        self.raw.clear();
+
+        self.path_only(chunk, out);
+        if self.scanner.prefilter {
+            self.plan_with_prefilter(chunk);
+        } else {
+            self.plan_without_prefilter(chunk);
+        }
+
+        for i in 0..self.active.len() {
+            let r = self.active[i] as usize;
+            let rule = &set.rules[r];
+            let scratch = self.regex_scratch[r].get_or_insert_with(|| {
+                let regex = rule.regex.as_ref().expect("active rules have a regex");
+                Box::new((regex.create_cache(), regex.create_captures()))
+            });
+            for window in &self.windows[r] {
+                run_rule(
+                    self.scanner,
+                    r as u32,
+                    rule,
+                    chunk,
+                    window.clone(),
+                    scratch,
+                    &mut self.raw,
+                );
+            }
+        }
+        self.raw.sort_by_key(|m| (m.secret.start, m.rule));
+        to_findings(set, chunk, &self.raw, out);
+    }
+
+    /// Rules with a `path` and no regex report the file itself, once.
+    fn path_only(&self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
+        let set = &*self.scanner.rules;
+        let Some(path) = chunk.path else { return };
+        if chunk.own.start != 0 || chunk.first_line != 1 {
+            return;
+        }
+        for &r in &set.path_only {
+            let rule = &set.rules[r as usize];
+            if !path_matches(rule, Some(path)) {
+                continue;
+            }
+            let candidate = Candidate {
+                secret: b"",
+                matched: b"",
+                line: b"",
+                path: Some(path),
+                commit: None,
+            };
+            if set
+                .global_allowlists_for(rule)
+                .chain(&rule.allowlists)
+                .any(|a| a.allows(&candidate))
+            {
+                continue;
+            }
+            out.push(Finding {
+                rule_id: rule.id.clone(),
+                description: rule.description.clone(),
+                path: path.to_string(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                secret: String::new(),
+                matched: format!("file detected: {path}"),
+                entropy: 0.0,
+                tags: rule.tags.clone(),
+                fingerprint: Finding::fingerprint(path, &rule.id, b""),
+                commit: None,
+                author: None,
+                email: None,
+                date: None,
+                message: None,
+                context: String::new(),
+                context_secret: 0..0,
+            });
+        }
+    }
+
+    /// One Aho-Corasick pass: each keyword hit opens a window for the rules that list it.
+    fn plan_with_prefilter(&mut self, chunk: &Chunk<'_>) {
+        let set = &*self.scanner.rules;
+        let len = chunk.data.len();
+        for &r in &set.unconditional {
+            self.activate_whole(r, chunk);
+        }
+        let Some(automaton) = &set.keywords else {
+            return;
+        };
+        for hit in automaton.find_overlapping_iter(chunk.data) {
+            for &r in &set.keyword_rules[hit.pattern().as_usize()] {
+                let rule = &set.rules[r as usize];
+                let windows = &mut self.windows[r as usize];
+                if windows.last().is_some_and(|w| w.start == 0 && w.end == len) {
+                    continue;
+                }
+                if windows.is_empty() && !path_matches(rule, chunk.path) {
+                    continue;
+                }
+                let max_len = match rule.max_len {
+                    Some(max_len) if rule.windowed => max_len,
+                    _ => {
+                        self.activate_whole(r, chunk);
+                        continue;
+                    }
+                };
+                // Any match holding this hit lies within max_len of it on either side.
+                let window =
+                    hit.end().saturating_sub(max_len)..hit.start().saturating_add(max_len).min(len);
+                match windows.last_mut() {
+                    Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
+                    Some(_) => windows.push(window),
+                    None => {
+                        windows.push(window);
+                        self.active.push(r);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reference path: keyword presence by lowercasing the input, then whole-input runs.
+    fn plan_without_prefilter(&mut self, chunk: &Chunk<'_>) {
+        let set = &*self.scanner.rules;
+        let lowered = chunk.data.to_ascii_lowercase();
+        for (r, rule) in set.rules.iter().enumerate() {
+            let has_keyword = rule.keywords.is_empty()
+                || rule
+                    .keywords
+                    .iter()
+                    .any(|k| memmem::find(&lowered, k.as_bytes()).is_some());
+            if rule.regex.is_some() && has_keyword {
+                self.activate_whole(r as u32, chunk);
+            }
+        }
+    }
+
+    /// Makes rule `r` run over the whole chunk, if its path allows.
+    fn activate_whole(&mut self, r: u32, chunk: &Chunk<'_>) {
+        let rule = &self.scanner.rules.rules[r as usize];
+        if !path_matches(rule, chunk.path) {
+            return;
+        }
+        let windows = &mut self.windows[r as usize];
+        if windows.is_empty() {
+            self.active.push(r);
+        }
+        windows.clear();
+        windows.push(0..chunk.data.len());
+    }
+}
+
+/// A rule with a `path` runs only on matching paths; with no path known it runs (examples).
+fn path_matches(rule: &Rule, path: Option<&str>) -> bool {
+    match (&rule.path, path) {
+        (Some(regex), Some(path)) => regex.is_match(path.as_bytes()),
+        _ => true,
+    }
+}
+
+/// Runs one rule's regex over one window, keeping the matches that pass every check.
+fn run_rule(
+    scanner: &Scanner,
+    r: u32,
+    rule: &Rule,
+    chunk: &Chunk<'_>,
+    window: Range<usize>,
+    scratch: &mut (meta::Cache, Captures),
+    raw: &mut Vec<Raw>,
+) {
+    let regex = rule.regex.as_ref().expect("active rules have a regex");
+    let data = chunk.data;
+    let (cache, caps) = scratch;
+    let mut input = Input::new(data).span(window.clone());
+    loop {
+        regex.search_captures_with(cache, &input, caps);
+        let Some(m) = caps.get_match() else { break };
+        let next = if m.is_empty() { m.end() + 1 } else { m.end() };
+        if next > window.end {
+            input.set_start(window.end);
+        } else {
+            input.set_start(next);
+        }
+        if let Some(found) = check_match(scanner, r, rule, chunk, m.range(), caps) {
+            raw.push(found);
+        }
+        if input.start() >= window.end {
+            break;
+        }
+    }
+}
+
+/// Secret extraction, entropy, inline allow comments and allowlists for one regex match.
+fn check_match(
+    scanner: &Scanner,
+    r: u32,
+    rule: &Rule,
+    chunk: &Chunk<'_>,
+    matched: Range<usize>,
+    caps: &Captures,
+) -> Option<Raw> {
+    if !chunk.own.contains(&matched.start) {
+        return None;
+    }
+    let secret = match rule.secret_group {
+        Some(g) => caps.get_group(g)?.range(),
+        None => (1..caps.group_len())
+            .filter_map(|g| caps.get_group(g))
+            .find(|s| !s.is_empty())
+            .map_or(matched.clone(), |s| s.range()),
+    };
+    if secret.is_empty() {
+        return None;
+    }
+    let data = chunk.data;
+    let secret_bytes = &data[secret.clone()];
+    let entropy = entropy::shannon(secret_bytes);
+    if rule.entropy.is_some_and(|min| entropy <= min) {
+        return None;
+    }
+    let line = line_span(data, &matched);
+    let line_bytes = &data[line.clone()];
+    if scanner
+        .inline_allow
+        .iter()
+        .any(|f| f.find(line_bytes).is_some())
+    {
+        return None;
+    }
+    let candidate = Candidate {
+        secret: secret_bytes,
+        matched: &data[matched.clone()],
+        line: line_bytes,
+        path: chunk.path,
+        commit: None,
+    };
+    let set = &*scanner.rules;
+    if set
+        .global_allowlists_for(rule)
+        .chain(&rule.allowlists)
+        .any(|a| a.allows(&candidate))
+    {
+        return None;
+    }
+    Some(Raw {
+        rule: r,
+        matched,
+        secret,
+        line,
+        entropy,
+    })
+}
+
+/// The whole line(s) that `span` touches, without the final newline.
+fn line_span(data: &[u8], span: &Range<usize>) -> Range<usize> {
+    let start = memchr::memrchr(b'\n', &data[..span.start]).map_or(0, |i| i + 1);
+    let last = span
+        .end
+        .max(span.start + 1)
+        .min(data.len())
+        .saturating_sub(1)
+        .max(span.start);
+    let end = memchr::memchr(b'\n', &data[last..]).map_or(data.len(), |i| last + i);
+    let end = if end > start && data[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    start..end.max(start)
+}
+
+/// Line/column for each surviving match; `raw` is sorted by position, so lines are counted
+/// once, forward.
+fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Finding>) {
+    let data = chunk.data;
+    let path = chunk.path.unwrap_or("");
+    let mut counted = (0usize, chunk.first_line);
+    let mut line_at = |pos: usize| {
+        let (from, line) = counted;
+        let line = if pos >= from {
+            line + memchr::memchr_iter(b'\n', &data[from..pos]).count()
+        } else {
+            chunk.first_line + memchr::memchr_iter(b'\n', &data[..pos]).count()
+        };
+        counted = (pos, line);
+        line
+    };
+    for m in raw {
+        let rule = &set.rules[m.rule as usize];
+        let line = line_at(m.secret.start);
+        let last = m.secret.end - 1;
+        let end_line = line + memchr::memchr_iter(b'\n', &data[m.secret.start..last]).count();
+        let end_line_start = memchr::memrchr(b'\n', &data[..last]).map_or(0, |i| i + 1);
+        let context_prefix =
+            String::from_utf8_lossy(&data[m.line.start..m.secret.start.max(m.line.start)]);
+        let secret = String::from_utf8_lossy(&data[m.secret.clone()]).into_owned();
+        let context_rest = String::from_utf8_lossy(
+            &data[m.secret.end.min(m.line.end).max(m.line.start)..m.line.end],
+        );
+        let context_secret = context_prefix.len()..context_prefix.len() + secret.len();
+        out.push(Finding {
+            rule_id: rule.id.clone(),
+            description: rule.description.clone(),
+            path: path.to_string(),
+            line,
+            column: chars(&data[m.line.start..m.secret.start]) + 1,
+            end_line,
+            end_column: chars(&data[end_line_start..m.secret.end]) + 1,
+            fingerprint: Finding::fingerprint(path, &rule.id, &data[m.secret.clone()]),
+            matched: String::from_utf8_lossy(&data[m.matched.clone()]).into_owned(),
+            context: format!("{context_prefix}{secret}{context_rest}"),
+            context_secret,
+            secret,
+            entropy: (m.entropy * 1e4).round() / 1e4,
+            tags: rule.tags.clone(),
+            commit: None,
+            author: None,
+            email: None,
+            date: None,
+            message: None,
+        });
+    }
+}
+
+/// Number of UTF-8 characters in `bytes` (invalid bytes count one each).
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
