@@ -1,0 +1,112 @@
+//! The integration-test harness: a temp directory to build trees in, and the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// A temporary tree to scan.
+pub struct Dir {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Self {
+        Dir { tmp: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes `contents` at `rel`, creating parent directories.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+
+    /// `keyscout ARGS` run in this directory, without the caller's KEYSCOUT_CONFIG.
+    pub fn keyscout(&self, args: &[&str]) -> Output {
+        keyscout_in(self.path(), args, None)
+    }
+
+    /// `keyscout dir . -f json ARGS`, parsed.
+    pub fn scan_json(&self, args: &[&str]) -> (Vec<Value>, i32) {
+        let mut all = vec!["dir", ".", "-f", "json", "-q"];
+        all.extend_from_slice(args);
+        let out = self.keyscout(&all);
+        (findings(&out), code(&out))
+    }
+}
+
+pub fn keyscout_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyscout"));
+    cmd.args(args).current_dir(cwd).env_remove("KEYSCOUT_CONFIG").env_remove("NO_COLOR");
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run keyscout");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    }
+    child.wait_with_output().expect("wait for keyscout")
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `findings` array of a JSON report.
+pub fn findings(out: &Output) -> Vec<Value> {
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(out), stderr(out)));
+    doc["findings"].as_array().expect("findings array").clone()
+}
+
+/// `(rule_id, path, line)` of each finding, sorted.
+pub fn summary(findings: &[Value]) -> Vec<(String, String, u64)> {
+    let mut v: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Made-up secrets in real formats, built at run time so this file holds none.
+pub mod fake {
+    /// An AWS access key id: `AKIA` + 16 of [A-Z2-7].
+    pub fn aws_key_id() -> String {
+        format!("AKIA{}", "QX4TZ7NB2KW5RM3Y")
+    }
+
+    /// A GitHub classic token: `ghp_` + 36 alphanumerics.
+    pub fn github_pat() -> String {
+        format!("ghp_{}", "9fZkq2LmT7xWv4RbN8cYs1HdJ6pUe3Ga0oQi")
+    }
+
+    /// A Stripe live secret key.
+    pub fn stripe_live() -> String {
+        format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dcR2xZ8mNq")
+    }
+}

@@ -1,0 +1,232 @@
+//! Rule files end to end: discovery, gitleaks v8 semantics (`[extend]`, allowlists, path
+//! rules, secretGroup, entropy), errors that name file, rule and line, and `rules check`.
+
+mod common;
+
+use common::{Dir, code, fake, findings, keyscout_in, stderr, stdout, summary};
+
+/// A config with one rule for `tok_` + 20 lowercase hex, and whatever `extra` adds.
+fn config(extra: &str) -> String {
+    format!(
+        r#"
+title = "test"
+
+[[rules]]
+id = "tok"
+description = "Test token"
+regex = '''\b(tok_[0-9a-f]{{20}})\b'''
+keywords = ["tok_"]
+tags = ["test"]
+{extra}
+"#
+    )
+}
+
+const TOKEN: &str = "tok_0123456789abcdef0123";
+
+#[test]
+fn discovery_order_is_flag_env_keyscout_gitleaks_builtin() {
+    let dir = Dir::new();
+    dir.write("a.txt", format!("{TOKEN}\n{}\n", fake::aws_key_id()));
+    let rules = |out: &std::process::Output| -> Vec<String> {
+        summary(&findings(out)).into_iter().map(|s| s.0).collect()
+    };
+    // built-in: the AWS key only
+    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json"])), vec!["aws-access-key-id"]);
+    // .gitleaks.toml replaces the built-ins (no [extend])
+    dir.write(".gitleaks.toml", config(""));
+    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json"])), vec!["tok"]);
+    // .keyscout.toml wins over .gitleaks.toml
+    dir.write(".keyscout.toml", config("").replace("id = \"tok\"", "id = \"tok-ks\""));
+    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json"])), vec!["tok-ks"]);
+    // $KEYSCOUT_CONFIG wins over both
+    dir.write("env.toml", config("").replace("id = \"tok\"", "id = \"tok-env\""));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_keyscout"))
+        .args(["dir", ".", "-f", "json"])
+        .current_dir(dir.path())
+        .env("KEYSCOUT_CONFIG", dir.path().join("env.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(rules(&out), vec!["tok-env"]);
+    // --config wins over everything
+    dir.write("flag.toml", config("").replace("id = \"tok\"", "id = \"tok-flag\""));
+    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json", "-c", "flag.toml"])), vec!["tok-flag"]);
+}
+
+#[test]
+fn extend_use_default_with_disabled_rules_and_override() {
+    let dir = Dir::new();
+    dir.write("a.txt", format!("{TOKEN}\n{}\n{}\n", fake::aws_key_id(), fake::github_pat()));
+    let extra = r#"
+[extend]
+useDefault = true
+disabledRules = ["github-pat"]
+
+[[rules]]
+id = "aws-access-key-id"
+description = "Overridden description"
+"#;
+    dir.write(".gitleaks.toml", config(extra));
+    let found = findings(&dir.keyscout(&["dir", ".", "-f", "json"]));
+    let ids: Vec<String> = summary(&found).into_iter().map(|s| s.0).collect();
+    assert_eq!(ids, vec!["aws-access-key-id", "tok"]);
+    let aws = found.iter().find(|f| f["rule_id"] == "aws-access-key-id").unwrap();
+    assert_eq!(aws["description"], "Overridden description");
+}
+
+#[test]
+fn extend_path_is_relative_to_the_extending_file() {
+    let dir = Dir::new();
+    dir.write("cfg/base.toml", config(""));
+    dir.write(
+        "cfg/top.toml",
+        r#"
+[extend]
+path = "base.toml"
+
+[[rules]]
+id = "other"
+regex = '''oth_[0-9]{8}'''
+keywords = ["oth_"]
+"#,
+    );
+    dir.write("a.txt", format!("{TOKEN} oth_12345678\n"));
+    let out = dir.keyscout(&["dir", "a.txt", "-f", "json", "-c", "cfg/top.toml"]);
+    let ids: Vec<String> = summary(&findings(&out)).into_iter().map(|s| s.0).collect();
+    assert_eq!(ids, vec!["other", "tok"]);
+}
+
+#[test]
+fn global_allowlists_paths_regexes_stopwords_and_target_rules() {
+    let dir = Dir::new();
+    dir.write("vendor/x.txt", format!("{TOKEN}\n"));
+    dir.write("keep.txt", format!("{TOKEN}\ntok_ffffffffffffffffffff\ntok_0000000000000000beef\n"));
+    let extra = r#"
+[[rules]]
+id = "other"
+regex = '''oth_[0-9]{8}'''
+keywords = ["oth_"]
+
+[[allowlists]]
+paths = ['''^vendor/''']
+
+[[allowlists]]
+regexes = ['''^tok_f+$''']
+
+[[allowlists]]
+targetRules = ["tok"]
+stopwords = ["BEEF"]
+"#;
+    dir.write(".gitleaks.toml", config(extra));
+    let (found, _) = dir.scan_json(&[]);
+    assert_eq!(summary(&found), vec![("tok".into(), "keep.txt".into(), 1)]);
+}
+
+#[test]
+fn rule_allowlists_with_and_condition_and_line_target() {
+    let dir = Dir::new();
+    let extra = r#"
+[[rules.allowlists]]
+condition = "AND"
+paths = ['''^test/''']
+regexTarget = "line"
+regexes = ['''fixture''']
+"#;
+    dir.write(".gitleaks.toml", config(extra));
+    dir.write("test/a.txt", format!("{TOKEN} fixture\n{TOKEN} real\n"));
+    dir.write("src/a.txt", format!("{TOKEN} fixture\n"));
+    let got = summary(&dir.scan_json(&[]).0);
+    assert_eq!(got, vec![("tok".into(), "src/a.txt".into(), 1), ("tok".into(), "test/a.txt".into(), 2)]);
+}
+
+#[test]
+fn secret_group_entropy_and_path_only_rules() {
+    let dir = Dir::new();
+    dir.write(
+        ".gitleaks.toml",
+        r#"
+[[rules]]
+id = "pw"
+regex = '''(password)\s*=\s*"([^"]{8,40})"'''
+secretGroup = 2
+entropy = 3.0
+keywords = ["password"]
+
+[[rules]]
+id = "pkcs12-file"
+description = "PKCS#12 key store"
+path = '''\.p12$'''
+"#,
+    );
+    dir.write("a.ini", "password = \"aaaaaaaaaaaa\"\npassword = \"Xk9#mQ2$vL7!pR4z\"\n");
+    dir.write("keys/server.p12", "x");
+    let found = dir.scan_json(&[]).0;
+    assert_eq!(
+        summary(&found),
+        vec![("pkcs12-file".into(), "keys/server.p12".into(), 1), ("pw".into(), "a.ini".into(), 2)]
+    );
+    let pw = found.iter().find(|f| f["rule_id"] == "pw").unwrap();
+    assert_eq!(pw["secret"], "Xk9#mQ2$vL7!pR4z");
+    assert_eq!(pw["column"], 13);
+    assert_eq!(pw["match"], "password = \"Xk9#mQ2$vL7!pR4z\"");
+}
+
+#[test]
+fn bad_rule_files_name_file_rule_and_line() {
+    let dir = Dir::new();
+    dir.write("a.txt", "x\n");
+    let cases = [
+        (config("").replace("{20}", "{20"), ":4: rule `tok`: regex"),
+        (config("secretGroup = 3"), ":4: rule `tok`: secretGroup 3"),
+        (config("entropy = 12.0"), ":4: rule `tok`: entropy"),
+        (config("colour = 1"), "unknown field `colour`"),
+        (config("[[rules.allowlists]]\nregexTarget = \"nope\"\nregexes = ['x']"), "rule `tok`: allowlist"),
+        (format!("{}\n{}", config(""), config("").replace("title = \"test\"", "")), ":15: rule `tok`: duplicate rule id"),
+        ("[[rules]]\nid = \"x\"\ndescription = \"no regex or path\"\n".to_string(), ":1: rule `x`: a rule needs"),
+    ];
+    for (text, expected) in cases {
+        dir.write("bad.toml", &text);
+        let out = dir.keyscout(&["dir", ".", "-c", "bad.toml"]);
+        assert_eq!(code(&out), 2, "{text}");
+        let err = stderr(&out);
+        assert!(err.contains("bad.toml"), "{err}");
+        assert!(err.contains(expected), "expected `{expected}` in: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let out = dir.keyscout(&["dir", ".", "-c", "missing.toml"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("missing.toml"));
+}
+
+#[test]
+fn rules_check_passes_on_builtin_packs() {
+    let dir = Dir::new();
+    let out = dir.keyscout(&["rules", "check"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains(" 0 failure(s)"), "{}", stdout(&out));
+}
+
+#[test]
+fn rules_check_reports_each_failing_example_with_its_line() {
+    let dir = Dir::new();
+    let extra = r#"examples = ["tok_0123456789abcdef0123", "tok_short"]
+negative_examples = [
+  "tok_ffffffffffffffffffff",
+]"#;
+    dir.write("r.toml", config(extra));
+    let out = dir.keyscout(&["rules", "check", "-c", "r.toml"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains("r.toml:10: rule `tok`: example is not found: tok_short"), "{err}");
+    assert!(err.contains("r.toml:12: rule `tok`: negative example is found: tok_ffff"), "{err}");
+    assert!(stdout(&out).contains("2 failure(s)"));
+}
+
+#[test]
+fn rules_list_shows_every_builtin_rule() {
+    let out = keyscout_in(std::path::Path::new("."), &["rules", "list"], None);
+    assert_eq!(code(&out), 0);
+    let listed = stdout(&out);
+    assert!(listed.lines().count() >= 40, "{listed}");
+    assert!(listed.contains("aws-access-key-id\takia"), "{listed}");
+}
