@@ -32,15 +32,30 @@ fn discovery_order_is_flag_env_keyscout_gitleaks_builtin() {
         summary(&findings(out)).into_iter().map(|s| s.0).collect()
     };
     // built-in: the AWS key only
-    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json"])), vec!["aws-access-key-id"]);
+    assert_eq!(
+        rules(&dir.keyscout(&["dir", ".", "-f", "json"])),
+        vec!["aws-access-key-id"]
+    );
     // .gitleaks.toml replaces the built-ins (no [extend])
     dir.write(".gitleaks.toml", config(""));
-    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json"])), vec!["tok"]);
+    assert_eq!(
+        rules(&dir.keyscout(&["dir", ".", "-f", "json"])),
+        vec!["tok"]
+    );
     // .keyscout.toml wins over .gitleaks.toml
-    dir.write(".keyscout.toml", config("").replace("id = \"tok\"", "id = \"tok-ks\""));
-    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json"])), vec!["tok-ks"]);
+    dir.write(
+        ".keyscout.toml",
+        config("").replace("id = \"tok\"", "id = \"tok-ks\""),
+    );
+    assert_eq!(
+        rules(&dir.keyscout(&["dir", ".", "-f", "json"])),
+        vec!["tok-ks"]
+    );
     // $KEYSCOUT_CONFIG wins over both
-    dir.write("env.toml", config("").replace("id = \"tok\"", "id = \"tok-env\""));
+    dir.write(
+        "env.toml",
+        config("").replace("id = \"tok\"", "id = \"tok-env\""),
+    );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_keyscout"))
         .args(["dir", ".", "-f", "json"])
         .current_dir(dir.path())
@@ -49,14 +64,23 @@ fn discovery_order_is_flag_env_keyscout_gitleaks_builtin() {
         .unwrap();
     assert_eq!(rules(&out), vec!["tok-env"]);
     // --config wins over everything
-    dir.write("flag.toml", config("").replace("id = \"tok\"", "id = \"tok-flag\""));
-    assert_eq!(rules(&dir.keyscout(&["dir", ".", "-f", "json", "-c", "flag.toml"])), vec!["tok-flag"]);
+    dir.write(
+        "flag.toml",
+        config("").replace("id = \"tok\"", "id = \"tok-flag\""),
+    );
+    assert_eq!(
+        rules(&dir.keyscout(&["dir", ".", "-f", "json", "-c", "flag.toml"])),
+        vec!["tok-flag"]
+    );
 }
 
 #[test]
 fn extend_use_default_with_disabled_rules_and_override() {
     let dir = Dir::new();
-    dir.write("a.txt", format!("{TOKEN}\n{}\n{}\n", fake::aws_key_id(), fake::github_pat()));
+    dir.write(
+        "a.txt",
+        format!("{TOKEN}\n{}\n{}\n", fake::aws_key_id(), fake::github_pat()),
+    );
     let extra = r#"
 [extend]
 useDefault = true
@@ -70,7 +94,10 @@ description = "Overridden description"
     let found = findings(&dir.keyscout(&["dir", ".", "-f", "json"]));
     let ids: Vec<String> = summary(&found).into_iter().map(|s| s.0).collect();
     assert_eq!(ids, vec!["aws-access-key-id", "tok"]);
-    let aws = found.iter().find(|f| f["rule_id"] == "aws-access-key-id").unwrap();
+    let aws = found
+        .iter()
+        .find(|f| f["rule_id"] == "aws-access-key-id")
+        .unwrap();
     assert_eq!(aws["description"], "Overridden description");
 }
 
@@ -100,7 +127,10 @@ keywords = ["oth_"]
 fn global_allowlists_paths_regexes_stopwords_and_target_rules() {
     let dir = Dir::new();
     dir.write("vendor/x.txt", format!("{TOKEN}\n"));
-    dir.write("keep.txt", format!("{TOKEN}\ntok_ffffffffffffffffffff\ntok_0000000000000000beef\n"));
+    dir.write(
+        "keep.txt",
+        format!("{TOKEN}\ntok_ffffffffffffffffffff\ntok_0000000000000000beef\n"),
+    );
     let extra = r#"
 [[rules]]
 id = "other"
@@ -136,7 +166,13 @@ regexes = ['''fixture''']
     dir.write("test/a.txt", format!("{TOKEN} fixture\n{TOKEN} real\n"));
     dir.write("src/a.txt", format!("{TOKEN} fixture\n"));
     let got = summary(&dir.scan_json(&[]).0);
-    assert_eq!(got, vec![("tok".into(), "src/a.txt".into(), 1), ("tok".into(), "test/a.txt".into(), 2)]);
+    assert_eq!(
+        got,
+        vec![
+            ("tok".into(), "src/a.txt".into(), 1),
+            ("tok".into(), "test/a.txt".into(), 2)
+        ]
+    );
 }
 
 #[test]
@@ -158,12 +194,18 @@ description = "PKCS#12 key store"
 path = '''\.p12$'''
 "#,
     );
-    dir.write("a.ini", "password = \"aaaaaaaaaaaa\"\npassword = \"Xk9#mQ2$vL7!pR4z\"\n");
+    dir.write(
+        "a.ini",
+        "password = \"aaaaaaaaaaaa\"\npassword = \"Xk9#mQ2$vL7!pR4z\"\n",
+    );
     dir.write("keys/server.p12", "x");
     let found = dir.scan_json(&[]).0;
     assert_eq!(
         summary(&found),
-        vec![("pkcs12-file".into(), "keys/server.p12".into(), 1), ("pw".into(), "a.ini".into(), 2)]
+        vec![
+            ("pkcs12-file".into(), "keys/server.p12".into(), 1),
+            ("pw".into(), "a.ini".into(), 2)
+        ]
     );
     let pw = found.iter().find(|f| f["rule_id"] == "pw").unwrap();
     assert_eq!(pw["secret"], "Xk9#mQ2$vL7!pR4z");
@@ -180,9 +222,22 @@ fn bad_rule_files_name_file_rule_and_line() {
         (config("secretGroup = 3"), ":4: rule `tok`: secretGroup 3"),
         (config("entropy = 12.0"), ":4: rule `tok`: entropy"),
         (config("colour = 1"), "unknown field `colour`"),
-        (config("[[rules.allowlists]]\nregexTarget = \"nope\"\nregexes = ['x']"), "rule `tok`: allowlist"),
-        (format!("{}\n{}", config(""), config("").replace("title = \"test\"", "")), ":15: rule `tok`: duplicate rule id"),
-        ("[[rules]]\nid = \"x\"\ndescription = \"no regex or path\"\n".to_string(), ":1: rule `x`: a rule needs"),
+        (
+            config("[[rules.allowlists]]\nregexTarget = \"nope\"\nregexes = ['x']"),
+            "rule `tok`: allowlist",
+        ),
+        (
+            format!(
+                "{}\n{}",
+                config(""),
+                config("").replace("title = \"test\"", "")
+            ),
+            ":15: rule `tok`: duplicate rule id",
+        ),
+        (
+            "[[rules]]\nid = \"x\"\ndescription = \"no regex or path\"\n".to_string(),
+            ":1: rule `x`: a rule needs",
+        ),
     ];
     for (text, expected) in cases {
         dir.write("bad.toml", &text);
@@ -217,8 +272,14 @@ negative_examples = [
     let out = dir.keyscout(&["rules", "check", "-c", "r.toml"]);
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
-    assert!(err.contains("r.toml:10: rule `tok`: example is not found: tok_short"), "{err}");
-    assert!(err.contains("r.toml:12: rule `tok`: negative example is found: tok_ffff"), "{err}");
+    assert!(
+        err.contains("r.toml:10: rule `tok`: example is not found: tok_short"),
+        "{err}"
+    );
+    assert!(
+        err.contains("r.toml:12: rule `tok`: negative example is found: tok_ffff"),
+        "{err}"
+    );
     assert!(stdout(&out).contains("2 failure(s)"));
 }
 

@@ -7,7 +7,10 @@ use common::{Dir, code, fake, findings, keyscout_in, stderr, stdout, summary};
 #[test]
 fn finds_a_key_with_its_position_and_exits_1() {
     let dir = Dir::new();
-    dir.write("src/config.py", format!("# settings\nAWS_ID = \"{}\"\n", fake::aws_key_id()));
+    dir.write(
+        "src/config.py",
+        format!("# settings\nAWS_ID = \"{}\"\n", fake::aws_key_id()),
+    );
     let (found, code) = dir.scan_json(&[]);
     assert_eq!(code, 1);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -21,7 +24,10 @@ fn finds_a_key_with_its_position_and_exits_1() {
     assert_eq!(f["secret"], fake::aws_key_id());
     assert!(f["entropy"].as_f64().unwrap() > 3.0);
     let fingerprint = f["fingerprint"].as_str().unwrap();
-    assert!(fingerprint.starts_with("src/config.py:aws-access-key-id:"), "{fingerprint}");
+    assert!(
+        fingerprint.starts_with("src/config.py:aws-access-key-id:"),
+        "{fingerprint}"
+    );
     assert!(!fingerprint.contains(&fake::aws_key_id()));
 }
 
@@ -56,10 +62,16 @@ fn hidden_and_ignored_files_are_scanned_but_not_dot_git() {
     dir.write(".env", format!("AWS={}\n", fake::aws_key_id()));
     dir.write(".config/app.yml", format!("key: {}\n", fake::aws_key_id()));
     dir.write(".git/config", format!("key = {}\n", fake::aws_key_id()));
-    let paths: Vec<String> = summary(&dir.scan_json(&[]).0).into_iter().map(|s| s.1).collect();
+    let paths: Vec<String> = summary(&dir.scan_json(&[]).0)
+        .into_iter()
+        .map(|s| s.1)
+        .collect();
     assert_eq!(paths, vec![".config/app.yml", ".env"]);
     // --gitignore honours the ignore file
-    let paths: Vec<String> = summary(&dir.scan_json(&["--gitignore"]).0).into_iter().map(|s| s.1).collect();
+    let paths: Vec<String> = summary(&dir.scan_json(&["--gitignore"]).0)
+        .into_iter()
+        .map(|s| s.1)
+        .collect();
     assert_eq!(paths, vec![".config/app.yml"]);
 }
 
@@ -71,7 +83,11 @@ fn binary_files_are_skipped_unless_asked() {
     dir.write("app.bin", &blob);
     assert_eq!(dir.scan_json(&[]).0.len(), 0);
     let out = dir.keyscout(&["dir", ".", "-f", "json"]);
-    assert!(stderr(&out).contains("1 binary file(s) skipped"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 binary file(s) skipped"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(dir.scan_json(&["--binary"]).0.len(), 1);
 }
 
@@ -83,7 +99,11 @@ fn symlinks_are_not_followed_by_default() {
     let dir = Dir::new();
     dir.write("ok.txt", "fine\n");
     std::os::unix::fs::symlink(outside.path(), dir.path().join("link-dir")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("link-file")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        dir.path().join("link-file"),
+    )
+    .unwrap();
     assert_eq!(dir.scan_json(&[]), (vec![], 0));
     let (found, _) = dir.scan_json(&["--follow-symlinks"]);
     assert_eq!(found.len(), 2);
@@ -121,28 +141,47 @@ fn inline_allow_comments_suppress_their_line_only() {
         ),
     );
     let found = dir.scan_json(&[]).0;
-    assert_eq!(summary(&found), vec![("aws-access-key-id".into(), "a.py".into(), 3)]);
+    assert_eq!(
+        summary(&found),
+        vec![("aws-access-key-id".into(), "a.py".into(), 3)]
+    );
 }
 
 #[test]
 fn stdin_is_scanned_with_its_label() {
     let dir = Dir::new();
     let input = format!("x\ny = {}\n", fake::github_pat());
-    let out = keyscout_in(dir.path(), &["stdin", "-f", "json", "-q"], Some(input.as_bytes()));
+    let out = keyscout_in(
+        dir.path(),
+        &["stdin", "-f", "json", "-q"],
+        Some(input.as_bytes()),
+    );
     assert_eq!(code(&out), 1);
     let found = findings(&out);
-    assert_eq!((found[0]["path"].as_str(), found[0]["line"].as_u64()), (Some("-"), Some(2)));
-    let out = keyscout_in(dir.path(), &["stdin", "--label", "pasted.txt", "-f", "json"], Some(input.as_bytes()));
+    assert_eq!(
+        (found[0]["path"].as_str(), found[0]["line"].as_u64()),
+        (Some("-"), Some(2))
+    );
+    let out = keyscout_in(
+        dir.path(),
+        &["stdin", "--label", "pasted.txt", "-f", "json"],
+        Some(input.as_bytes()),
+    );
     assert_eq!(findings(&out)[0]["path"], "pasted.txt");
 }
 
 #[test]
 fn jsonl_is_one_finding_per_line() {
     let dir = Dir::new();
-    dir.write("a.txt", format!("{}\n{}\n", fake::aws_key_id(), fake::stripe_live()));
+    dir.write(
+        "a.txt",
+        format!("{}\n{}\n", fake::aws_key_id(), fake::stripe_live()),
+    );
     let out = dir.keyscout(&["dir", ".", "-f", "jsonl"]);
-    let lines: Vec<serde_json::Value> =
-        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("a JSON object per line")).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
     assert_eq!(lines.len(), 2);
     assert!(lines.iter().all(|f| f["path"] == "a.txt"));
 }
@@ -155,7 +194,10 @@ fn redact_masks_secrets_in_every_format() {
     for format in ["text", "json", "jsonl", "sarif"] {
         let out = dir.keyscout(&["dir", ".", "-f", format, "--redact"]);
         let text = stdout(&out);
-        assert!(!text.contains(&key[8..]), "{format} leaks the secret: {text}");
+        assert!(
+            !text.contains(&key[8..]),
+            "{format} leaks the secret: {text}"
+        );
         assert!(text.contains("*****"), "{format}: {text}");
     }
     let found = dir.scan_json(&["--redact=50"]).0;
@@ -166,14 +208,26 @@ fn redact_masks_secrets_in_every_format() {
 #[test]
 fn text_report_names_rule_place_and_line() {
     let dir = Dir::new();
-    dir.write("deploy/app.yaml", format!("\n  github: {}\n", fake::github_pat()));
+    dir.write(
+        "deploy/app.yaml",
+        format!("\n  github: {}\n", fake::github_pat()),
+    );
     let out = dir.keyscout(&["dir", "."]);
     let text = stdout(&out);
     assert!(text.contains("deploy/app.yaml:2:11"), "{text}");
-    assert!(text.contains(&format!("github: {}", fake::github_pat())), "{text}");
-    assert!(!text.contains('\x1b'), "no colour when not a terminal: {text}");
+    assert!(
+        text.contains(&format!("github: {}", fake::github_pat())),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when not a terminal: {text}"
+    );
     let coloured = stdout(&dir.keyscout(&["dir", ".", "--color", "always"]));
-    assert!(coloured.contains(&format!("\x1b[1;31m{}\x1b[0m", fake::github_pat())), "{coloured}");
+    assert!(
+        coloured.contains(&format!("\x1b[1;31m{}\x1b[0m", fake::github_pat())),
+        "{coloured}"
+    );
 }
 
 #[cfg(unix)]
@@ -183,12 +237,17 @@ fn report_file_is_private() {
     let dir = Dir::new();
     dir.write("a.txt", format!("{}\n", fake::aws_key_id()));
     dir.write("report.json", "old, world-readable");
-    std::fs::set_permissions(dir.path().join("report.json"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("report.json"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let out = dir.keyscout(&["dir", "a.txt", "-f", "json", "-o", "report.json"]);
     assert_eq!(code(&out), 1);
     let meta = std::fs::metadata(dir.path().join("report.json")).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(doc["findings"][0]["path"], "a.txt");
 }
 
@@ -215,7 +274,10 @@ fn large_file_is_scanned_in_chunks_and_each_secret_reported_once() {
     text.push_str(&format!("last = {}", fake::aws_key_id()));
     planted.push(n + 1);
     dir.write("big.txt", &text);
-    let lines: Vec<u64> = summary(&dir.scan_json(&[]).0).into_iter().map(|s| s.2).collect();
+    let lines: Vec<u64> = summary(&dir.scan_json(&[]).0)
+        .into_iter()
+        .map(|s| s.2)
+        .collect();
     assert_eq!(lines, planted);
     // --max-file-size skips it
     assert_eq!(dir.scan_json(&["--max-file-size", "1M"]), (vec![], 0));
@@ -231,4 +293,17 @@ fn several_roots_report_paths_as_walked() {
     assert_eq!(paths, vec!["one/a.txt", "two/b.txt"]);
     let out = dir.keyscout(&["dir", "one", "-f", "json"]);
     assert_eq!(findings(&out)[0]["path"], "a.txt");
+}
+
+#[test]
+fn the_repository_scans_itself_clean() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = keyscout_in(root, &["dir", ".", "-f", "json"], None);
+    assert_eq!(
+        findings(&out),
+        Vec::<serde_json::Value>::new(),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }

@@ -174,9 +174,9 @@ impl RuleSet {
         &'a self,
         rule: &'a Rule,
     ) -> impl Iterator<Item = &'a Allowlist> {
-        self.allowlists.iter().filter(move |a| {
-            a.target_rules.is_empty() || a.target_rules.iter().any(|id| *id == rule.id)
-        })
+        self.allowlists
+            .iter()
+            .filter(move |a| a.target_rules.is_empty() || a.target_rules.contains(&rule.id))
     }
 
     pub fn shared(self) -> Arc<RuleSet> {

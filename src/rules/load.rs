@@ -118,7 +118,7 @@ impl Definitions {
                 base.add_file(&resolve(name, path), depth + 1)?;
             }
             base.rules
-                .retain(|r| !extend.disabled_rules.iter().any(|id| *id == r.syntax.id));
+                .retain(|r| !extend.disabled_rules.contains(&r.syntax.id));
         }
 
         let mut seen = std::collections::HashSet::new();

@@ -56,7 +56,7 @@ fn folded_literal(hir: &Hir) -> Option<Vec<u8>> {
             };
             match bytes.as_slice() {
                 [b] if b.is_ascii() => Some(vec![b.to_ascii_lowercase()]),
-                [a, b] if a.is_ascii() && a.to_ascii_lowercase() == b.to_ascii_lowercase() => {
+                [a, b] if a.is_ascii() && a.eq_ignore_ascii_case(b) => {
                     Some(vec![a.to_ascii_lowercase()])
                 }
                 _ => None,

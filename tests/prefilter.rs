@@ -1,0 +1,162 @@
+//! The fast paths must find exactly what the slow paths find: the keyword prefilter with its
+//! windows against whole-input regex runs, and chunked reading against one-piece reading.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use keyscout::finding::{Chunk, Finding};
+use keyscout::rules::{self, ConfigSource};
+use keyscout::scan::Scanner;
+use keyscout::source::read::{ReadOptions, read_chunks};
+
+fn builtin() -> Arc<rules::RuleSet> {
+    Arc::new(rules::load(&ConfigSource::Builtin).expect("built-in rules load"))
+}
+
+fn scan(scanner: &Scanner, data: &[u8], path: Option<&str>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    scanner.matcher().scan(&Chunk::whole(data, path), &mut out);
+    out.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    out
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("fixtures readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out)
+            } else {
+                out.push(path)
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut files,
+    );
+    files.sort();
+    files
+}
+
+/// A deterministic pseudo-random generator, enough to place examples in noise.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn prefilter_finds_the_same_as_whole_input_runs_on_every_fixture() {
+    let set = builtin();
+    let fast = Scanner::new(set.clone());
+    let slow = Scanner::new(set).without_prefilter();
+    let files = fixture_files();
+    assert!(files.len() >= 10);
+    let mut total = 0;
+    for file in files {
+        let data = std::fs::read(&file).unwrap();
+        let name = file.to_string_lossy();
+        let found = scan(&fast, &data, Some(&name));
+        assert_eq!(found, scan(&slow, &data, Some(&name)), "{name}");
+        total += found.len();
+    }
+    assert!(total >= 10, "fixtures hold findings: {total}");
+}
+
+#[test]
+fn prefilter_finds_the_same_on_every_rule_example_in_noise() {
+    let set = builtin();
+    let fast = Scanner::new(set.clone());
+    let slow = Scanner::new(set.clone()).without_prefilter();
+    let noise = [
+        "let key = value; // token handling\n",
+        "password_hash = sha256(x)\n",
+        "  ",
+        "\n",
+        "https://example.com/path?q=1 ",
+        "Zm9vYmFyYmF6cXV4",
+        "-----",
+        "secret",
+        "\t\"api_key\": ",
+    ];
+    let examples: Vec<&str> = set
+        .rules
+        .iter()
+        .flat_map(|r| r.examples.iter().chain(&r.negative_examples))
+        .map(String::as_str)
+        .collect();
+    assert!(!examples.is_empty());
+    let mut rng = Lcg(7);
+    for round in 0..20 {
+        let mut doc = String::new();
+        for _ in 0..examples.len() {
+            for _ in 0..rng.next() % 4 {
+                doc.push_str(noise[rng.next() as usize % noise.len()]);
+            }
+            doc.push_str(examples[rng.next() as usize % examples.len()]);
+        }
+        let found = scan(&fast, doc.as_bytes(), Some("doc.txt"));
+        assert_eq!(
+            found,
+            scan(&slow, doc.as_bytes(), Some("doc.txt")),
+            "round {round}"
+        );
+        assert!(!found.is_empty());
+    }
+    // Each example alone, too.
+    for example in examples {
+        assert_eq!(
+            scan(&fast, example.as_bytes(), None),
+            scan(&slow, example.as_bytes(), None),
+            "{example}"
+        );
+    }
+}
+
+#[test]
+fn chunked_reading_finds_the_same_as_one_piece() {
+    let set = builtin();
+    let scanner = Scanner::new(set);
+    // All fixtures end to end, scanned in small chunks (smaller than a PEM key's lines).
+    let mut all = Vec::new();
+    for file in fixture_files() {
+        all.extend(std::fs::read(file).unwrap());
+        all.extend_from_slice(b"\n");
+    }
+    let whole = scan(&scanner, &all, Some("all"));
+    let opts = ReadOptions {
+        binary: true,
+        chunk_size: 4096,
+        overlap: 2048,
+    };
+    let mut chunked = Vec::new();
+    let mut matcher = scanner.matcher();
+    read_chunks(&all[..], Some("all"), &mut Vec::new(), &opts, |chunk| {
+        matcher.scan(&chunk, &mut chunked)
+    })
+    .unwrap();
+    chunked.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    assert_eq!(chunked, whole);
+}
+
+#[test]
+fn binary_with_and_without_prefilter_reports_the_same() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["dir", ".", "-f", "json", "-q"];
+        args.extend_from_slice(extra);
+        common::findings(&common::keyscout_in(&root, &args, None))
+    };
+    let fast = run(&[]);
+    assert!(fast.len() >= 10);
+    assert_eq!(fast, run(&["--no-prefilter"]));
+}
