@@ -52,6 +52,15 @@ pub fn failures(set: Arc<RuleSet>) -> Vec<Failure> {
     let mut found: Vec<Finding> = Vec::new();
     let mut failures = Vec::new();
     for rule in &scanner.rules().rules {
+        if let Some(Err(err)) = rule.regex.as_ref().map(|p| p.regex()) {
+            failures.push(Failure {
+                file: rule.origin.file.clone(),
+                line: rule.origin.line,
+                rule_id: rule.id.clone(),
+                message: format!("regex cannot be built: {err}"),
+            });
+            continue;
+        }
         let mut fires = |example: &str| {
             found.clear();
             matcher.scan(&Chunk::whole(example.as_bytes(), None), &mut found);

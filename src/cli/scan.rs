@@ -13,7 +13,7 @@ use super::args::{DirArgs, ScanArgs, StdinArgs};
 use super::{EXIT_ERROR, output};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
-use crate::rules::{self, ConfigSource};
+use crate::rules::{self, ConfigSource, RuleSet};
 use crate::scan::Scanner;
 use crate::source::fs::{self as walker, FileEntry, WalkError, WalkOptions};
 use crate::source::read::{Outcome, ReadOptions, read_chunks};
@@ -43,6 +43,16 @@ impl Counters {
     fn error(&self, message: &str) {
         output::warn(message);
         self.errors.fetch_add(1, Relaxed);
+    }
+
+    /// Rules whose regex was needed but could not be built matched nothing: an error.
+    fn rule_errors(&self, set: &RuleSet) {
+        for rule in &set.rules {
+            if let Some(err) = rule.regex.as_ref().and_then(|p| p.error()) {
+                let at = format!("{}:{}", rule.origin.file, rule.origin.line);
+                self.error(&format!("{at}: rule `{}`: regex: {err}", rule.id));
+            }
+        }
     }
 
     fn summary(&self, started: Instant) -> Summary {
@@ -134,6 +144,7 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
         });
         report(&args.scan, rx, first)
     })?;
+    counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), first)
 }
 
@@ -163,6 +174,7 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
     let _ = tx.send(found);
     drop(tx);
     let reported = report(&args.scan, rx, &cwd)?;
+    counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }
 

@@ -1,10 +1,17 @@
-//! SARIF 2.1.0, as GitHub code scanning ingests it: each rule once in `tool.driver.rules`,
-//! results with relative `artifactLocation.uri` under `%SRCROOT%`, regions in Unicode code
-//! points, and a `partialFingerprints` entry that stays the same when a line moves.
+//! SARIF 2.1.0, as GitHub code scanning ingests it and as the SARIF Multitool's `Gh;Sarif`
+//! rules accept it without error or warning: each rule once in `tool.driver.rules` (with a
+//! full description, help, tags and a `security-severity`), results whose
+//! `artifactLocation.uri` is a percent-encoded path relative to `%SRCROOT%`, regions in
+//! Unicode code points with the secret as their snippet and the line around it as the
+//! context region, and a `partialFingerprints` entry that stays the same when a line moves.
+//!
+//! `%SRCROOT%` is the git work tree holding the scanned directory when there is one (GitHub
+//! reads relative URIs from the repository root), else the scanned directory. This module
+//! does not read the scanned files; it only looks for that `.git`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -13,8 +20,17 @@ use crate::finding::Finding;
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keyscout/keyscout";
+const SRCROOT: &str = "%SRCROOT%";
+/// GitHub keeps the first 10 tags of a rule (and rejects a rule with more than 20).
+const MAX_TAGS: usize = 10;
+/// Characters of the line kept on each side of the secret in the context snippet: enough to
+/// read it, without copying a minified file's one huge line into the report.
+const CONTEXT_CHARS: usize = 100;
 
+/// Writes one SARIF log. `root` is what was scanned: finding paths are relative to it when
+/// it is a directory, and relative to the working directory (or absolute) otherwise.
 pub fn write(out: &mut dyn Write, findings: &[Finding], root: &Path) -> io::Result<()> {
+    let anchor = Anchor::new(root);
     // Rules in order of first appearance, each once.
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
@@ -26,7 +42,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], root: &Path) -> io::Resu
     }
     let results: Vec<Value> = findings
         .iter()
-        .map(|f| result(f, rule_index[f.rule_id.as_str()]))
+        .map(|f| result(f, rule_index[f.rule_id.as_str()], &anchor))
         .collect();
     let log = json!({
         "$schema": SCHEMA,
@@ -42,7 +58,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], root: &Path) -> io::Resu
                 }
             },
             "originalUriBaseIds": {
-                "%SRCROOT%": { "uri": root_uri(root) }
+                "%SRCROOT%": { "uri": anchor.root_uri() }
             },
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -53,11 +69,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], root: &Path) -> io::Resu
 }
 
 fn rule(f: &Finding) -> Value {
-    let description = sentence(if f.description.is_empty() {
-        &f.rule_id
-    } else {
-        &f.description
-    });
+    let description = sentence(label(f));
     let help = format!(
         "{description} A secret committed to a repository stays in its history: revoke or rotate it \
          with its issuer, then remove it from the code and load it from the environment or a secret store."
@@ -78,34 +90,96 @@ fn rule(f: &Finding) -> Value {
     })
 }
 
-fn result(f: &Finding, index: usize) -> Value {
+fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
+    let (uri, base_id) = anchor.locate(&f.path);
+    let mut artifact = json!({ "uri": uri });
+    if let Some(id) = base_id {
+        artifact["uriBaseId"] = json!(id);
+    }
+    // The region is the secret itself, so its snippet is the secret (masked under --redact).
     let mut region = json!({
         "startLine": f.line,
         "startColumn": f.column,
         "endLine": f.end_line,
         "endColumn": f.end_column,
     });
-    if !f.context.is_empty() {
-        region["snippet"] = json!({ "text": f.context });
+    if !f.secret.is_empty() {
+        region["snippet"] = json!({ "text": f.secret });
+    }
+    let mut physical = json!({ "artifactLocation": artifact, "region": region });
+    if let Some(context) = context_region(f) {
+        physical["contextRegion"] = context;
     }
     json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
         "level": "error",
-        "message": { "text": sentence(&format!("{} found", if f.description.is_empty() { &f.rule_id } else { &f.description })) },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": encode_uri(&f.path), "uriBaseId": "%SRCROOT%" },
-                "region": region,
-            }
-        }],
+        "message": { "text": sentence(&format!("{} found", label(f))) },
+        "locations": [{ "physicalLocation": physical }],
         "partialFingerprints": { "keyscout/v1": f.fingerprint },
     })
+}
+
+/// The text around the secret on its first and last line, at most [`CONTEXT_CHARS`] each
+/// side. `None` when there is nothing around it (SARIF wants a context region larger than
+/// the region) or when `context` no longer lines up with the finding's columns.
+fn context_region(f: &Finding) -> Option<Value> {
+    let ctx = &f.context;
+    let secret_span = f.context_secret.clone();
+    if ctx.get(secret_span.clone())? != f.secret {
+        return None;
+    }
+    // `context` holds every line the whole match touches, which may be more than the
+    // secret's: keep the secret's first and last line only.
+    let before = ctx.get(..secret_span.start)?;
+    let before = before.rsplit('\n').next().unwrap_or(before);
+    let after = ctx.get(secret_span.end..)?;
+    let after = after.split('\n').next().unwrap_or(after);
+    let after = after.strip_suffix('\r').unwrap_or(after);
+    if before.chars().count() + 1 != f.column {
+        return None;
+    }
+    let before = last_chars(before, CONTEXT_CHARS);
+    let after = first_chars(after, CONTEXT_CHARS);
+    if before.is_empty() && after.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "startLine": f.line,
+        "startColumn": f.column - before.chars().count(),
+        "endLine": f.end_line,
+        "endColumn": f.end_column + after.chars().count(),
+        "snippet": { "text": format!("{before}{}{after}", f.secret) },
+    }))
+}
+
+fn first_chars(text: &str, n: usize) -> &str {
+    text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i])
+}
+
+fn last_chars(text: &str, n: usize) -> &str {
+    match n.checked_sub(1) {
+        Some(skip) => text
+            .char_indices()
+            .rev()
+            .nth(skip)
+            .map_or(text, |(i, _)| &text[i..]),
+        None => "",
+    }
+}
+
+/// The rule's description without its final period, or its id.
+fn label(f: &Finding) -> &str {
+    let text = f.description.trim().trim_end_matches('.');
+    if text.is_empty() { &f.rule_id } else { text }
 }
 
 fn tags(f: &Finding) -> Vec<String> {
     let mut tags = vec!["security".to_string(), "secret".to_string()];
     for tag in &f.tags {
+        if tags.len() == MAX_TAGS {
+            break;
+        }
         if !tags.contains(tag) {
             tags.push(tag.clone());
         }
@@ -136,29 +210,95 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
-/// The scanned root as an absolute `file://` URI ending in `/`.
-fn root_uri(root: &Path) -> String {
-    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let dir = if abs.is_file() {
-        abs.parent().map(Path::to_path_buf).unwrap_or(abs)
-    } else {
-        abs
-    };
-    let mut path = encode_uri(&dir.to_string_lossy().replace('\\', "/"));
-    if !path.starts_with('/') {
-        path.insert(0, '/');
-    }
-    if !path.ends_with('/') {
-        path.push('/');
-    }
-    format!("file://{path}")
+/// Where artifact URIs are anchored.
+struct Anchor {
+    /// The absolute directory `%SRCROOT%` stands for.
+    src_root: PathBuf,
+    /// The absolute directory the findings' relative paths start from.
+    base: PathBuf,
 }
 
-/// Percent-encodes what may not stand in a URI path.
-fn encode_uri(path: &str) -> String {
+impl Anchor {
+    fn new(root: &Path) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        // A file root is reported by its path as typed; a directory's files relative to it.
+        let base = if root.is_file() { cwd } else { cwd.join(root) };
+        let base = std::fs::canonicalize(&base).unwrap_or_else(|_| normalize(&base));
+        let src_root = base
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .unwrap_or(&base)
+            .to_path_buf();
+        Anchor { src_root, base }
+    }
+
+    /// `originalUriBaseIds` wants an absolute URI ending in `/`.
+    fn root_uri(&self) -> String {
+        let mut uri = file_uri(&self.src_root.to_string_lossy());
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        uri
+    }
+
+    /// `(uri, uriBaseId)` of a finding's path: relative under `%SRCROOT%`, else an absolute
+    /// `file:` URI without a base (SARIF forbids a base id on an absolute URI).
+    fn locate(&self, path: &str) -> (String, Option<&'static str>) {
+        let full = normalize(&self.base.join(path));
+        match full.strip_prefix(&self.src_root) {
+            Ok(relative) => {
+                let segments: Vec<_> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect();
+                (encode(&segments.join("/"), false), Some(SRCROOT))
+            }
+            Err(_) => (file_uri(&full.to_string_lossy()), None),
+        }
+    }
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            _ => out.push(component),
+        }
+    }
+    out
+}
+
+/// The `file:` URI of an absolute path: `file:///home/a`, `file:///C:/a`, `file://host/share/a`.
+fn file_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    // Windows verbatim prefixes, as `canonicalize` returns them.
+    let path = match (path.strip_prefix("//?/UNC/"), path.strip_prefix("//?/")) {
+        (Some(unc), _) => format!("//{unc}"),
+        (None, Some(local)) => local.to_string(),
+        (None, None) => path,
+    };
+    if let Some(unc) = path.strip_prefix("//") {
+        format!("file://{}", encode(unc, true))
+    } else if path.starts_with('/') {
+        format!("file://{}", encode(&path, true))
+    } else {
+        format!("file:///{}", encode(&path, true))
+    }
+}
+
+/// Percent-encodes all but unreserved characters and `/` (and `:` in an absolute URI: in a
+/// relative one a colon in the first segment would read as a scheme).
+fn encode(path: &str, absolute: bool) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) || (absolute && b == b':') {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -171,13 +311,103 @@ fn encode_uri(path: &str) -> String {
 mod tests {
     use super::*;
 
+    fn finding(context: &str, secret: &str, line: usize, column: usize) -> Finding {
+        let start = context.find(secret).expect("secret in context");
+        Finding {
+            rule_id: "github-pat".into(),
+            description: "GitHub token.".into(),
+            path: "a.txt".into(),
+            line,
+            column,
+            end_line: line + secret.matches('\n').count(),
+            end_column: secret.rsplit('\n').next().map_or(0, |s| s.chars().count())
+                + if secret.contains('\n') { 1 } else { column },
+            secret: secret.into(),
+            matched: secret.into(),
+            entropy: 4.0,
+            tags: vec![],
+            fingerprint: String::new(),
+            commit: None,
+            author: None,
+            email: None,
+            date: None,
+            message: None,
+            context: context.into(),
+            context_secret: start..start + secret.len(),
+        }
+    }
+
     #[test]
     fn uris_are_encoded_and_names_are_pascal_case() {
         assert_eq!(
-            encode_uri("dir with space/ü.txt"),
+            encode("dir with space/ü.txt", false),
             "dir%20with%20space/%C3%BC.txt"
         );
+        assert_eq!(encode("c:x/a+b#1?.txt", false), "c%3Ax/a%2Bb%231%3F.txt");
         assert_eq!(pascal_case("github-pat"), "GithubPat");
         assert_eq!(sentence("A key"), "A key.");
+    }
+
+    #[test]
+    fn file_uris_for_unix_windows_and_unc_paths() {
+        assert_eq!(file_uri("/tmp/a b"), "file:///tmp/a%20b");
+        assert_eq!(file_uri(r"C:\work\x"), "file:///C:/work/x");
+        assert_eq!(file_uri(r"\\?\C:\work\x"), "file:///C:/work/x");
+        assert_eq!(file_uri(r"\\?\UNC\host\share\x"), "file://host/share/x");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn paths_are_relative_to_the_source_root_or_absolute() {
+        let anchor = Anchor {
+            src_root: PathBuf::from("/repo"),
+            base: PathBuf::from("/repo/sub"),
+        };
+        assert_eq!(
+            anchor.locate("dir/a b.txt"),
+            ("sub/dir/a%20b.txt".to_string(), Some(SRCROOT))
+        );
+        assert_eq!(
+            anchor.locate("./x/../y.txt"),
+            ("sub/y.txt".to_string(), Some(SRCROOT))
+        );
+        assert_eq!(
+            anchor.locate("../../etc/k"),
+            ("file:///etc/k".to_string(), None)
+        );
+        assert_eq!(
+            anchor.locate("/elsewhere/k"),
+            ("file:///elsewhere/k".to_string(), None)
+        );
+    }
+
+    #[test]
+    fn context_region_surrounds_the_secret() {
+        let f = finding("\tlet é = \"ghp_x\"; // ok", "ghp_x", 3, 11);
+        let c = context_region(&f).expect("context");
+        assert_eq!(c["startColumn"], 1);
+        assert_eq!(c["endColumn"], 16 + 8);
+        assert_eq!(c["snippet"]["text"], "\tlet é = \"ghp_x\"; // ok");
+
+        let long = format!("{}ghp_x{}", "a".repeat(300), "b".repeat(300));
+        let f = finding(&long, "ghp_x", 1, 301);
+        let c = context_region(&f).expect("context");
+        assert_eq!(c["startColumn"], 201);
+        assert_eq!(c["endColumn"], 306 + CONTEXT_CHARS);
+
+        // Nothing around the secret: the region says it all.
+        assert!(context_region(&finding("ghp_x", "ghp_x", 1, 1)).is_none());
+        // Columns that do not match the context: no context rather than a wrong one.
+        assert!(context_region(&finding("ab ghp_x", "ghp_x", 1, 9)).is_none());
+    }
+
+    #[test]
+    fn tags_are_capped_and_labels_have_no_double_period() {
+        let mut f = finding("x ghp_x", "ghp_x", 1, 3);
+        f.tags = (0..30).map(|i| format!("t{i}")).collect();
+        assert_eq!(tags(&f).len(), MAX_TAGS);
+        assert_eq!(label(&f), "GitHub token");
+        f.description.clear();
+        assert_eq!(label(&f), "github-pat");
     }
 }

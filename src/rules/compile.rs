@@ -1,11 +1,13 @@
-//! Rules as the scanner runs them: every regex compiled once (bytes, Unicode off, as Go's
-//! RE2 treats `\w`, `\d` and `\s`), every field validated, and one Aho-Corasick automaton
-//! over all keywords with a keyword -> rules table.
+//! Rules as the scanner runs them: every field validated, every regex parsed (bytes, Unicode
+//! off, as Go's RE2 treats `\w`, `\d` and `\s`), and one Aho-Corasick automaton over all
+//! keywords with a keyword -> rules table. A rule's own regex is compiled on first use, so a
+//! scan that meets few keywords starts fast.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
+use regex_syntax::hir::Hir;
 
 use super::error::{RuleError, line_of};
 use super::load::{AllowlistDef, Origin, RuleDef};
@@ -15,6 +17,28 @@ use super::syntax::AllowlistSyntax;
 /// A compiled regex over bytes.
 pub type Regex = meta::Regex;
 
+/// A rule's regex: parsed and checked at load, compiled when first needed.
+#[derive(Debug)]
+pub struct Pattern {
+    hir: Hir,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl Pattern {
+    /// The compiled regex; an error when the regex is valid but too large to build.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.compiled
+            .get_or_init(|| build(&self.hir))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The build error, if the regex was needed and could not be built.
+    pub fn error(&self) -> Option<&str> {
+        self.compiled.get().and_then(|r| r.as_ref().err()).map(String::as_str)
+    }
+}
+
 /// Above this many keywords a full DFA costs more memory and build time than it saves.
 const DFA_MAX_KEYWORDS: usize = 3000;
 
@@ -23,7 +47,7 @@ const DFA_MAX_KEYWORDS: usize = 3000;
 pub struct Rule {
     pub id: String,
     pub description: String,
-    pub regex: Option<Regex>,
+    pub regex: Option<Pattern>,
     /// The pattern as written, for `rules list` and reports.
     pub pattern: Option<String>,
     /// `secretGroup`; `None`: the first non-empty group, else the whole match.
@@ -289,10 +313,8 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
     let (regex, max_len, windowed) = match &s.regex {
         None => (None, None, false),
         Some(pattern) => {
-            let (regex, hir) = compile_regex(pattern).map_err(|e| err(format!("regex: {e}")))?;
-            let groups = regex
-                .group_info()
-                .group_len(regex_automata::PatternID::ZERO);
+            let hir = parse(pattern).map_err(|e| err(format!("regex: {e}")))?;
+            let groups = hir.properties().explicit_captures_len() + 1;
             if let Some(g) = s.secret_group
                 && g >= groups
             {
@@ -303,12 +325,13 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
             }
             let max_len = hir.properties().maximum_len();
             let windowed = max_len.is_some() && shape::contains_keyword(&hir, &keywords);
+            let regex = Pattern { hir, compiled: OnceLock::new() };
             (Some(regex), max_len, windowed)
         }
     };
     let path = match &s.path {
         None => None,
-        Some(p) => Some(compile_regex(p).map_err(|e| err(format!("path: {e}")))?.0),
+        Some(p) => Some(compile_regex(p).map_err(|e| err(format!("path: {e}")))?),
     };
     let allowlists = s
         .allowlists
@@ -371,7 +394,6 @@ fn compile_allowlist(a: AllowlistSyntax) -> Result<Allowlist, String> {
         list.iter()
             .map(|p| {
                 compile_regex(p)
-                    .map(|(r, _)| r)
                     .map_err(|e| format!("`{p}`: {e}"))
             })
             .collect::<Result<Vec<_>, _>>()
@@ -388,22 +410,28 @@ fn compile_allowlist(a: AllowlistSyntax) -> Result<Allowlist, String> {
     })
 }
 
-/// Compiles `pattern` over bytes with Unicode off; patterns that need Unicode (`\p{..}`,
-/// non-ASCII literals) get it.
-fn compile_regex(pattern: &str) -> Result<(Regex, regex_syntax::hir::Hir), String> {
-    let attempt = |unicode: bool| -> Result<(Regex, regex_syntax::hir::Hir), String> {
-        let hir = regex_syntax::ParserBuilder::new()
+/// Parses `pattern` for bytes with Unicode off; patterns that need Unicode (`\p{..}`) get it.
+fn parse(pattern: &str) -> Result<Hir, String> {
+    let parse_with = |unicode: bool| {
+        regex_syntax::ParserBuilder::new()
             .unicode(unicode)
             .utf8(false)
             .build()
             .parse(pattern)
-            .map_err(|e| e.to_string())?;
-        let regex = meta::Regex::builder()
-            .configure(meta::Config::new().utf8_empty(false))
-            .syntax(syntax::Config::new().unicode(unicode).utf8(false))
-            .build(pattern)
-            .map_err(|e| e.to_string())?;
-        Ok((regex, hir))
+            .map_err(|e| e.to_string())
     };
-    attempt(false).or_else(|ascii_err| attempt(true).map_err(|_| ascii_err))
+    parse_with(false).or_else(|ascii_err| parse_with(true).map_err(|_| ascii_err))
+}
+
+fn build(hir: &Hir) -> Result<Regex, String> {
+    meta::Regex::builder()
+        .configure(meta::Config::new().utf8_empty(false))
+        .syntax(syntax::Config::new().utf8(false))
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())
+}
+
+/// Parses and compiles `pattern` at once (paths and allowlists: small, needed at once).
+fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    build(&parse(pattern)?)
 }

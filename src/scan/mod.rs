@@ -15,7 +15,7 @@ use memchr::memmem;
 use regex_automata::{Input, meta, util::captures::Captures};
 
 use crate::finding::{Chunk, Finding};
-use crate::rules::{Candidate, Rule, RuleSet};
+use crate::rules::{Candidate, Regex, Rule, RuleSet};
 
 /// Markers that suppress findings on their line.
 const INLINE_ALLOW: [&str; 2] = ["keyscout:allow", "gitleaks:allow"];
@@ -101,15 +101,18 @@ impl Matcher<'_> {
         for i in 0..self.active.len() {
             let r = self.active[i] as usize;
             let rule = &set.rules[r];
-            let scratch = self.regex_scratch[r].get_or_insert_with(|| {
-                let regex = rule.regex.as_ref().expect("active rules have a regex");
-                Box::new((regex.create_cache(), regex.create_captures()))
-            });
+            // A regex too large to build matches nothing; the caller reports it (`Pattern::error`).
+            let Some(Ok(regex)) = rule.regex.as_ref().map(|p| p.regex()) else {
+                continue;
+            };
+            let scratch = self.regex_scratch[r]
+                .get_or_insert_with(|| Box::new((regex.create_cache(), regex.create_captures())));
             for window in &self.windows[r] {
                 run_rule(
                     self.scanner,
                     r as u32,
                     rule,
+                    regex,
                     chunk,
                     window.clone(),
                     scratch,
@@ -257,12 +260,12 @@ fn run_rule(
     scanner: &Scanner,
     r: u32,
     rule: &Rule,
+    regex: &Regex,
     chunk: &Chunk<'_>,
     window: Range<usize>,
     scratch: &mut (meta::Cache, Captures),
     raw: &mut Vec<Raw>,
 ) {
-    let regex = rule.regex.as_ref().expect("active rules have a regex");
     let data = chunk.data;
     let (cache, caps) = scratch;
     let mut input = Input::new(data).span(window.clone());
