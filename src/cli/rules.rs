@@ -22,12 +22,18 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
     for rule in &set.rules {
         writeln!(
             out,
-            "{}\t{}\t[{}]\t{}:{}\t{}",
+            "{}\t{}\t[{}]\t{}:{}\t{}\t{}",
             rule.id,
             rule.keywords.join(","),
             rule.tags.join(","),
             rule.origin.file,
             rule.origin.line,
+            // Whether the prefilter can confine the regex to windows around keyword hits.
+            if rule.windowed {
+                "windowed"
+            } else {
+                "whole-input"
+            },
             rule.description
         )?;
     }

@@ -35,7 +35,10 @@ impl Pattern {
 
     /// The build error, if the regex was needed and could not be built.
     pub fn error(&self) -> Option<&str> {
-        self.compiled.get().and_then(|r| r.as_ref().err()).map(String::as_str)
+        self.compiled
+            .get()
+            .and_then(|r| r.as_ref().err())
+            .map(String::as_str)
     }
 }
 
@@ -325,7 +328,10 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
             }
             let max_len = hir.properties().maximum_len();
             let windowed = max_len.is_some() && shape::contains_keyword(&hir, &keywords);
-            let regex = Pattern { hir, compiled: OnceLock::new() };
+            let regex = Pattern {
+                hir,
+                compiled: OnceLock::new(),
+            };
             (Some(regex), max_len, windowed)
         }
     };
@@ -392,10 +398,7 @@ fn compile_allowlist(a: AllowlistSyntax) -> Result<Allowlist, String> {
     }
     let regexes = |list: &[String]| {
         list.iter()
-            .map(|p| {
-                compile_regex(p)
-                    .map_err(|e| format!("`{p}`: {e}"))
-            })
+            .map(|p| compile_regex(p).map_err(|e| format!("`{p}`: {e}")))
             .collect::<Result<Vec<_>, _>>()
     };
     Ok(Allowlist {

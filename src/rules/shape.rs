@@ -14,23 +14,40 @@ pub(super) fn contains_keyword(hir: &Hir, keywords: &[String]) -> bool {
         HirKind::Repetition(rep) => rep.min >= 1 && contains_keyword(&rep.sub, keywords),
         HirKind::Alternation(alts) => alts.iter().all(|h| contains_keyword(h, keywords)),
         HirKind::Concat(items) => {
-            // Runs of single characters, such as `(?i)aws` = [Aa][Ww][Ss], spell words.
-            let mut run = Vec::new();
+            // Runs of literals and small classes spell words: `(?i)aws` is [Aa][Ww][Ss], and
+            // `(?:sk|rk)_live_` may become [rs]k_live_. A run holds every spelling it allows.
+            let mut run: Vec<Vec<u8>> = vec![Vec::new()];
             for item in items {
-                match folded_literal(item) {
-                    Some(bytes) => run.extend_from_slice(&bytes),
-                    None => {
-                        if has_keyword(&run, keywords) || contains_keyword(item, keywords) {
+                match spellings(item) {
+                    Some(next) if run.len() * next.len() <= MAX_SPELLINGS => {
+                        run = cross(&run, &next);
+                    }
+                    next => {
+                        if all_have_keyword(&run, keywords) || contains_keyword(item, keywords) {
                             return true;
                         }
-                        run.clear();
+                        run = next.unwrap_or_else(|| vec![Vec::new()]);
                     }
                 }
             }
-            has_keyword(&run, keywords)
+            all_have_keyword(&run, keywords)
         }
         HirKind::Empty | HirKind::Class(_) | HirKind::Look(_) => false,
     }
+}
+
+/// How many spellings of a run are followed before it is cut.
+const MAX_SPELLINGS: usize = 64;
+
+/// Every `a` followed by every `b`.
+fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    a.iter()
+        .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+        .collect()
+}
+
+fn all_have_keyword(run: &[Vec<u8>], keywords: &[String]) -> bool {
+    run.iter().all(|r| has_keyword(r, keywords))
 }
 
 fn has_keyword(run: &[u8], keywords: &[String]) -> bool {
@@ -39,28 +56,53 @@ fn has_keyword(run: &[u8], keywords: &[String]) -> bool {
         .any(|k| !k.is_empty() && memchr::memmem::find(run, k.as_bytes()).is_some())
 }
 
-/// The lowercase bytes an item stands for, when it is a literal or a class of one letter in
-/// both cases (what `(?i)` makes of a letter).
-fn folded_literal(hir: &Hir) -> Option<Vec<u8>> {
+/// The lowercase spellings of a literal, or of a class of a few ASCII characters.
+fn spellings(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
+        HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
+        HirKind::Capture(cap) => spellings(&cap.sub),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for alt in alts {
+                all.extend(spellings(alt)?);
+            }
+            (all.len() <= MAX_SPELLINGS).then_some(all)
+        }
+        HirKind::Concat(items) => {
+            let mut all = vec![Vec::new()];
+            for item in items {
+                let next = spellings(item)?;
+                if all.len() * next.len() > MAX_SPELLINGS {
+                    return None;
+                }
+                all = cross(&all, &next);
+            }
+            Some(all)
+        }
         HirKind::Class(class) => {
-            let bytes: Vec<u8> = match class {
-                Class::Bytes(c) => c.iter().flat_map(|r| r.start()..=r.end()).take(3).collect(),
+            let mut bytes: Vec<u32> = match class {
+                Class::Bytes(c) => c
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .take(9)
+                    .map(u32::from)
+                    .collect(),
                 Class::Unicode(c) => c
                     .iter()
                     .flat_map(|r| r.start()..=r.end())
-                    .take(3)
-                    .map(|ch| u8::try_from(u32::from(ch)).unwrap_or(0x80))
+                    .take(9)
+                    .map(u32::from)
                     .collect(),
             };
-            match bytes.as_slice() {
-                [b] if b.is_ascii() => Some(vec![b.to_ascii_lowercase()]),
-                [a, b] if a.is_ascii() && a.eq_ignore_ascii_case(b) => {
-                    Some(vec![a.to_ascii_lowercase()])
-                }
-                _ => None,
+            if bytes.len() > 8 || bytes.iter().any(|&b| b > 0x7f) {
+                return None;
             }
+            for b in &mut bytes {
+                *b = u32::from((*b as u8).to_ascii_lowercase());
+            }
+            bytes.sort_unstable();
+            bytes.dedup();
+            Some(bytes.into_iter().map(|b| vec![b as u8]).collect())
         }
         _ => None,
     }
@@ -98,6 +140,7 @@ mod tests {
     #[test]
     fn optional_or_missing_keywords_are_not_contained() {
         assert!(!check(r"(?:ghp_)?[A-Za-z0-9]{36}", &["ghp_"]));
+        assert!(!check(r"(?:sk|xk)_live_[0-9]{4}", &["sk_live_"]));
         assert!(!check(r"[A-Za-z0-9]{40}", &["aws"]));
         assert!(!check(r"(?:sk_live_|[0-9]{10})", &["sk_live_"]));
         assert!(!check(r"(?i)(?:key|token)=(\w+)", &["key"]));
