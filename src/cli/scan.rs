@@ -145,7 +145,14 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
         report(&args.scan, rx, first)
     })?;
     counters.rule_errors(scanner.rules());
-    finish(&args.scan, reported, counters.summary(started), first)
+    // Paths are relative to the one directory scanned, else as walked from the working
+    // directory; SARIF resolves them against that.
+    let base = if several_roots {
+        Path::new(".")
+    } else {
+        first.as_path()
+    };
+    finish(&args.scan, reported, counters.summary(started), base)
 }
 
 pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {

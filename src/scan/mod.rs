@@ -111,7 +111,6 @@ impl Matcher<'_> {
                 run_rule(
                     self.scanner,
                     r as u32,
-                    rule,
                     regex,
                     chunk,
                     window.clone(),
@@ -259,13 +258,13 @@ fn path_matches(rule: &Rule, path: Option<&str>) -> bool {
 fn run_rule(
     scanner: &Scanner,
     r: u32,
-    rule: &Rule,
     regex: &Regex,
     chunk: &Chunk<'_>,
     window: Range<usize>,
     scratch: &mut (meta::Cache, Captures),
     raw: &mut Vec<Raw>,
 ) {
+    let rule = &scanner.rules.rules[r as usize];
     let data = chunk.data;
     let (cache, caps) = scratch;
     let mut input = Input::new(data).span(window.clone());
