@@ -142,7 +142,7 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
             }
             drop(tx);
         });
-        report(&args.scan, rx, first)
+        report(&args.scan, rx)
     })?;
     counters.rule_errors(scanner.rules());
     // Paths are relative to the one directory scanned, else as walked from the working
@@ -180,7 +180,7 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
     let (tx, rx) = mpsc::channel();
     let _ = tx.send(found);
     drop(tx);
-    let reported = report(&args.scan, rx, &cwd)?;
+    let reported = report(&args.scan, rx)?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }
@@ -203,18 +203,8 @@ fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scanner> {
     })
 }
 
-/// What the reporter did: the finished reporter and its findings count.
-struct Reported {
-    findings: u64,
-    reporter: Reporter,
-}
-
-/// Feeds every finding from `rx` to a new reporter.
-fn report(
-    args: &ScanArgs,
-    rx: mpsc::Receiver<Vec<Finding>>,
-    _root: &Path,
-) -> anyhow::Result<Reported> {
+/// Feeds every finding from `rx` to a new reporter, and returns it unfinished.
+fn report(args: &ScanArgs, rx: mpsc::Receiver<Vec<Finding>>) -> anyhow::Result<Reporter> {
     let out = output::open(args.output.as_deref())?;
     let color = output::use_color(args.color, args.output.is_some());
     let mut reporter = Reporter::new(args.format, out, color, args.redact);
@@ -223,45 +213,38 @@ fn report(
             reporter.finding(finding).context("writing the report")?;
         }
     }
-    Ok(Reported {
-        findings: reporter.count(),
-        reporter,
-    })
+    Ok(reporter)
 }
 
+/// Finishes the report, prints the summary line, and picks the exit code.
 fn finish(
     args: &ScanArgs,
-    reported: Reported,
+    reporter: Reporter,
     summary: Summary,
     root: &Path,
 ) -> anyhow::Result<u8> {
-    reported
-        .reporter
+    let findings = reporter.count();
+    reporter
         .finish(&summary, root)
         .context("writing the report")?;
     if !args.quiet {
-        let mb = summary.bytes as f64 / 1e6;
-        eprintln!(
-            "keyscout: {} finding(s) in {} file(s), {:.1} MB in {:.2} s{}{}",
-            reported.findings,
+        let mut line = format!(
+            "keyscout: {findings} finding(s) in {} file(s), {:.1} MB in {:.2} s",
             summary.files,
-            mb,
-            summary.seconds,
-            if summary.skipped_binary > 0 {
-                format!(", {} binary file(s) skipped", summary.skipped_binary)
-            } else {
-                String::new()
-            },
-            if summary.errors > 0 {
-                format!(", {} error(s)", summary.errors)
-            } else {
-                String::new()
-            },
+            summary.bytes as f64 / 1e6,
+            summary.seconds
         );
+        if summary.skipped_binary > 0 {
+            line += &format!(", {} binary file(s) skipped", summary.skipped_binary);
+        }
+        if summary.errors > 0 {
+            line += &format!(", {} error(s)", summary.errors);
+        }
+        eprintln!("{line}");
     }
     Ok(if summary.errors > 0 {
         EXIT_ERROR
-    } else if reported.findings > 0 {
+    } else if findings > 0 {
         args.exit_code
     } else {
         0
