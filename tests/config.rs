@@ -291,3 +291,14 @@ fn rules_list_shows_every_builtin_rule() {
     assert!(listed.lines().count() >= 40, "{listed}");
     assert!(listed.contains("aws-access-key-id\takia"), "{listed}");
 }
+
+#[test]
+fn every_builtin_rule_has_examples_and_negative_examples() {
+    let set = keyscout::rules::load(&keyscout::rules::ConfigSource::Builtin).expect("built-in rules load");
+    assert!(set.rules.len() >= 40, "{} rules", set.rules.len());
+    for rule in &set.rules {
+        assert!(!rule.examples.is_empty(), "{} has no examples", rule.id);
+        assert!(!rule.negative_examples.is_empty(), "{} has no negative examples", rule.id);
+        assert!(!rule.keywords.is_empty(), "{} has no keywords: it would run on every input", rule.id);
+    }
+}
