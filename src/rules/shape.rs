@@ -61,6 +61,12 @@ fn spellings(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
         HirKind::Capture(cap) => spellings(&cap.sub),
+        // `_?` and `(?:or)?`: the word with and without it.
+        HirKind::Repetition(rep) if rep.min == 0 && rep.max == Some(1) => {
+            let mut all = spellings(&rep.sub)?;
+            all.push(Vec::new());
+            (all.len() <= MAX_SPELLINGS).then_some(all)
+        }
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for alt in alts {
@@ -132,6 +138,15 @@ mod tests {
             &["sk_live_", "rk_live_"]
         ));
         assert!(check(
+            r"(?i)secret_?access_?key.{0,9}(\w{20})",
+            &[
+                "secretaccesskey",
+                "secret_access_key",
+                "secret_accesskey",
+                "secretaccess_key"
+            ]
+        ));
+        assert!(check(
             r"(?i)(?:key|secret)\s*=\s*(\w{20})",
             &["key", "secret"]
         ));
@@ -141,6 +156,10 @@ mod tests {
     fn optional_or_missing_keywords_are_not_contained() {
         assert!(!check(r"(?:ghp_)?[A-Za-z0-9]{36}", &["ghp_"]));
         assert!(!check(r"(?:sk|xk)_live_[0-9]{4}", &["sk_live_"]));
+        assert!(!check(
+            r"(?i)secret_?access_?key.{0,9}(\w{20})",
+            &["secretaccesskey", "secret_access_key"]
+        ));
         assert!(!check(r"[A-Za-z0-9]{40}", &["aws"]));
         assert!(!check(r"(?:sk_live_|[0-9]{10})", &["sk_live_"]));
         assert!(!check(r"(?i)(?:key|token)=(\w+)", &["key"]));
