@@ -426,9 +426,13 @@ fn parse(pattern: &str) -> Result<Hir, String> {
     parse_with(false).or_else(|ascii_err| parse_with(true).map_err(|_| ascii_err))
 }
 
+/// Lazy-DFA cache per regex and thread. The default (2 MiB) is cleared and rebuilt over and
+/// over by the generic rules' bounded repetitions on real code; this holds their states.
+const HYBRID_CACHE: usize = 8 << 20;
+
 fn build(hir: &Hir) -> Result<Regex, String> {
     meta::Regex::builder()
-        .configure(meta::Config::new().utf8_empty(false))
+        .configure(meta::Config::new().utf8_empty(false).hybrid_cache_capacity(HYBRID_CACHE))
         .syntax(syntax::Config::new().utf8(false))
         .build_from_hir(hir)
         .map_err(|e| e.to_string())
