@@ -60,6 +60,8 @@ pub struct Rule {
     pub keywords: Vec<String>,
     pub path: Option<Regex>,
     pub tags: Vec<String>,
+    /// Unset in the file: medium.
+    pub confidence: Confidence,
     pub allowlists: Vec<Allowlist>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -82,6 +84,34 @@ impl Rule {
         match text.get(from..).and_then(|rest| rest.find(first)) {
             Some(at) => line_of(text, from + at),
             None => self.origin.line,
+        }
+    }
+}
+
+/// How sure a rule's match is a real secret. Ordered: `Low < Medium < High`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Confidence {
+    Low,
+    #[default]
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn parse(text: &str) -> Option<Confidence> {
+        match text.to_ascii_lowercase().as_str() {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
         }
     }
 }
@@ -303,6 +333,11 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
     if s.regex.is_none() && s.path.is_none() {
         return Err(err("a rule needs a `regex`, a `path`, or both".into()));
     }
+    let confidence = match s.confidence.as_deref() {
+        None => Confidence::default(),
+        Some(text) => Confidence::parse(text)
+            .ok_or_else(|| err(format!("confidence `{text}` is not high, medium or low")))?,
+    };
     let keywords: Vec<String> = s.keywords.iter().map(|k| k.to_lowercase()).collect();
     if keywords.iter().any(|k| k.is_empty()) {
         return Err(err("empty keyword".into()));
@@ -362,6 +397,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         keywords,
         path,
         tags: s.tags,
+        confidence,
         allowlists,
         examples: s.examples,
         negative_examples: s.negative_examples,
@@ -432,7 +468,11 @@ const HYBRID_CACHE: usize = 8 << 20;
 
 fn build(hir: &Hir) -> Result<Regex, String> {
     meta::Regex::builder()
-        .configure(meta::Config::new().utf8_empty(false).hybrid_cache_capacity(HYBRID_CACHE))
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .hybrid_cache_capacity(HYBRID_CACHE),
+        )
         .syntax(syntax::Config::new().utf8(false))
         .build_from_hir(hir)
         .map_err(|e| e.to_string())

@@ -202,6 +202,9 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     if o.path.is_some() {
         b.path = o.path;
     }
+    if o.confidence.is_some() {
+        b.confidence = o.confidence;
+    }
     b.keywords.extend(o.keywords);
     b.tags.extend(o.tags);
     b.allowlists.extend(o.allowlists);

@@ -11,6 +11,8 @@ mod load;
 mod shape;
 pub mod syntax;
 
-pub use compile::{Allowlist, Candidate, Condition, Pattern, Regex, RegexTarget, Rule, RuleSet};
+pub use compile::{
+    Allowlist, Candidate, Condition, Confidence, Pattern, Regex, RegexTarget, Rule, RuleSet,
+};
 pub use error::RuleError;
 pub use load::{ConfigSource, discover, load};

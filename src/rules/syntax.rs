@@ -51,6 +51,8 @@ pub struct RuleSyntax {
     pub path: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// `high`, `medium` or `low`: how sure a match is a live secret (keyscout addition).
+    pub confidence: Option<String>,
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// The older single per-rule `[rules.allowlist]` table.
