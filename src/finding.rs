@@ -63,12 +63,35 @@ pub struct Finding {
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Git scans: the blob holding the secret and the other places that carry it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub git: Option<Box<GitOrigin>>,
     /// The full line(s) holding the secret, for the text report and SARIF snippets.
     #[serde(skip)]
     pub context: String,
     /// Where the secret sits in `context`, in bytes.
     #[serde(skip)]
     pub context_secret: Range<usize>,
+}
+
+/// Where a finding of a git scan lives besides its own `path` and `commit`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GitOrigin {
+    /// The blob's object id.
+    pub blob: String,
+    /// How many other commit/path pairs introduced the same blob.
+    pub also_in: usize,
+    /// Those other places, with `--all-provenance`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<GitPlace>,
+}
+
+/// One commit that introduced a blob at one path.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GitPlace {
+    pub path: String,
+    pub commit: String,
+    pub date: String,
 }
 
 impl Finding {

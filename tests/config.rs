@@ -294,11 +294,20 @@ fn rules_list_shows_every_builtin_rule() {
 
 #[test]
 fn every_builtin_rule_has_examples_and_negative_examples() {
-    let set = keyscout::rules::load(&keyscout::rules::ConfigSource::Builtin).expect("built-in rules load");
+    let set = keyscout::rules::load(&keyscout::rules::ConfigSource::Builtin)
+        .expect("built-in rules load");
     assert!(set.rules.len() >= 40, "{} rules", set.rules.len());
     for rule in &set.rules {
         assert!(!rule.examples.is_empty(), "{} has no examples", rule.id);
-        assert!(!rule.negative_examples.is_empty(), "{} has no negative examples", rule.id);
-        assert!(!rule.keywords.is_empty(), "{} has no keywords: it would run on every input", rule.id);
+        assert!(
+            !rule.negative_examples.is_empty(),
+            "{} has no negative examples",
+            rule.id
+        );
+        assert!(
+            !rule.keywords.is_empty(),
+            "{} has no keywords: it would run on every input",
+            rule.id
+        );
     }
 }

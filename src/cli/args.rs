@@ -26,6 +26,10 @@ pub enum Command {
     /// Scan files and directories (every file, hidden and git-ignored ones too, but not .git/).
     #[command(after_help = EXIT_CODES)]
     Dir(DirArgs),
+    /// Scan a git repository's history: every blob of every ref, each once, with the commit
+    /// that introduced it; or what is staged (--staged), or a range of commits (--since, --range).
+    #[command(after_help = EXIT_CODES)]
+    Git(GitArgs),
     /// Scan standard input.
     #[command(after_help = EXIT_CODES)]
     Stdin(StdinArgs),
@@ -48,6 +52,37 @@ pub struct DirArgs {
     #[arg(long)]
     pub follow_symlinks: bool,
     /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GitArgs {
+    /// The repository: a worktree, its .git directory, or a bare repository.
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Also scan objects no ref reaches (blobs of deleted branches, rewritten history).
+    #[arg(long, conflicts_with_all = ["staged", "since", "range", "branch"])]
+    pub all_objects: bool,
+    /// List every other commit and path that introduced a leaked blob, not only their number.
+    #[arg(long)]
+    pub all_provenance: bool,
+    /// Scan what is staged for the next commit and report only added or changed lines
+    /// (the pre-commit hook).
+    #[arg(long, conflicts_with_all = ["since", "range", "branch"])]
+    pub staged: bool,
+    /// Scan only the blobs introduced by commits after REV (REV..HEAD, or REV..REF with --branch).
+    #[arg(long, value_name = "REV", conflicts_with = "range")]
+    pub since: Option<String>,
+    /// Scan only the blobs introduced by the commits in A..B (B defaults to HEAD).
+    #[arg(long, value_name = "A..B", conflicts_with = "branch")]
+    pub range: Option<String>,
+    /// Scan only the history of REF instead of every ref.
+    #[arg(long, value_name = "REF")]
+    pub branch: Option<String>,
+    /// Skip blobs larger than this (bytes, or with a K, M or G suffix).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
     #[command(flatten)]

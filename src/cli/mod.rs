@@ -1,8 +1,9 @@
 //! The command line: parses what the user typed ([`args`]), wires source -> scanner ->
-//! report together ([`scan`]), runs `rules list|check` ([`rules`]), and turns the outcome
-//! into an exit code.
+//! report together ([`scan`] for files and stdin, [`git`] for repositories), runs
+//! `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 
 pub mod args;
+mod git;
 mod output;
 mod rules;
 mod scan;
@@ -18,6 +19,7 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Dir(args) => scan::dir(args),
+        Command::Git(args) => git::git(args),
         Command::Stdin(args) => scan::stdin(args),
         Command::Rules {
             command: RulesCommand::List { config },

@@ -20,7 +20,7 @@ use crate::source::read::{Outcome, ReadOptions, read_chunks};
 
 /// Totals gathered by the workers.
 #[derive(Default)]
-struct Counters {
+pub(super) struct Counters {
     files: AtomicU64,
     bytes: AtomicU64,
     skipped_binary: AtomicU64,
@@ -28,7 +28,7 @@ struct Counters {
 }
 
 impl Counters {
-    fn record(&self, outcome: Outcome) {
+    pub(super) fn record(&self, outcome: Outcome) {
         match outcome {
             Outcome::Scanned { bytes } => {
                 self.files.fetch_add(1, Relaxed);
@@ -40,13 +40,13 @@ impl Counters {
         }
     }
 
-    fn error(&self, message: &str) {
+    pub(super) fn error(&self, message: &str) {
         output::warn(message);
         self.errors.fetch_add(1, Relaxed);
     }
 
     /// Rules whose regex was needed but could not be built matched nothing: an error.
-    fn rule_errors(&self, set: &RuleSet) {
+    pub(super) fn rule_errors(&self, set: &RuleSet) {
         for rule in &set.rules {
             if let Some(err) = rule.regex.as_ref().and_then(|p| p.error()) {
                 let at = format!("{}:{}", rule.origin.file, rule.origin.line);
@@ -55,7 +55,7 @@ impl Counters {
         }
     }
 
-    fn summary(&self, started: Instant) -> Summary {
+    pub(super) fn summary(&self, started: Instant) -> Summary {
         Summary {
             files: self.files.load(Relaxed),
             bytes: self.bytes.load(Relaxed),
@@ -186,7 +186,7 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
 }
 
 /// Loads the rules the user asked for (see [`rules::discover`]).
-fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scanner> {
+pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scanner> {
     let env = std::env::var("KEYSCOUT_CONFIG").ok();
     let source = rules::discover(args.config.as_deref(), env.as_deref(), root);
     let set = rules::load(&source).map_err(anyhow::Error::new)?;
@@ -204,7 +204,10 @@ fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scanner> {
 }
 
 /// Feeds every finding from `rx` to a new reporter, and returns it unfinished.
-fn report(args: &ScanArgs, rx: mpsc::Receiver<Vec<Finding>>) -> anyhow::Result<Reporter> {
+pub(super) fn report(
+    args: &ScanArgs,
+    rx: mpsc::Receiver<Vec<Finding>>,
+) -> anyhow::Result<Reporter> {
     let out = output::open(args.output.as_deref())?;
     let color = output::use_color(args.color, args.output.is_some());
     let mut reporter = Reporter::new(args.format, out, color, args.redact);
@@ -217,7 +220,7 @@ fn report(args: &ScanArgs, rx: mpsc::Receiver<Vec<Finding>>) -> anyhow::Result<R
 }
 
 /// Finishes the report, prints the summary line, and picks the exit code.
-fn finish(
+pub(super) fn finish(
     args: &ScanArgs,
     reporter: Reporter,
     summary: Summary,
@@ -251,7 +254,7 @@ fn finish(
     })
 }
 
-fn threads(args: &ScanArgs) -> usize {
+pub(super) fn threads(args: &ScanArgs) -> usize {
     args.threads
         .filter(|&n| n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

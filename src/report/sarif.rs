@@ -332,6 +332,7 @@ mod tests {
             email: None,
             date: None,
             message: None,
+            git: None,
             context: context.into(),
             context_secret: start..start + secret.len(),
         }

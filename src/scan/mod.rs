@@ -47,6 +47,77 @@ impl Scanner {
         &self.rules
     }
 
+    /// Findings of the rules that look only at a file's path (`path`, no `regex`) for a file
+    /// at `path`, in `commit` when it comes from git history.
+    pub fn path_findings(&self, path: &str, commit: Option<&str>, out: &mut Vec<Finding>) {
+        let set = &*self.rules;
+        for &r in &set.path_only {
+            let rule = &set.rules[r as usize];
+            if !path_matches(rule, Some(path)) {
+                continue;
+            }
+            let candidate = Candidate {
+                secret: b"",
+                matched: b"",
+                line: b"",
+                path: Some(path),
+                commit,
+            };
+            if set
+                .global_allowlists_for(rule)
+                .chain(&rule.allowlists)
+                .any(|a| a.allows(&candidate))
+            {
+                continue;
+            }
+            out.push(Finding {
+                rule_id: rule.id.clone(),
+                description: rule.description.clone(),
+                path: path.to_string(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                secret: String::new(),
+                matched: format!("file detected: {path}"),
+                entropy: 0.0,
+                tags: rule.tags.clone(),
+                fingerprint: Finding::fingerprint(path, &rule.id, b""),
+                commit: None,
+                author: None,
+                email: None,
+                date: None,
+                message: None,
+                git: None,
+                context: String::new(),
+                context_secret: 0..0,
+            });
+        }
+    }
+
+    /// Whether `finding`, made without a path (a git blob, scanned once for every place that
+    /// carries it), stands at `path` in `commit`: its rule's `path` matches there and no
+    /// allowlist drops it there.
+    pub fn holds_at(&self, finding: &Finding, path: &str, commit: Option<&str>) -> bool {
+        let set = &*self.rules;
+        let Some(rule) = set.rules.iter().find(|r| r.id == finding.rule_id) else {
+            return false;
+        };
+        if !path_matches(rule, Some(path)) {
+            return false;
+        }
+        let candidate = Candidate {
+            secret: finding.secret.as_bytes(),
+            matched: finding.matched.as_bytes(),
+            line: finding.context.as_bytes(),
+            path: Some(path),
+            commit,
+        };
+        !set.global_allowlists_for(rule)
+            .chain(&rule.allowlists)
+            .any(|a| a.allows(&candidate))
+    }
+
     /// Scratch space for one thread.
     pub fn matcher(&self) -> Matcher<'_> {
         let n = self.rules.rules.len();
@@ -125,52 +196,11 @@ impl Matcher<'_> {
 
     /// Rules with a `path` and no regex report the file itself, once.
     fn path_only(&self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
-        let set = &*self.scanner.rules;
         let Some(path) = chunk.path else { return };
         if chunk.own.start != 0 || chunk.first_line != 1 {
             return;
         }
-        for &r in &set.path_only {
-            let rule = &set.rules[r as usize];
-            if !path_matches(rule, Some(path)) {
-                continue;
-            }
-            let candidate = Candidate {
-                secret: b"",
-                matched: b"",
-                line: b"",
-                path: Some(path),
-                commit: None,
-            };
-            if set
-                .global_allowlists_for(rule)
-                .chain(&rule.allowlists)
-                .any(|a| a.allows(&candidate))
-            {
-                continue;
-            }
-            out.push(Finding {
-                rule_id: rule.id.clone(),
-                description: rule.description.clone(),
-                path: path.to_string(),
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 1,
-                secret: String::new(),
-                matched: format!("file detected: {path}"),
-                entropy: 0.0,
-                tags: rule.tags.clone(),
-                fingerprint: Finding::fingerprint(path, &rule.id, b""),
-                commit: None,
-                author: None,
-                email: None,
-                date: None,
-                message: None,
-                context: String::new(),
-                context_secret: 0..0,
-            });
-        }
+        self.scanner.path_findings(path, None, out);
     }
 
     /// One Aho-Corasick pass: each keyword hit opens a window for the rules that list it.
@@ -414,6 +444,7 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             email: None,
             date: None,
             message: None,
+            git: None,
         });
     }
 }

@@ -1,5 +1,7 @@
-//! Where bytes come from: the file-system walker ([`fs`]) and the chunked reader every
-//! source shares ([`read`]), which also serves stdin. Sources know nothing of rules.
+//! Where bytes come from: the file-system walker ([`fs`]), git history and the staged index
+//! ([`git`]), and the chunked reader every source shares ([`read`]), which also serves stdin.
+//! Sources know nothing of rules.
 
 pub mod fs;
+pub mod git;
 pub mod read;

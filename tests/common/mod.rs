@@ -124,3 +124,45 @@ pub mod fake {
         format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dcR2xZ8mNq")
     }
 }
+
+/// Runs the real `git ARGS` in `dir`, isolated from the user's configuration, with a fixed
+/// identity and dates one hour apart per call (so that commit order is time order); returns
+/// its trimmed stdout and panics if it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CLOCK: AtomicU64 = AtomicU64::new(0);
+    let hours = CLOCK.fetch_add(1, Ordering::Relaxed);
+    let date = format!("{} +0000", 1_600_000_000 + hours * 3600);
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Dev Eloper",
+            "-c",
+            "user.email=dev@example.com",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+            "-c",
+            "core.autocrlf=false",
+            "-c",
+            "gc.auto=0",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

@@ -1,0 +1,1013 @@
+//! Git repositories as a source, read in-process with gix: the commits of every ref, the
+//! distinct blobs they reach (each once, however many commits and paths carry it), the bytes of
+//! those blobs (packs decoded in parallel by a delta-tree traversal, the rest looked up one by
+//! one), which commit introduced a blob at which path, and what is staged for the next commit.
+//!
+//! The repository is opened isolated: no system or global configuration, and nothing it
+//! configures is ever run (hooks, filters, textconv, fsmonitor, credential helpers): blobs are
+//! read raw from the object database, never through a checkout or a diff driver.
+//!
+//! This module knows nothing of rules or findings; a damaged object is a [`Warning`] with its
+//! id, and the walk goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
+use gix::hashtable::{HashMap, HashSet};
+use gix::objs::{CommitRef, Find, Kind, TagRefIter, TreeRefIter};
+use gix::odb::pack;
+
+/// What can stop a git scan before it starts.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{}: not a git repository ({message})", path.display())]
+    NotARepository { path: PathBuf, message: String },
+    #[error("cannot resolve `{rev}`: {message}")]
+    Revision { rev: String, message: String },
+    #[error("{what}: {message}")]
+    Read { what: String, message: String },
+}
+
+impl GitError {
+    fn read(what: impl Into<String>, err: impl std::fmt::Display) -> Self {
+        GitError::Read {
+            what: what.into(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// Something that could not be read; the scan goes on without it.
+#[derive(Debug, Clone)]
+pub struct Warning {
+    /// The object concerned, when there is one.
+    pub id: Option<ObjectId>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "object {id}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Receives warnings, from any thread.
+pub type OnWarning<'a> = &'a (dyn Fn(Warning) + Sync);
+
+/// Picks the paths whose blobs are worth noting while walking trees.
+pub type PathFilter<'a> = Option<&'a dyn Fn(&[u8]) -> bool>;
+
+/// An open repository.
+pub struct Repo {
+    shared: gix::ThreadSafeRepository,
+    local: gix::Repository,
+}
+
+/// One commit of the walked history.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    /// Parents present in the repository (none at a shallow boundary).
+    pub parents: Vec<ObjectId>,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+}
+
+/// What a ref or revision points at, tags peeled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tip {
+    Commit(ObjectId),
+    Tree(ObjectId),
+    Blob(ObjectId),
+}
+
+/// The distinct blobs a history reaches.
+#[derive(Debug, Default)]
+pub struct Reachable {
+    /// Sorted, distinct.
+    pub blobs: Vec<ObjectId>,
+    /// Blobs seen at a path that `path_filter` accepted.
+    pub path_hits: Vec<ObjectId>,
+}
+
+/// A blob introduced at a path by a commit: it differs there from every parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub blob: ObjectId,
+    pub path: String,
+    /// Index into the commit list the places were computed from.
+    pub commit: usize,
+}
+
+/// Who made a commit, when, and why.
+#[derive(Debug, Clone, Default)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author: String,
+    pub email: String,
+    /// Author date, UTC, RFC 3339.
+    pub date: String,
+    pub message: String,
+}
+
+/// A file staged for the next commit that differs from HEAD.
+#[derive(Debug, Clone)]
+pub struct StagedFile {
+    pub path: String,
+    pub new: ObjectId,
+    /// The blob at this path in HEAD; `None` for a new file.
+    pub old: Option<ObjectId>,
+}
+
+/// Object ids to read, with a claim flag each so that a blob in several packs is read once.
+struct Wanted<'a> {
+    ids: &'a [ObjectId],
+    claimed: Vec<AtomicBool>,
+}
+
+impl Wanted<'_> {
+    /// Claims `id`: true the first time for an id in the set.
+    fn claim(&self, id: &gix::oid) -> bool {
+        match self.ids.binary_search_by(|probe| probe.as_ref().cmp(id)) {
+            Ok(i) => !self.claimed[i].swap(true, Ordering::Relaxed),
+            Err(_) => false,
+        }
+    }
+}
+
+impl Repo {
+    /// Opens the repository at `path` (a worktree, its `.git`, or a bare repository), isolated
+    /// from system and global configuration.
+    pub fn open(path: &Path) -> Result<Self, GitError> {
+        let options = gix::open::Options::isolated().open_path_as_is(false);
+        let shared = gix::ThreadSafeRepository::open_opts(path, options).map_err(|e| {
+            GitError::NotARepository {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
+        })?;
+        let mut local = shared.to_thread_local();
+        // Trees are decoded again and again when finding where a blob came from.
+        local.object_cache_size(Some(64 << 20));
+        Ok(Repo { shared, local })
+    }
+
+    /// The worktree, or the repository itself when bare.
+    pub fn root(&self) -> &Path {
+        self.local.workdir().unwrap_or_else(|| self.local.git_dir())
+    }
+
+    fn find<'b>(
+        &self,
+        id: &gix::oid,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<gix::objs::Data<'b>, Warning> {
+        find_in(&self.local.objects, id, buf)
+    }
+
+    /// What `rev` names (`HEAD`, a branch, a tag, `main~3`, an id), tags peeled.
+    pub fn resolve(&self, rev: &str) -> Result<Tip, GitError> {
+        let err = |message: String| GitError::Revision {
+            rev: rev.to_string(),
+            message,
+        };
+        let id = self
+            .local
+            .rev_parse_single(rev)
+            .map_err(|e| err(e.to_string()))?
+            .detach();
+        self.peel(id).map_err(|w| err(w.to_string()))
+    }
+
+    /// Follows tags to the object they name.
+    fn peel(&self, mut id: ObjectId) -> Result<Tip, Warning> {
+        let mut buf = Vec::new();
+        loop {
+            let data = self.find(&id, &mut buf)?;
+            match data.kind {
+                Kind::Commit => return Ok(Tip::Commit(id)),
+                Kind::Tree => return Ok(Tip::Tree(id)),
+                Kind::Blob => return Ok(Tip::Blob(id)),
+                Kind::Tag => {
+                    id = TagRefIter::from_bytes(data.data, self.local.object_hash())
+                        .target_id()
+                        .map_err(|e| Warning {
+                            id: Some(id),
+                            message: format!("undecodable tag: {e}"),
+                        })?;
+                }
+            }
+        }
+    }
+
+    /// Every ref (branches, tags, remote-tracking branches, notes, stash) and HEAD.
+    pub fn ref_tips(&self, warn: OnWarning<'_>) -> Result<Vec<Tip>, GitError> {
+        let platform = self
+            .local
+            .references()
+            .map_err(|e| GitError::read("listing references", e))?;
+        let refs = platform
+            .all()
+            .map_err(|e| GitError::read("listing references", e))?;
+        let mut ids = Vec::new();
+        if let Ok(head) = self.local.head_id() {
+            ids.push(head.detach());
+        }
+        for reference in refs {
+            let mut reference = match reference {
+                Ok(r) => r,
+                Err(e) => {
+                    warn(Warning {
+                        id: None,
+                        message: format!("unreadable reference: {e}"),
+                    });
+                    continue;
+                }
+            };
+            match reference.peel_to_id() {
+                Ok(id) => ids.push(id.detach()),
+                Err(e) => warn(Warning {
+                    id: None,
+                    message: format!("reference {}: {e}", reference.name().as_bstr()),
+                }),
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        let mut tips = Vec::new();
+        for id in ids {
+            match self.peel(id) {
+                Ok(tip) => tips.push(tip),
+                Err(w) => warn(w),
+            }
+        }
+        tips.sort_by_key(|t| match t {
+            Tip::Commit(id) | Tip::Tree(id) | Tip::Blob(id) => *id,
+        });
+        tips.dedup();
+        Ok(tips)
+    }
+
+    /// The commits reachable from `tips` but not from `hidden`, oldest first (by committer
+    /// time, then id). Shallow boundaries count as roots.
+    pub fn walk(&self, tips: &[ObjectId], hidden: &[ObjectId], warn: OnWarning<'_>) -> Vec<Commit> {
+        let shallow: HashSet<ObjectId> = match self.local.shallow_commits() {
+            Ok(Some(list)) => list.iter().copied().collect(),
+            _ => HashSet::default(),
+        };
+        let mut buf = Vec::new();
+        let mut seen: HashSet<ObjectId> = HashSet::default();
+        let mut unreadable: HashSet<ObjectId> = HashSet::default();
+        // Everything `hidden` reaches is marked seen first, so the walk from `tips` stops there.
+        let mut out = Vec::new();
+        for (starts, keep) in [(hidden, false), (tips, true)] {
+            let mut stack: Vec<ObjectId> = starts.to_vec();
+            while let Some(id) = stack.pop() {
+                if !seen.insert(id) {
+                    continue;
+                }
+                match self.decode_commit(&id, &mut buf, &shallow) {
+                    Ok(commit) => {
+                        stack.extend(commit.parents.iter().filter(|p| !seen.contains(*p)));
+                        if keep {
+                            out.push(commit);
+                        }
+                    }
+                    Err(w) => {
+                        unreadable.insert(id);
+                        if keep {
+                            warn(w);
+                        }
+                    }
+                }
+            }
+        }
+        // A commit whose parent cannot be read diffs against what is there.
+        for c in &mut out {
+            c.parents.retain(|p| !unreadable.contains(p));
+        }
+        out.sort_by_key(|c| (c.time, c.id));
+        out
+    }
+
+    fn decode_commit(
+        &self,
+        id: &ObjectId,
+        buf: &mut Vec<u8>,
+        shallow: &HashSet<ObjectId>,
+    ) -> Result<Commit, Warning> {
+        let data = self.find(id, buf)?;
+        if data.kind != Kind::Commit {
+            return Err(Warning {
+                id: Some(*id),
+                message: format!("expected a commit, found a {}", data.kind),
+            });
+        }
+        let commit =
+            CommitRef::from_bytes(data.data, self.local.object_hash()).map_err(|e| Warning {
+                id: Some(*id),
+                message: format!("undecodable commit: {e}"),
+            })?;
+        let parents = if shallow.contains(id) {
+            Vec::new()
+        } else {
+            commit.parents().collect()
+        };
+        Ok(Commit {
+            id: *id,
+            tree: commit.tree(),
+            parents,
+            time: commit.committer().map_or(0, |s| s.seconds()),
+        })
+    }
+
+    /// The distinct blobs under the trees of `commits` and `trees`, plus `blobs`. Each tree is
+    /// decoded once. When `path_filter` is given, blobs seen at a path it accepts are listed
+    /// in [`Reachable::path_hits`] (a tree seen at several paths is looked at under the first).
+    pub fn reachable_blobs(
+        &self,
+        commits: &[Commit],
+        trees: &[ObjectId],
+        blobs: &[ObjectId],
+        path_filter: PathFilter<'_>,
+        warn: OnWarning<'_>,
+    ) -> Reachable {
+        let mut seen_trees: HashSet<ObjectId> = HashSet::default();
+        let mut found: HashSet<ObjectId> = blobs.iter().copied().collect();
+        let mut hits: HashSet<ObjectId> = HashSet::default();
+        let mut stack: Vec<(ObjectId, BString)> = Vec::new();
+        for tree in commits.iter().map(|c| c.tree).chain(trees.iter().copied()) {
+            if seen_trees.insert(tree) {
+                stack.push((tree, BString::default()));
+            }
+        }
+        let mut buf = Vec::new();
+        let mut path = BString::default();
+        while let Some((tree, prefix)) = stack.pop() {
+            let data = match self.find(&tree, &mut buf) {
+                Ok(d) if d.kind == Kind::Tree => d,
+                Ok(d) => {
+                    warn(Warning {
+                        id: Some(tree),
+                        message: format!("expected a tree, found a {}", d.kind),
+                    });
+                    continue;
+                }
+                Err(w) => {
+                    warn(w);
+                    continue;
+                }
+            };
+            for entry in TreeRefIter::from_bytes(data.data, self.local.object_hash()) {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        warn(Warning {
+                            id: Some(tree),
+                            message: format!("undecodable tree: {e}"),
+                        });
+                        break;
+                    }
+                };
+                let id = entry.oid.to_owned();
+                if entry.mode.is_tree() {
+                    if seen_trees.insert(id) {
+                        let sub = match path_filter {
+                            Some(_) => join(prefix.as_ref(), entry.filename),
+                            None => BString::default(),
+                        };
+                        stack.push((id, sub));
+                    }
+                } else if entry.mode.is_blob_or_symlink() {
+                    found.insert(id);
+                    if let Some(filter) = path_filter {
+                        path.clear();
+                        path.push_str(&prefix);
+                        if !path.is_empty() {
+                            path.push(b'/');
+                        }
+                        path.push_str(entry.filename);
+                        if filter(&path) {
+                            hits.insert(id);
+                        }
+                    }
+                }
+            }
+        }
+        let mut blobs: Vec<ObjectId> = found.into_iter().collect();
+        blobs.sort_unstable();
+        let mut path_hits: Vec<ObjectId> = hits.into_iter().collect();
+        path_hits.sort_unstable();
+        Reachable { blobs, path_hits }
+    }
+
+    /// Every object in the repository, reachable or not: packed, loose, alternates. Sorted.
+    pub fn all_objects(&self) -> Result<Vec<ObjectId>, GitError> {
+        let iter = self
+            .local
+            .objects
+            .iter()
+            .map_err(|e| GitError::read("listing objects", e))?;
+        let mut ids = Vec::new();
+        for id in iter {
+            match id {
+                Ok(id) => ids.push(id),
+                Err(e) => return Err(GitError::read("listing objects", e)),
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The pack index files of this repository and its alternates.
+    fn pack_indexes(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.shared.objects_dir().to_path_buf()];
+        if let Ok(records) = self.local.objects.store_ref().structure() {
+            for record in records {
+                if let gix::odb::store::structure::Record::LooseObjectDatabase {
+                    objects_directory,
+                    ..
+                } = record
+                    && !dirs.contains(&objects_directory)
+                {
+                    dirs.push(objects_directory);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "idx") {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Reads each blob among `wanted` (sorted, distinct ids; other kinds are passed over) and
+    /// hands its bytes to a visitor, on `threads` threads. `make_visitor` makes one visitor
+    /// per worker. When many of the packed objects are wanted, packs are decoded whole by a
+    /// parallel delta-tree traversal (each base inflated once); what remains (loose objects,
+    /// small selections, anything a pack could not give) is looked up one by one.
+    pub fn read_blobs<F, V>(
+        &self,
+        wanted: &[ObjectId],
+        threads: usize,
+        make_visitor: &F,
+        warn: OnWarning<'_>,
+    ) where
+        F: Fn() -> V + Sync,
+        V: FnMut(&gix::oid, &[u8]) + Send,
+    {
+        let wanted = Wanted {
+            ids: wanted,
+            claimed: wanted.iter().map(|_| AtomicBool::new(false)).collect(),
+        };
+        let hash = self.local.object_hash();
+        let bundles: Vec<(PathBuf, pack::Bundle)> = self
+            .pack_indexes()
+            .into_iter()
+            .filter_map(|idx| match pack::Bundle::at(&idx, hash) {
+                Ok(b) => Some((idx, b)),
+                Err(e) => {
+                    warn(Warning {
+                        id: None,
+                        message: format!("{}: {e}", idx.display()),
+                    });
+                    None
+                }
+            })
+            .collect();
+        let packed: usize = bundles
+            .iter()
+            .map(|(_, b)| b.index.num_objects() as usize)
+            .sum();
+        // Decoding a whole pack beats looking objects up once a fair share of it is wanted.
+        if wanted.ids.len().saturating_mul(6) >= packed {
+            for (idx, bundle) in &bundles {
+                traverse_pack(idx, bundle, &wanted, threads, make_visitor, warn);
+            }
+        }
+        self.read_remaining(&wanted, threads, make_visitor, warn);
+    }
+
+    /// Looks up, in parallel, each wanted object no pack traversal has claimed.
+    fn read_remaining<F, V>(
+        &self,
+        wanted: &Wanted<'_>,
+        threads: usize,
+        make_visitor: &F,
+        warn: OnWarning<'_>,
+    ) where
+        F: Fn() -> V + Sync,
+        V: FnMut(&gix::oid, &[u8]) + Send,
+    {
+        use rayon::prelude::*;
+        let left: Vec<usize> = (0..wanted.ids.len())
+            .filter(|&i| !wanted.claimed[i].load(Ordering::Relaxed))
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        let shared = &self.shared;
+        let work = || {
+            left.par_iter().with_min_len(32).for_each_init(
+                || {
+                    let mut repo = shared.to_thread_local();
+                    repo.object_cache_size(Some(16 << 20));
+                    (repo, Vec::new(), make_visitor())
+                },
+                |(repo, buf, visit), &i| {
+                    let id = &wanted.ids[i];
+                    match find_in(&repo.objects, id, buf) {
+                        Ok(data) if data.kind == Kind::Blob => visit(id, data.data),
+                        Ok(_) => {}
+                        Err(w) => warn(w),
+                    }
+                },
+            )
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        }
+    }
+
+    /// Where each blob of `targets` (all blobs when `None`) was introduced: for every commit,
+    /// the paths at which it holds a blob that no parent holds at that path. Places come in
+    /// commit order (oldest first), then path order.
+    pub fn places(
+        &self,
+        commits: &[Commit],
+        targets: Option<&HashSet<ObjectId>>,
+        warn: OnWarning<'_>,
+    ) -> Vec<Place> {
+        let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+        let mut buf = Vec::new();
+        let empty = HashSet::default();
+        let mut out = Vec::new();
+        for (i, commit) in commits.iter().enumerate() {
+            let parent_trees: Vec<ObjectId> = commit
+                .parents
+                .iter()
+                .filter_map(|p| match trees.get(p) {
+                    Some(t) => Some(*t),
+                    None => self.tree_of(p, &mut buf, &empty).map_err(warn).ok(),
+                })
+                .collect();
+            let mut added = Vec::new();
+            let mut prefix = BString::default();
+            let mut on_added = |path: &BStr, id: &gix::oid| {
+                if targets.is_none_or(|t| t.contains(id)) {
+                    added.push((path.to_owned(), id.to_owned()));
+                }
+            };
+            if let Err(w) = self.diff(
+                parent_trees.first().copied(),
+                commit.tree,
+                &mut prefix,
+                &mut on_added,
+            ) {
+                warn(w);
+            }
+            // In a merge, a blob is new only if no parent had it at that path.
+            if parent_trees.len() > 1 {
+                added.retain(|(path, id)| {
+                    parent_trees[1..]
+                        .iter()
+                        .all(|t| self.lookup(*t, path.as_ref()).as_ref() != Some(id))
+                });
+            }
+            added.sort();
+            out.extend(added.into_iter().map(|(path, blob)| Place {
+                blob,
+                path: path.to_str_lossy().into_owned(),
+                commit: i,
+            }));
+        }
+        out
+    }
+
+    fn tree_of(
+        &self,
+        commit: &ObjectId,
+        buf: &mut Vec<u8>,
+        shallow: &HashSet<ObjectId>,
+    ) -> Result<ObjectId, Warning> {
+        self.decode_commit(commit, buf, shallow).map(|c| c.tree)
+    }
+
+    /// Decodes a tree into owned entries (name, is_tree, is_blob, id).
+    fn entries(&self, tree: &ObjectId) -> Result<Vec<(BString, bool, bool, ObjectId)>, Warning> {
+        let mut buf = Vec::new();
+        let data = self.find(tree, &mut buf)?;
+        if data.kind != Kind::Tree {
+            return Err(Warning {
+                id: Some(*tree),
+                message: format!("expected a tree, found a {}", data.kind),
+            });
+        }
+        TreeRefIter::from_bytes(data.data, self.local.object_hash())
+            .map(|e| {
+                e.map(|e| {
+                    (
+                        e.filename.to_owned(),
+                        e.mode.is_tree(),
+                        e.mode.is_blob_or_symlink(),
+                        e.oid.to_owned(),
+                    )
+                })
+                .map_err(|e| Warning {
+                    id: Some(*tree),
+                    message: format!("undecodable tree: {e}"),
+                })
+            })
+            .collect()
+    }
+
+    /// Calls `on_added(path, blob)` for each blob in `new` that `old` does not hold at the same
+    /// path; subtrees with equal ids are skipped.
+    fn diff(
+        &self,
+        old: Option<ObjectId>,
+        new: ObjectId,
+        prefix: &mut BString,
+        on_added: &mut dyn FnMut(&BStr, &gix::oid),
+    ) -> Result<(), Warning> {
+        if old == Some(new) {
+            return Ok(());
+        }
+        let new_entries = self.entries(&new)?;
+        let mut old_entries = match old {
+            Some(old) => self.entries(&old)?,
+            None => Vec::new(),
+        };
+        old_entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let at = |name: &BString| {
+            old_entries
+                .binary_search_by(|e| e.0.cmp(name))
+                .ok()
+                .map(|i| &old_entries[i])
+        };
+        let len = prefix.len();
+        for (name, is_tree, is_blob, id) in &new_entries {
+            let before = at(name);
+            if *is_tree {
+                let old_sub = before.filter(|b| b.1).map(|b| b.3);
+                if old_sub == Some(*id) {
+                    continue;
+                }
+                prefix.push_str(name);
+                prefix.push(b'/');
+                let result = self.diff(old_sub, *id, prefix, on_added);
+                prefix.truncate(len);
+                result?;
+            } else if *is_blob && !before.is_some_and(|b| b.2 && b.3 == *id) {
+                prefix.push_str(name);
+                on_added(prefix.as_ref(), id);
+                prefix.truncate(len);
+            }
+        }
+        Ok(())
+    }
+
+    /// The blob at `path` under `tree`, if any.
+    fn lookup(&self, tree: ObjectId, path: &BStr) -> Option<ObjectId> {
+        let mut current = tree;
+        let mut parts = path.split_str("/").peekable();
+        while let Some(part) = parts.next() {
+            let entries = self.entries(&current).ok()?;
+            let (_, is_tree, is_blob, id) = entries.into_iter().find(|e| e.0 == part)?;
+            match parts.peek() {
+                None if is_blob => return Some(id),
+                Some(_) if is_tree => current = id,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Author, date and message of `id`.
+    pub fn commit_info(&self, id: &ObjectId) -> Result<CommitInfo, Warning> {
+        let mut buf = Vec::new();
+        let data = self.find(id, &mut buf)?;
+        let undecodable = |e: gix::Error| Warning {
+            id: Some(*id),
+            message: format!("undecodable commit: {e}"),
+        };
+        let commit =
+            CommitRef::from_bytes(data.data, self.local.object_hash()).map_err(undecodable)?;
+        let author = commit.author().map_err(undecodable)?;
+        Ok(CommitInfo {
+            id: id.to_string(),
+            author: author.name.to_str_lossy().into_owned(),
+            email: author.email.to_str_lossy().into_owned(),
+            date: rfc3339(author.seconds()),
+            message: commit.message.to_str_lossy().trim_end().to_string(),
+        })
+    }
+
+    /// The bytes of blob `id`.
+    pub fn blob(&self, id: &gix::oid) -> Result<Vec<u8>, Warning> {
+        let mut buf = Vec::new();
+        let data = self.find(id, &mut buf)?;
+        if data.kind != Kind::Blob {
+            return Err(Warning {
+                id: Some(id.to_owned()),
+                message: format!("expected a blob, found a {}", data.kind),
+            });
+        }
+        Ok(buf)
+    }
+
+    /// The files staged for the next commit that differ from HEAD's tree (all of them before
+    /// the first commit). Only the trees on the way to a staged path are read, not the whole
+    /// of HEAD: index entries whose directory holds the same tree in HEAD (as the index's
+    /// cached tree records) are passed over without looking.
+    pub fn staged(&self) -> Result<Vec<StagedFile>, GitError> {
+        let index = self
+            .local
+            .index_or_empty()
+            .map_err(|e| GitError::read("reading the index", e))?;
+        let head_tree = match self.local.head_tree_id() {
+            Ok(id) => Some(id.detach()),
+            Err(_) => None,
+        };
+        let mut head = HeadTree {
+            repo: self,
+            dirs: HashMap::default(),
+        };
+        let unchanged = match (head_tree, index.tree()) {
+            (Some(root), Some(cache)) => {
+                let mut out = Vec::new();
+                unchanged_dirs(&mut head, root, cache, &mut BString::default(), &mut out);
+                out
+            }
+            _ => Vec::new(),
+        };
+        let mut staged = Vec::new();
+        for entry in index.entries() {
+            let is_blob = entry
+                .mode
+                .to_tree_entry_mode()
+                .is_some_and(|m| m.is_blob_or_symlink());
+            if entry.stage_raw() != 0 || !is_blob {
+                continue;
+            }
+            let path = entry.path(&index);
+            if unchanged.iter().any(|d| path.starts_with(d)) {
+                continue;
+            }
+            let old = match head_tree {
+                Some(root) => head.blob_at(root, path)?,
+                None => None,
+            };
+            if old == Some(entry.id) {
+                continue;
+            }
+            staged.push(StagedFile {
+                path: path.to_str_lossy().into_owned(),
+                new: entry.id,
+                old,
+            });
+        }
+        Ok(staged)
+    }
+}
+
+/// HEAD's trees, decoded on demand and kept by directory.
+struct HeadTree<'r> {
+    repo: &'r Repo,
+    dirs: HashMap<ObjectId, Vec<(BString, bool, bool, ObjectId)>>,
+}
+
+impl HeadTree<'_> {
+    fn entries(&mut self, tree: ObjectId) -> Result<&[(BString, bool, bool, ObjectId)], GitError> {
+        if !self.dirs.contains_key(&tree) {
+            let entries = self
+                .repo
+                .entries(&tree)
+                .map_err(|w| GitError::read("reading HEAD", w))?;
+            self.dirs.insert(tree, entries);
+        }
+        Ok(self.dirs.get(&tree).map(Vec::as_slice).unwrap_or_default())
+    }
+
+    /// The blob at `path`, if HEAD has one there.
+    fn blob_at(&mut self, root: ObjectId, path: &BStr) -> Result<Option<ObjectId>, GitError> {
+        let mut current = root;
+        let mut parts = path.split_str("/").peekable();
+        while let Some(part) = parts.next() {
+            let found = self
+                .entries(current)?
+                .iter()
+                .find(|e| e.0 == part)
+                .map(|e| (e.1, e.2, e.3));
+            match (found, parts.peek()) {
+                (Some((_, true, id)), None) => return Ok(Some(id)),
+                (Some((true, _, id)), Some(_)) => current = id,
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Directories (with a trailing `/`) whose cached tree in the index equals HEAD's tree there:
+/// nothing under them is staged. Recurses only into directories that differ.
+fn unchanged_dirs(
+    head: &mut HeadTree<'_>,
+    head_tree: ObjectId,
+    cache: &gix::index::extension::Tree,
+    prefix: &mut BString,
+    out: &mut Vec<BString>,
+) {
+    if cache.num_entries.is_some() && cache.id == head_tree {
+        out.push(prefix.clone());
+        return;
+    }
+    let Ok(entries) = head.entries(head_tree) else {
+        return;
+    };
+    let subtrees: Vec<(BString, ObjectId)> = entries
+        .iter()
+        .filter(|e| e.1)
+        .map(|e| (e.0.clone(), e.3))
+        .collect();
+    for child in &cache.children {
+        let Some((_, id)) = subtrees
+            .iter()
+            .find(|(name, _)| name.as_slice() == child.name.as_slice())
+        else {
+            continue;
+        };
+        let len = prefix.len();
+        prefix.push_str(&child.name);
+        prefix.push(b'/');
+        unchanged_dirs(head, *id, child, prefix, out);
+        prefix.truncate(len);
+    }
+}
+
+/// Looks up `id`, turning absence and read errors into a warning with the id.
+fn find_in<'b>(
+    objects: &impl Find,
+    id: &gix::oid,
+    buf: &'b mut Vec<u8>,
+) -> Result<gix::objs::Data<'b>, Warning> {
+    match objects.try_find(id, buf) {
+        Ok(Some(data)) => Ok(data),
+        Ok(None) => Err(Warning {
+            id: Some(id.to_owned()),
+            message: "missing object".into(),
+        }),
+        Err(e) => Err(Warning {
+            id: Some(id.to_owned()),
+            message: format!("unreadable object: {e}"),
+        }),
+    }
+}
+
+/// A worker of the pack traversal: made fresh for each thread the traversal clones it to.
+struct PackVisitor<'a, F, V> {
+    make: &'a F,
+    visit: Option<V>,
+    wanted: &'a Wanted<'a>,
+}
+
+impl<F, V> Clone for PackVisitor<'_, F, V> {
+    fn clone(&self) -> Self {
+        PackVisitor {
+            make: self.make,
+            visit: None,
+            wanted: self.wanted,
+        }
+    }
+}
+
+impl<F, V> PackVisitor<'_, F, V>
+where
+    F: Fn() -> V,
+    V: FnMut(&gix::oid, &[u8]),
+{
+    fn object(&mut self, kind: Kind, data: &[u8], id: &gix::oid) {
+        if !self.wanted.claim(id) || kind != Kind::Blob {
+            return;
+        }
+        let make = self.make;
+        self.visit.get_or_insert_with(make)(id, data);
+    }
+}
+
+/// Decodes every object of one pack in parallel, handing wanted blobs to visitors.
+fn traverse_pack<F, V>(
+    idx: &Path,
+    bundle: &pack::Bundle,
+    wanted: &Wanted<'_>,
+    threads: usize,
+    make_visitor: &F,
+    warn: OnWarning<'_>,
+) where
+    F: Fn() -> V + Sync,
+    V: FnMut(&gix::oid, &[u8]) + Send,
+{
+    let mut worker = PackVisitor {
+        make: make_visitor,
+        visit: None,
+        wanted,
+    };
+    let processor = move |kind: Kind,
+                          data: &[u8],
+                          entry: &pack::index::Entry,
+                          _: &dyn gix::Progress|
+          -> gix::Result {
+        worker.object(kind, data, &entry.oid);
+        Ok(())
+    };
+    let options = pack::index::traverse::Options {
+        traversal: pack::index::traverse::Algorithm::DeltaTreeLookup,
+        thread_limit: Some(threads.max(1)),
+        // As `git cat-file`: no checksums; an undecodable object is looked up again later
+        // and reported with its id then.
+        check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
+        alloc_limit_bytes: None,
+        make_pack_lookup_cache: || pack::cache::Never,
+    };
+    let interrupt = AtomicBool::new(false);
+    let mut progress = gix::progress::Discard;
+    if let Err(e) =
+        bundle
+            .index
+            .traverse(&bundle.pack, &mut progress, &interrupt, processor, options)
+    {
+        warn(Warning {
+            id: None,
+            message: format!("{}: {e}", idx.display()),
+        });
+    }
+}
+
+/// `prefix/name`, or `name` at the root.
+fn join(prefix: &BStr, name: &BStr) -> BString {
+    let mut path = BString::from(Vec::with_capacity(prefix.len() + name.len() + 1));
+    path.push_str(prefix);
+    if !prefix.is_empty() {
+        path.push(b'/');
+    }
+    path.push_str(name);
+    path
+}
+
+/// `seconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn join_paths() {
+        assert_eq!(join(b"".as_bstr(), b"a".as_bstr()), "a");
+        assert_eq!(join(b"a/b".as_bstr(), b"c".as_bstr()), "a/b/c");
+    }
+}
