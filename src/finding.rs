@@ -52,6 +52,8 @@ pub struct Finding {
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
     pub tags: Vec<String>,
+    /// `high`, `medium` or `low`: the rule's confidence, `low` when a checksum fails.
+    pub confidence: String,
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,

@@ -311,3 +311,44 @@ fn every_builtin_rule_has_examples_and_negative_examples() {
         );
     }
 }
+
+#[test]
+fn confidence_levels_and_failed_checksums() {
+    let dir = Dir::new();
+    let good = fake::github_pat();
+    // The same token with its checksum's last digit changed only looks like a GitHub token.
+    let bad = format!(
+        "{}{}",
+        &good[..good.len() - 1],
+        if good.ends_with('A') { 'B' } else { 'A' }
+    );
+    dir.write("a.env", format!("GOOD={good}\nBAD={bad}\n"));
+    let lines = |args: &[&str]| -> Vec<(u64, String)> {
+        dir.scan_json(args)
+            .0
+            .iter()
+            .filter(|f| f["rule_id"] == "github-pat")
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap(),
+                    f["confidence"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(lines(&[]), vec![(1, "high".to_string())]);
+    assert_eq!(
+        lines(&["--min-confidence", "low"]),
+        vec![(1, "high".into()), (2, "low".into())]
+    );
+
+    // A rule's own confidence: medium by default, filtered by --min-confidence.
+    dir.write(".gitleaks.toml", config("confidence = \"low\""));
+    dir.write("b.txt", format!("{TOKEN}\n"));
+    assert_eq!(dir.scan_json(&[]), (vec![], 0));
+    let (found, code) = dir.scan_json(&["--min-confidence", "low"]);
+    assert_eq!((found.len(), code), (1, 1));
+    dir.write(".gitleaks.toml", config(""));
+    assert_eq!(dir.scan_json(&[]).0[0]["confidence"], "medium");
+    assert_eq!(dir.scan_json(&["--min-confidence", "high"]), (vec![], 0));
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
+use crate::rules::Confidence;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -130,9 +131,31 @@ pub struct ScanArgs {
     /// No summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Report only findings at least this sure: `medium` (the default) is what a CI gate should
+    /// fail on; `low` adds context-only matches and tokens whose checksum fails.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Medium)]
+    pub min_confidence: Level,
     /// Run every rule over the whole input (the reference path the prefilter is tested against).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+}
+
+/// A rule confidence level, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<Level> for Confidence {
+    fn from(level: Level) -> Confidence {
+        match level {
+            Level::Low => Confidence::Low,
+            Level::Medium => Confidence::Medium,
+            Level::High => Confidence::High,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

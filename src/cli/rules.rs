@@ -50,8 +50,9 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Runs every rule's examples (each must yield a finding of that rule) and negative examples
-/// (none may) through the whole rule set, as a scan would.
+/// Runs every rule's examples (each must yield a finding of that rule at the rule's own
+/// confidence) and negative examples (none may; one downgraded by a failed checksum is fine)
+/// through the whole rule set, as a scan would.
 pub fn failures(set: Arc<RuleSet>) -> Vec<Failure> {
     let scanner = Scanner::new(set);
     let mut matcher = scanner.matcher();
@@ -70,7 +71,9 @@ pub fn failures(set: Arc<RuleSet>) -> Vec<Failure> {
         let mut fires = |example: &str| {
             found.clear();
             matcher.scan(&Chunk::whole(example.as_bytes(), None), &mut found);
-            found.iter().any(|f| f.rule_id == rule.id)
+            found
+                .iter()
+                .any(|f| f.rule_id == rule.id && f.confidence == rule.confidence.as_str())
         };
         for example in &rule.examples {
             if !fires(example) {

@@ -13,7 +13,7 @@ use super::args::{DirArgs, ScanArgs, StdinArgs};
 use super::{EXIT_ERROR, output};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
-use crate::rules::{self, ConfigSource, RuleSet};
+use crate::rules::{self, ConfigSource, Confidence, RuleSet};
 use crate::scan::Scanner;
 use crate::source::fs::{self as walker, FileEntry, WalkError, WalkOptions};
 use crate::source::read::{Outcome, ReadOptions, read_chunks};
@@ -211,8 +211,12 @@ pub(super) fn report(
     let out = output::open(args.output.as_deref())?;
     let color = output::use_color(args.color, args.output.is_some());
     let mut reporter = Reporter::new(args.format, out, color, args.redact);
+    let min = Confidence::from(args.min_confidence);
     for batch in rx {
         for finding in batch {
+            if Confidence::parse(&finding.confidence).unwrap_or_default() < min {
+                continue;
+            }
             reporter.finding(finding).context("writing the report")?;
         }
     }

@@ -83,7 +83,7 @@ fn rule(f: &Finding) -> Value {
         "defaultConfiguration": { "level": "error" },
         "properties": {
             "tags": tags(f),
-            "precision": "high",
+            "precision": f.confidence,
             "problem.severity": "error",
             "security-severity": "8.0",
         }
@@ -113,7 +113,8 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
-        "level": "error",
+        // Low-confidence findings (shown only with --min-confidence low) are warnings.
+        "level": if f.confidence == "low" { "warning" } else { "error" },
         "message": { "text": sentence(&format!("{} found", label(f))) },
         "locations": [{ "physicalLocation": physical }],
         "partialFingerprints": { "keyscout/v1": f.fingerprint },
@@ -326,6 +327,7 @@ mod tests {
             matched: secret.into(),
             entropy: 4.0,
             tags: vec![],
+            confidence: "high".into(),
             fingerprint: String::new(),
             commit: None,
             author: None,

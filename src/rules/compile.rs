@@ -9,6 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
 use regex_syntax::hir::Hir;
 
+use super::checksum::Checksum;
 use super::error::{RuleError, line_of};
 use super::load::{AllowlistDef, Origin, RuleDef};
 use super::shape;
@@ -62,6 +63,7 @@ pub struct Rule {
     pub tags: Vec<String>,
     /// Unset in the file: medium.
     pub confidence: Confidence,
+    pub checksum: Option<Checksum>,
     pub allowlists: Vec<Allowlist>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -338,6 +340,12 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         Some(text) => Confidence::parse(text)
             .ok_or_else(|| err(format!("confidence `{text}` is not high, medium or low")))?,
     };
+    let checksum = match s.checksum.as_deref() {
+        None => None,
+        Some(name) => Some(
+            Checksum::parse(name).ok_or_else(|| err(format!("unknown checksum `{name}` (known: base62-crc32)")))?,
+        ),
+    };
     let keywords: Vec<String> = s.keywords.iter().map(|k| k.to_lowercase()).collect();
     if keywords.iter().any(|k| k.is_empty()) {
         return Err(err("empty keyword".into()));
@@ -398,6 +406,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         path,
         tags: s.tags,
         confidence,
+        checksum,
         allowlists,
         examples: s.examples,
         negative_examples: s.negative_examples,

@@ -205,6 +205,9 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     if o.confidence.is_some() {
         b.confidence = o.confidence;
     }
+    if o.checksum.is_some() {
+        b.checksum = o.checksum;
+    }
     b.keywords.extend(o.keywords);
     b.tags.extend(o.tags);
     b.allowlists.extend(o.allowlists);

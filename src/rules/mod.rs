@@ -5,12 +5,14 @@
 //! This module knows nothing of files being scanned, git or reports.
 
 pub mod builtin;
+mod checksum;
 mod compile;
 mod error;
 mod load;
 mod shape;
 pub mod syntax;
 
+pub use checksum::Checksum;
 pub use compile::{
     Allowlist, Candidate, Condition, Confidence, Pattern, Regex, RegexTarget, Rule, RuleSet,
 };

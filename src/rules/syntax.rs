@@ -53,6 +53,9 @@ pub struct RuleSyntax {
     pub tags: Vec<String>,
     /// `high`, `medium` or `low`: how sure a match is a live secret (keyscout addition).
     pub confidence: Option<String>,
+    /// A checksum the secret carries (`base62-crc32`); a secret that fails it is reported at
+    /// low confidence (keyscout addition).
+    pub checksum: Option<String>,
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// The older single per-rule `[rules.allowlist]` table.

@@ -15,7 +15,7 @@ use memchr::memmem;
 use regex_automata::{Input, meta, util::captures::Captures};
 
 use crate::finding::{Chunk, Finding};
-use crate::rules::{Candidate, Regex, Rule, RuleSet};
+use crate::rules::{Candidate, Confidence, Regex, Rule, RuleSet};
 
 /// Markers that suppress findings on their line.
 const INLINE_ALLOW: [&str; 2] = ["keyscout:allow", "gitleaks:allow"];
@@ -82,6 +82,7 @@ impl Scanner {
                 matched: format!("file detected: {path}"),
                 entropy: 0.0,
                 tags: rule.tags.clone(),
+                confidence: rule.confidence.as_str().to_string(),
                 fingerprint: Finding::fingerprint(path, &rule.id, b""),
                 commit: None,
                 author: None,
@@ -150,6 +151,7 @@ struct Raw {
     secret: Range<usize>,
     line: Range<usize>,
     entropy: f64,
+    confidence: Confidence,
 }
 
 impl Matcher<'_> {
@@ -368,12 +370,18 @@ fn check_match(
     {
         return None;
     }
+    // A token whose checksum fails only looks like one of its kind.
+    let confidence = match rule.checksum {
+        Some(checksum) if !checksum.verify(&data[secret.clone()]) => Confidence::Low,
+        _ => rule.confidence,
+    };
     Some(Raw {
         rule: r,
         matched,
         secret,
         line,
         entropy,
+        confidence,
     })
 }
 
@@ -439,6 +447,7 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             secret,
             entropy: (m.entropy * 1e4).round() / 1e4,
             tags: rule.tags.clone(),
+            confidence: m.confidence.as_str().to_string(),
             commit: None,
             author: None,
             email: None,

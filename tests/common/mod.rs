@@ -114,9 +114,9 @@ pub mod fake {
         format!("AKIA{}", "QX4TZ7NB2KW5RM3Y")
     }
 
-    /// A GitHub classic token: `ghp_` + 36 alphanumerics.
+    /// A GitHub classic token: `ghp_` + 30 alphanumerics + their base62 CRC32.
     pub fn github_pat() -> String {
-        format!("ghp_{}", "9fZkq2LmT7xWv4RbN8cYs1HdJ6pUe3Ga0oQi")
+        format!("ghp_{}{}", "9fZkq2LmT7xWv4RbN8cYs1HdJ6pUe3", "0fdjfo")
     }
 
     /// A Stripe live secret key.
