@@ -13,7 +13,7 @@ use super::args::{DirArgs, ScanArgs, StdinArgs};
 use super::{EXIT_ERROR, output};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
-use crate::rules::{self, ConfigSource, Confidence, RuleSet};
+use crate::rules::{self, Confidence, ConfigSource, RuleSet};
 use crate::scan::Scanner;
 use crate::source::fs::{self as walker, FileEntry, WalkError, WalkOptions};
 use crate::source::read::{Outcome, ReadOptions, read_chunks};

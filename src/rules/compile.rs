@@ -343,7 +343,8 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
     let checksum = match s.checksum.as_deref() {
         None => None,
         Some(name) => Some(
-            Checksum::parse(name).ok_or_else(|| err(format!("unknown checksum `{name}` (known: base62-crc32)")))?,
+            Checksum::parse(name)
+                .ok_or_else(|| err(format!("unknown checksum `{name}` (known: base62-crc32)")))?,
         ),
     };
     let keywords: Vec<String> = s.keywords.iter().map(|k| k.to_lowercase()).collect();
