@@ -28,6 +28,19 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
             paint(RESET),
             f.description
         )?;
+        if let Some(commit) = &f.commit {
+            let short = commit.get(..12).unwrap_or(commit);
+            let subject = f.message.as_deref().and_then(|m| m.lines().next()).unwrap_or("");
+            writeln!(
+                out,
+                "    {}commit {short} {} <{}> {}: {subject}{}",
+                paint(DIM),
+                f.author.as_deref().unwrap_or(""),
+                f.email.as_deref().unwrap_or(""),
+                f.date.as_deref().unwrap_or(""),
+                paint(RESET)
+            )?;
+        }
         let (before, secret, after) = shown_line(f);
         writeln!(
             out,
