@@ -352,3 +352,39 @@ fn confidence_levels_and_failed_checksums() {
     assert_eq!(dir.scan_json(&[]).0[0]["confidence"], "medium");
     assert_eq!(dir.scan_json(&["--min-confidence", "high"]), (vec![], 0));
 }
+
+#[test]
+fn a_generic_rule_yields_to_a_specific_rule_on_the_same_secret() {
+    let dir = Dir::new();
+    dir.write(
+        ".gitleaks.toml",
+        config(
+            r#"
+[[rules]]
+id = "any-token"
+regex = '''token\s*=\s*(\w{20,30})'''
+keywords = ["token"]
+tags = ["generic"]
+
+[[rules]]
+id = "other-specific"
+regex = '''\b(tok_[0-9a-f]{20})\b'''
+keywords = ["tok_"]
+"#,
+        ),
+    );
+    dir.write(
+        "a.txt",
+        format!("token = {TOKEN}\ntoken = plainvalue0123456789\n"),
+    );
+    let got = summary(&dir.scan_json(&[]).0);
+    // Line 1: both specific rules stay, the generic one yields; line 2: only the generic one matches.
+    assert_eq!(
+        got,
+        vec![
+            ("any-token".into(), "a.txt".into(), 2),
+            ("other-specific".into(), "a.txt".into(), 1),
+            ("tok".into(), "a.txt".into(), 1),
+        ]
+    );
+}

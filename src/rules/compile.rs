@@ -72,6 +72,8 @@ pub struct Rule {
     pub max_len: Option<usize>,
     /// Every match contains a keyword: the regex may run in windows around keyword hits.
     pub windowed: bool,
+    /// Tagged `generic`: it yields to any specific rule that reports the same secret.
+    pub generic: bool,
 }
 
 impl Rule {
@@ -405,6 +407,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         entropy: s.entropy.filter(|&e| e > 0.0),
         keywords,
         path,
+        generic: s.tags.iter().any(|t| t == "generic"),
         tags: s.tags,
         confidence,
         checksum,

@@ -193,6 +193,11 @@ impl Matcher<'_> {
             }
         }
         self.raw.sort_by_key(|m| (m.secret.start, m.rule));
+        // Without a path (a git blob seen at many paths, a rule example), path-scoped rules
+        // ran ungated and may yet be dropped at the real path: they must not hide others.
+        if chunk.path.is_some() {
+            keep_most_specific(set, &mut self.raw);
+        }
         to_findings(set, chunk, &self.raw, out);
     }
 
@@ -383,6 +388,27 @@ fn check_match(
         entropy,
         confidence,
     })
+}
+
+/// Where a `generic` rule and a specific one report overlapping secrets, only the specific
+/// one is kept: it names the provider. Two specific rules both stay. `raw` is sorted by start.
+fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
+    let rank = |m: &Raw| !set.rules[m.rule as usize].generic;
+    let mut keep = vec![true; raw.len()];
+    for i in 0..raw.len() {
+        for j in i + 1..raw.len() {
+            if raw[j].secret.start >= raw[i].secret.end {
+                break;
+            }
+            match rank(&raw[i]).cmp(&rank(&raw[j])) {
+                std::cmp::Ordering::Less => keep[i] = false,
+                std::cmp::Ordering::Greater => keep[j] = false,
+                std::cmp::Ordering::Equal => {}
+            }
+        }
+    }
+    let mut kept = keep.into_iter();
+    raw.retain(|_| kept.next().unwrap_or(true));
 }
 
 /// The whole line(s) that `span` touches, without the final newline.
