@@ -22,7 +22,7 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
     for rule in &set.rules {
         writeln!(
             out,
-            "{}\t{}\t[{}]\t{}:{}\t{}\t{}",
+            "{}\t{}\t[{}]\t{}:{}\t{}\t{}\t{}",
             rule.id,
             rule.keywords.join(","),
             rule.tags.join(","),
@@ -34,6 +34,7 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
             } else {
                 "whole-input"
             },
+            rule.confidence.as_str(),
             rule.description
         )?;
     }
