@@ -304,6 +304,52 @@ fn all_objects_finds_dangling_blobs() {
 }
 
 #[test]
+fn unreachable_packed_blobs_are_dropped_and_tagged_blobs_are_kept() {
+    let dir = repo();
+    dir.write("a.txt", "a\n");
+    commit(&dir, "a");
+    // A blob with a secret that no commit, tree or ref reaches, written into a pack.
+    let lost = dir.write("lost.txt", format!("{}\n", fake::stripe_live()));
+    let dangling = git(dir.path(), &["hash-object", "-w", lost.to_str().unwrap()]);
+    std::fs::remove_file(lost).unwrap();
+    let out = std::process::Command::new("git")
+        .args(["pack-objects", "-q", ".git/objects/pack/pack"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{dangling}\n").as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(out.success());
+    git(dir.path(), &["prune-packed"]);
+    let (found, code) = scan(dir.path(), &[]);
+    assert_eq!((found.len(), code), (0, 0), "{found:?}");
+    let (found, _) = scan(dir.path(), &["--all-objects"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["blob"], dangling.as_str());
+
+    // A tag naming a blob reaches it without a commit: it is reported under its id.
+    let tagged = dir.write("tagged.txt", format!("{}\n", fake::github_pat()));
+    let blob = git(dir.path(), &["hash-object", "-w", tagged.to_str().unwrap()]);
+    std::fs::remove_file(tagged).unwrap();
+    git(dir.path(), &["tag", "blob-tag", &blob]);
+    let (found, code) = scan(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["rule_id"], "github-pat");
+    assert_eq!(found[0]["path"], blob.as_str());
+    assert!(found[0].get("commit").is_none());
+}
+
+#[test]
 fn since_and_range_scan_only_the_commits_in_the_range() {
     let dir = repo();
     dir.write("old.txt", format!("{}\n", fake::aws_key_id()));

@@ -1,10 +1,12 @@
 //! `keyscout git`: wires the git source to the scanner and the report.
 //!
-//! History scans go: the commits of every ref (or one ref, or a range) -> the distinct blobs
-//! they reach -> each blob scanned once, in parallel, without a path -> for the few blobs with
-//! findings, the commits and paths that introduced them -> path-scoped rules, path and commit
+//! History scans go: the commits of every ref (or one ref) -> every blob in the repository
+//! scanned once, in parallel, without a path (packs decoded whole) -> one parallel pass of
+//! tree diffs over the commits, noting where the few blobs with findings were introduced (a
+//! blob introduced nowhere is unreachable, and dropped) -> path-scoped rules, path and commit
 //! allowlists judged at each place -> one finding per secret per blob, at its first place,
-//! with how many other places carry it. `--staged` scans the index against HEAD and keeps only
+//! with how many other places carry it. A range scan diffs its commits first and scans only
+//! the blobs they introduced. `--staged` scans the index against HEAD and keeps only
 //! findings on added or changed lines.
 
 use std::collections::HashMap;
@@ -14,13 +16,14 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use gix::ObjectId;
+use gix::bstr::BStr;
 use gix::hashtable::HashSet;
 
 use super::args::GitArgs;
 use super::scan::{Counters, finish, load_scanner, report, threads};
 use crate::finding::{Chunk, Finding, GitOrigin, GitPlace};
 use crate::scan::Scanner;
-use crate::source::git::{Commit, CommitInfo, OnWarning, PathFilter, Place, Repo, Tip, Warning};
+use crate::source::git::{Commit, CommitInfo, OnWarning, Place, Repo, Tip, Warning};
 use crate::source::read::{Outcome, is_binary};
 
 pub fn git(args: GitArgs) -> anyhow::Result<u8> {
@@ -108,19 +111,15 @@ fn history(
         })
     };
     let threads = threads(&args.scan);
-    let (commits, blobs, places, path_hits) = match selection(args, repo, warn)? {
+    let everything = |_: &BStr, _: &gix::oid| true;
+    let (commits, blobs, places, off_commits) = match selection(args, repo, warn)? {
         Selection::Range { tips, hidden } => {
             let commits = repo.walk(&tips, &hidden, warn);
-            let places = repo.places(&commits, None, warn);
+            let places = repo.places(&commits, &everything, threads, warn);
             let mut blobs: Vec<ObjectId> = places.iter().map(|p| p.blob).collect();
             blobs.sort_unstable();
             blobs.dedup();
-            let path_hits: HashSet<ObjectId> = places
-                .iter()
-                .filter(|p| path_only(p.path.as_bytes()))
-                .map(|p| p.blob)
-                .collect();
-            (commits, blobs, Some(places), path_hits)
+            (commits, blobs, Some(places), None)
         }
         Selection::Reachable(tips) => {
             let mut starts = Vec::new();
@@ -134,36 +133,64 @@ fn history(
                 }
             }
             let commits = repo.walk(&starts, &[], warn);
-            let filter: PathFilter<'_> = if set.path_only.is_empty() {
-                None
+            // Every blob in the repository is scanned, packs decoded whole, without first
+            // listing what the history reaches: that costs a walk of every tree, and only the
+            // few blobs with findings need it. They get it from their places below; one with
+            // no place is unreachable and dropped, unless --all-objects keeps it.
+            let off_commits = if args.all_objects {
+                OffCommits::All
+            } else if trees.is_empty() && loose_blobs.is_empty() {
+                OffCommits::None
             } else {
-                Some(&path_only)
+                // Tags naming a tree or a blob: what they reach has no commit.
+                let reached = repo.reachable_blobs(&[], &trees, &loose_blobs, None, warn);
+                OffCommits::These(reached.blobs.into_iter().collect())
             };
-            let reachable = repo.reachable_blobs(&commits, &trees, &loose_blobs, filter, warn);
-            let blobs = if args.all_objects {
-                repo.all_objects()?
-            } else {
-                reachable.blobs
-            };
-            (
-                commits,
-                blobs,
-                None,
-                reachable.path_hits.into_iter().collect(),
-            )
+            (commits, repo.all_objects()?, None, Some(off_commits))
         }
     };
 
     let found = scan_blobs(args, repo, scanner, counters, &blobs, threads, warn);
     let mut targets: HashSet<ObjectId> = found.keys().copied().collect();
+    let places = match places {
+        Some(places) => places,
+        None => {
+            // Every blob the history reaches passes here, at the commit that introduced it: one
+            // the repository does not hold (the scan listed all it holds) is reported.
+            let missing: Mutex<HashSet<ObjectId>> = Mutex::default();
+            let keep = |path: &BStr, id: &gix::oid| {
+                if blobs.binary_search_by(|b| b.as_ref().cmp(id)).is_err() {
+                    let mut missing = missing.lock().unwrap_or_else(|e| e.into_inner());
+                    missing.insert(id.to_owned());
+                }
+                targets.contains(id) || path_only(path)
+            };
+            let places = repo.places(&commits, &keep, threads, warn);
+            let mut missing: Vec<ObjectId> = missing
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .into_iter()
+                .collect();
+            missing.sort_unstable();
+            for id in missing {
+                warn(Warning {
+                    id: Some(id),
+                    message: "missing object".into(),
+                });
+            }
+            places
+        }
+    };
+    drop(blobs);
+    let path_hits: HashSet<ObjectId> = places
+        .iter()
+        .filter(|p| path_only(p.path.as_bytes()))
+        .map(|p| p.blob)
+        .collect();
     targets.extend(path_hits.iter().copied());
     if targets.is_empty() {
         return Ok(Vec::new());
     }
-    let places = match places {
-        Some(places) => places,
-        None => repo.places(&commits, Some(&targets), warn),
-    };
     let mut by_blob: HashMap<ObjectId, Vec<&Place>> = HashMap::new();
     for place in places.iter().filter(|p| targets.contains(&p.blob)) {
         by_blob.entry(place.blob).or_default().push(place);
@@ -189,6 +216,10 @@ fn history(
                 })
                 .collect();
             if places.is_empty() {
+                if !off_commits.as_ref().is_some_and(|o| o.keeps(&blob)) {
+                    // Unreachable: in the repository, but in no scanned history.
+                    continue;
+                }
                 // Reached without a commit (a tag naming a tree or blob, or --all-objects).
                 let mut f = finding.clone();
                 f.path = blob.to_string();
@@ -224,6 +255,26 @@ fn history(
         }
     }
     Ok(out)
+}
+
+/// Which blobs with findings but no place in the walked history are reported.
+enum OffCommits {
+    /// None: they are unreachable.
+    None,
+    /// Those a tag naming a tree or a blob reaches.
+    These(HashSet<ObjectId>),
+    /// All of them (`--all-objects`).
+    All,
+}
+
+impl OffCommits {
+    fn keeps(&self, blob: &ObjectId) -> bool {
+        match self {
+            OffCommits::None => false,
+            OffCommits::These(set) => set.contains(blob),
+            OffCommits::All => true,
+        }
+    }
 }
 
 /// Scans each blob once, in parallel; returns the findings of each blob that has some.

@@ -29,7 +29,12 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
             rule.origin.file,
             rule.origin.line,
             // Whether the prefilter can confine the regex to windows around keyword hits.
-            if rule.windowed {
+            if rule
+                .regex
+                .as_ref()
+                .and_then(|p| p.compiled().ok())
+                .is_some_and(|c| c.windowed)
+            {
                 "windowed"
             } else {
                 "whole-input"
@@ -60,7 +65,12 @@ pub fn failures(set: Arc<RuleSet>) -> Vec<Failure> {
     let mut found: Vec<Finding> = Vec::new();
     let mut failures = Vec::new();
     for rule in &scanner.rules().rules {
-        if let Some(Err(err)) = rule.regex.as_ref().map(|p| p.regex()) {
+        let patterns = rule.regex.iter().chain(&rule.path).chain(
+            rule.allowlists
+                .iter()
+                .flat_map(|a| a.paths.iter().chain(&a.regexes)),
+        );
+        if let Some(err) = patterns.filter_map(|p| p.regex().err()).next() {
             failures.push(Failure {
                 file: rule.origin.file.clone(),
                 line: rule.origin.line,

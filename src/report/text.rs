@@ -30,7 +30,11 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
         )?;
         if let Some(commit) = &f.commit {
             let short = commit.get(..12).unwrap_or(commit);
-            let subject = f.message.as_deref().and_then(|m| m.lines().next()).unwrap_or("");
+            let subject = f
+                .message
+                .as_deref()
+                .and_then(|m| m.lines().next())
+                .unwrap_or("");
             writeln!(
                 out,
                 "    {}commit {short} {} <{}> {}: {subject}{}",

@@ -18,20 +18,78 @@ use super::syntax::AllowlistSyntax;
 /// A compiled regex over bytes.
 pub type Regex = meta::Regex;
 
-/// A rule's regex: parsed and checked at load, compiled when first needed.
+/// A regex as written, parsed and compiled when first needed: a scan pays only for the rules
+/// whose keywords it meets. Built-in packs are known good; a user's file is checked at load
+/// ([`Pattern::check`]).
 #[derive(Debug)]
 pub struct Pattern {
-    hir: Hir,
-    compiled: OnceLock<Result<Regex, String>>,
+    source: String,
+    /// The rule's keywords (lowercase), which decide [`Compiled::windowed`].
+    keywords: Vec<String>,
+    secret_group: Option<usize>,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+/// A compiled pattern, and what its shape tells the prefilter.
+#[derive(Debug)]
+pub struct Compiled {
+    pub regex: Regex,
+    /// Longest possible match in bytes, when bounded.
+    pub max_len: Option<usize>,
+    /// Every match contains a keyword: the regex may run in windows around keyword hits.
+    pub windowed: bool,
 }
 
 impl Pattern {
-    /// The compiled regex; an error when the regex is valid but too large to build.
-    pub fn regex(&self) -> Result<&Regex, &str> {
+    fn new(source: &str, keywords: &[String], secret_group: Option<usize>) -> Pattern {
+        Pattern {
+            source: source.to_string(),
+            keywords: keywords.to_vec(),
+            secret_group,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Parses without compiling: syntax errors and a `secretGroup` the regex lacks.
+    pub fn check(&self) -> Result<(), String> {
+        self.parse().map(|_| ())
+    }
+
+    fn parse(&self) -> Result<Hir, String> {
+        let hir = parse(&self.source)?;
+        let groups = hir.properties().explicit_captures_len() + 1;
+        match self.secret_group {
+            Some(g) if g >= groups => Err(format!(
+                "secretGroup {g} but the regex has only {} capture group(s)",
+                groups - 1
+            )),
+            _ => Ok(hir),
+        }
+    }
+
+    /// The compiled pattern, built on first use; an error for a regex that cannot be built.
+    pub fn compiled(&self) -> Result<&Compiled, &str> {
         self.compiled
-            .get_or_init(|| build(&self.hir))
+            .get_or_init(|| {
+                let hir = self.parse()?;
+                let max_len = hir.properties().maximum_len();
+                Ok(Compiled {
+                    regex: build(&hir)?,
+                    max_len,
+                    windowed: max_len.is_some() && shape::contains_keyword(&hir, &self.keywords),
+                })
+            })
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.compiled().map(|c| &c.regex)
+    }
+
+    /// Whether the (compiled) regex matches `haystack`; one that cannot be built never does.
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        self.regex().is_ok_and(|r| r.is_match(haystack))
     }
 
     /// The build error, if the regex was needed and could not be built.
@@ -59,7 +117,7 @@ pub struct Rule {
     pub entropy: Option<f64>,
     /// Lowercase.
     pub keywords: Vec<String>,
-    pub path: Option<Regex>,
+    pub path: Option<Pattern>,
     pub tags: Vec<String>,
     /// Unset in the file: medium.
     pub confidence: Confidence,
@@ -68,10 +126,6 @@ pub struct Rule {
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     pub origin: Origin,
-    /// Longest possible match in bytes, when bounded.
-    pub max_len: Option<usize>,
-    /// Every match contains a keyword: the regex may run in windows around keyword hits.
-    pub windowed: bool,
     /// Tagged `generic`: it yields to any specific rule that reports the same secret.
     pub generic: bool,
 }
@@ -139,8 +193,8 @@ pub struct Allowlist {
     pub description: String,
     pub condition: Condition,
     pub commits: Vec<String>,
-    pub paths: Vec<Regex>,
-    pub regexes: Vec<Regex>,
+    pub paths: Vec<Pattern>,
+    pub regexes: Vec<Pattern>,
     pub target: RegexTarget,
     /// Lowercase.
     pub stopwords: Vec<String>,
@@ -258,7 +312,7 @@ pub(super) fn compile(
         .map(|def| {
             let err =
                 |msg: String| RuleError::new(&def.origin.file, Some(def.origin.line), None, msg);
-            let allowlist = compile_allowlist(def.syntax).map_err(err)?;
+            let allowlist = compile_allowlist(def.syntax, def.origin.builtin).map_err(err)?;
             for id in &allowlist.target_rules {
                 if !rules.iter().any(|r| r.id == *id) {
                     return Err(err(format!("targetRules names unknown rule `{id}`")));
@@ -359,32 +413,20 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         return Err(err(format!("entropy {e} is outside 0..8 bits per byte")));
     }
 
-    let (regex, max_len, windowed) = match &s.regex {
-        None => (None, None, false),
-        Some(pattern) => {
-            let hir = parse(pattern).map_err(|e| err(format!("regex: {e}")))?;
-            let groups = hir.properties().explicit_captures_len() + 1;
-            if let Some(g) = s.secret_group
-                && g >= groups
-            {
-                return Err(err(format!(
-                    "secretGroup {g} but the regex has only {} capture group(s)",
-                    groups - 1
-                )));
-            }
-            let max_len = hir.properties().maximum_len();
-            let windowed = max_len.is_some() && shape::contains_keyword(&hir, &keywords);
-            let regex = Pattern {
-                hir,
-                compiled: OnceLock::new(),
-            };
-            (Some(regex), max_len, windowed)
+    let secret_group = s.secret_group.filter(|&g| g > 0);
+    let regex = s
+        .regex
+        .as_deref()
+        .map(|p| Pattern::new(p, &keywords, secret_group));
+    let path = s.path.as_deref().map(|p| Pattern::new(p, &[], None));
+    if !origin.builtin {
+        if let Some(regex) = &regex {
+            regex.check().map_err(|e| err(format!("regex: {e}")))?;
         }
-    };
-    let path = match &s.path {
-        None => None,
-        Some(p) => Some(compile_regex(p).map_err(|e| err(format!("path: {e}")))?),
-    };
+        if let Some(path) = &path {
+            path.check().map_err(|e| err(format!("path: {e}")))?;
+        }
+    }
     let allowlists = s
         .allowlists
         .into_iter()
@@ -393,7 +435,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
             if !a.target_rules.is_empty() {
                 return Err("targetRules belongs in a global [[allowlists]]".to_string());
             }
-            compile_allowlist(a)
+            compile_allowlist(a, origin.builtin)
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| err(format!("allowlist: {e}")))?;
@@ -403,7 +445,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         description: s.description,
         regex,
         pattern: s.regex,
-        secret_group: s.secret_group.filter(|&g| g > 0),
+        secret_group,
         entropy: s.entropy.filter(|&e| e > 0.0),
         keywords,
         path,
@@ -415,12 +457,10 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         examples: s.examples,
         negative_examples: s.negative_examples,
         origin,
-        max_len,
-        windowed,
     })
 }
 
-fn compile_allowlist(a: AllowlistSyntax) -> Result<Allowlist, String> {
+fn compile_allowlist(a: AllowlistSyntax, builtin: bool) -> Result<Allowlist, String> {
     let condition = match a
         .condition
         .as_deref()
@@ -447,7 +487,16 @@ fn compile_allowlist(a: AllowlistSyntax) -> Result<Allowlist, String> {
     }
     let regexes = |list: &[String]| {
         list.iter()
-            .map(|p| compile_regex(p).map_err(|e| format!("`{p}`: {e}")))
+            .map(|p| {
+                let pattern = Pattern::new(p, &[], None);
+                match builtin {
+                    true => Ok(pattern),
+                    false => pattern
+                        .check()
+                        .map(|()| pattern)
+                        .map_err(|e| format!("`{p}`: {e}")),
+                }
+            })
             .collect::<Result<Vec<_>, _>>()
     };
     Ok(Allowlist {
@@ -489,9 +538,4 @@ fn build(hir: &Hir) -> Result<Regex, String> {
         .syntax(syntax::Config::new().utf8(false))
         .build_from_hir(hir)
         .map_err(|e| e.to_string())
-}
-
-/// Parses and compiles `pattern` at once (paths and allowlists: small, needed at once).
-fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    build(&parse(pattern)?)
 }

@@ -54,6 +54,9 @@ pub struct Origin {
     /// The file's text, kept so that `rules check` can point at the line of each example.
     pub text: std::sync::Arc<str>,
     pub offset: usize,
+    /// A built-in pack: its regexes are known good (the tests compile them all), so they are
+    /// parsed only when first needed; a user's file is checked at load.
+    pub builtin: bool,
 }
 
 pub(super) struct RuleDef {
@@ -75,7 +78,7 @@ struct Definitions {
 impl Definitions {
     fn add_builtin(&mut self) -> Result<(), RuleError> {
         for (name, text) in builtin::PACKS {
-            self.add_text(name, text, 0)?;
+            self.add_text(name, text, 0, true)?;
         }
         Ok(())
     }
@@ -84,11 +87,17 @@ impl Definitions {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| RuleError::new(&name, None, None, format!("cannot read: {e}")))?;
-        self.add_text(&name, &text, depth)
+        self.add_text(&name, &text, depth, false)
     }
 
     /// Adds one file's definitions on top of what its `[extend]` names.
-    fn add_text(&mut self, name: &str, text: &str, depth: usize) -> Result<(), RuleError> {
+    fn add_text(
+        &mut self,
+        name: &str,
+        text: &str,
+        depth: usize,
+        builtin: bool,
+    ) -> Result<(), RuleError> {
         let config: ConfigSyntax = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             RuleError::new(name, line, None, e.message().to_string())
@@ -99,6 +108,7 @@ impl Definitions {
             line: line_of(text, offset),
             text: shared.clone(),
             offset,
+            builtin,
         };
 
         let mut base = Definitions::default();

@@ -230,9 +230,11 @@ impl Matcher<'_> {
                 if windows.is_empty() && !path_matches(rule, chunk.path) {
                     continue;
                 }
-                let max_len = match rule.max_len {
-                    Some(max_len) if rule.windowed => max_len,
-                    _ => {
+                // Compiles the rule's regex on its first keyword hit.
+                let compiled = rule.regex.as_ref().and_then(|p| p.compiled().ok());
+                let max_len = match compiled.and_then(|c| c.max_len.filter(|_| c.windowed)) {
+                    Some(max_len) => max_len,
+                    None => {
                         self.activate_whole(r, chunk);
                         continue;
                     }

@@ -1,7 +1,7 @@
 //! Git repositories as a source, read in-process with gix: the commits of every ref, the
-//! distinct blobs they reach (each once, however many commits and paths carry it), the bytes of
-//! those blobs (packs decoded in parallel by a delta-tree traversal, the rest looked up one by
-//! one), which commit introduced a blob at which path, and what is staged for the next commit.
+//! objects of the repository, the bytes of blobs (packs decoded in parallel by a delta-tree
+//! traversal, the rest looked up one by one), which commit introduced a blob at which path (one
+//! parallel pass of tree diffs), and what is staged for the next commit.
 //!
 //! The repository is opened isolated: no system or global configuration, and nothing it
 //! configures is ever run (hooks, filters, textconv, fsmonitor, credential helpers): blobs are
@@ -11,7 +11,7 @@
 //! id, and the walk goes on.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -153,8 +153,8 @@ impl Repo {
             }
         })?;
         let mut local = shared.to_thread_local();
-        // Trees are decoded again and again when finding where a blob came from.
-        local.object_cache_size(Some(64 << 20));
+        // Little is looked up twice through this handle: `places` reads trees with its own.
+        local.object_cache_size(Some(4 << 20));
         Ok(Repo { shared, local })
     }
 
@@ -477,30 +477,28 @@ impl Repo {
             claimed: wanted.iter().map(|_| AtomicBool::new(false)).collect(),
         };
         let hash = self.local.object_hash();
-        let bundles: Vec<(PathBuf, pack::Bundle)> = self
+        let packs: Vec<(PathBuf, pack::index::File, memmap2::Mmap)> = self
             .pack_indexes()
             .into_iter()
-            .filter_map(|idx| match pack::Bundle::at(&idx, hash) {
-                Ok(b) => Some((idx, b)),
-                Err(e) => {
+            .filter_map(|idx| match open_pack(&idx, hash) {
+                Ok((index, map)) => Some((idx, index, map)),
+                Err(message) => {
                     warn(Warning {
                         id: None,
-                        message: format!("{}: {e}", idx.display()),
+                        message: format!("{}: {message}", idx.display()),
                     });
                     None
                 }
             })
             .collect();
-        let packed: usize = bundles
-            .iter()
-            .map(|(_, b)| b.index.num_objects() as usize)
-            .sum();
+        let packed: usize = packs.iter().map(|p| p.1.num_objects() as usize).sum();
         // Decoding a whole pack beats looking objects up once a fair share of it is wanted.
         if wanted.ids.len().saturating_mul(6) >= packed {
-            for (idx, bundle) in &bundles {
-                traverse_pack(idx, bundle, &wanted, threads, make_visitor, warn);
+            for (idx, index, map) in &packs {
+                traverse_pack(idx, index, map, &wanted, threads, make_visitor, warn);
             }
         }
+        drop(packs);
         self.read_remaining(&wanted, threads, make_visitor, warn);
     }
 
@@ -546,68 +544,39 @@ impl Repo {
         }
     }
 
-    /// Where each blob of `targets` (all blobs when `None`) was introduced: for every commit,
-    /// the paths at which it holds a blob that no parent holds at that path. Places come in
-    /// commit order (oldest first), then path order.
+    /// Where the blobs that `keep(path, blob)` accepts were introduced: for every commit, the
+    /// paths at which it holds a blob that no parent holds at that path. Commits are diffed
+    /// against their parents in parallel, on `threads` threads, each with its own object
+    /// handle; only subtrees whose ids differ are decoded. Places come in commit order (oldest
+    /// first), then path order.
     pub fn places(
         &self,
         commits: &[Commit],
-        targets: Option<&HashSet<ObjectId>>,
+        keep: &(dyn Fn(&BStr, &gix::oid) -> bool + Sync),
+        threads: usize,
         warn: OnWarning<'_>,
     ) -> Vec<Place> {
+        use rayon::prelude::*;
         let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
-        let mut buf = Vec::new();
-        let empty = HashSet::default();
-        let mut out = Vec::new();
-        for (i, commit) in commits.iter().enumerate() {
-            let parent_trees: Vec<ObjectId> = commit
-                .parents
-                .iter()
-                .filter_map(|p| match trees.get(p) {
-                    Some(t) => Some(*t),
-                    None => self.tree_of(p, &mut buf, &empty).map_err(warn).ok(),
-                })
-                .collect();
-            let mut added = Vec::new();
-            let mut prefix = BString::default();
-            let mut on_added = |path: &BStr, id: &gix::oid| {
-                if targets.is_none_or(|t| t.contains(id)) {
-                    added.push((path.to_owned(), id.to_owned()));
-                }
-            };
-            if let Err(w) = self.diff(
-                parent_trees.first().copied(),
-                commit.tree,
-                &mut prefix,
-                &mut on_added,
-            ) {
-                warn(w);
-            }
-            // In a merge, a blob is new only if no parent had it at that path.
-            if parent_trees.len() > 1 {
-                added.retain(|(path, id)| {
-                    parent_trees[1..]
-                        .iter()
-                        .all(|t| self.lookup(*t, path.as_ref()).as_ref() != Some(id))
-                });
-            }
-            added.sort();
-            out.extend(added.into_iter().map(|(path, blob)| Place {
-                blob,
-                path: path.to_str_lossy().into_owned(),
-                commit: i,
-            }));
-        }
-        out
-    }
-
-    fn tree_of(
-        &self,
-        commit: &ObjectId,
-        buf: &mut Vec<u8>,
-        shallow: &HashSet<ObjectId>,
-    ) -> Result<ObjectId, Warning> {
-        self.decode_commit(commit, buf, shallow).map(|c| c.tree)
+        let indexes = self.pack_indexes();
+        let shared = &self.shared;
+        let work = || -> Vec<Vec<Place>> {
+            commits
+                .par_iter()
+                .enumerate()
+                // Neighbouring commits share most of their trees: keep them on one worker.
+                .with_min_len(64)
+                .map_init(
+                    || Differ::new(shared, &indexes),
+                    |differ, (i, commit)| differ.introduced(i, commit, &trees, keep, warn),
+                )
+                .collect()
+        };
+        let per_commit = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        };
+        per_commit.into_iter().flatten().collect()
     }
 
     /// Decodes a tree into owned entries (name, is_tree, is_blob, id).
@@ -636,68 +605,6 @@ impl Repo {
                 })
             })
             .collect()
-    }
-
-    /// Calls `on_added(path, blob)` for each blob in `new` that `old` does not hold at the same
-    /// path; subtrees with equal ids are skipped.
-    fn diff(
-        &self,
-        old: Option<ObjectId>,
-        new: ObjectId,
-        prefix: &mut BString,
-        on_added: &mut dyn FnMut(&BStr, &gix::oid),
-    ) -> Result<(), Warning> {
-        if old == Some(new) {
-            return Ok(());
-        }
-        let new_entries = self.entries(&new)?;
-        let mut old_entries = match old {
-            Some(old) => self.entries(&old)?,
-            None => Vec::new(),
-        };
-        old_entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let at = |name: &BString| {
-            old_entries
-                .binary_search_by(|e| e.0.cmp(name))
-                .ok()
-                .map(|i| &old_entries[i])
-        };
-        let len = prefix.len();
-        for (name, is_tree, is_blob, id) in &new_entries {
-            let before = at(name);
-            if *is_tree {
-                let old_sub = before.filter(|b| b.1).map(|b| b.3);
-                if old_sub == Some(*id) {
-                    continue;
-                }
-                prefix.push_str(name);
-                prefix.push(b'/');
-                let result = self.diff(old_sub, *id, prefix, on_added);
-                prefix.truncate(len);
-                result?;
-            } else if *is_blob && !before.is_some_and(|b| b.2 && b.3 == *id) {
-                prefix.push_str(name);
-                on_added(prefix.as_ref(), id);
-                prefix.truncate(len);
-            }
-        }
-        Ok(())
-    }
-
-    /// The blob at `path` under `tree`, if any.
-    fn lookup(&self, tree: ObjectId, path: &BStr) -> Option<ObjectId> {
-        let mut current = tree;
-        let mut parts = path.split_str("/").peekable();
-        while let Some(part) = parts.next() {
-            let entries = self.entries(&current).ok()?;
-            let (_, is_tree, is_blob, id) = entries.into_iter().find(|e| e.0 == part)?;
-            match parts.peek() {
-                None if is_blob => return Some(id),
-                Some(_) if is_tree => current = id,
-                _ => return None,
-            }
-        }
-        None
     }
 
     /// Author, date and message of `id`.
@@ -862,6 +769,286 @@ fn unchanged_dirs(
     }
 }
 
+/// One worker of [`Repo::places`]: its own mappings of the packs, and decoding buffers reused
+/// from commit to commit (one pair per tree depth).
+struct Differ<'a> {
+    repo: gix::Repository,
+    indexes: &'a [PathBuf],
+    packs: Vec<pack::Bundle>,
+    inflate: gix::zlib::Inflate,
+    cache: pack::cache::lru::StaticLinkedList<64>,
+    /// Commits diffed since the packs were mapped.
+    since_mapped: usize,
+    bufs: Vec<Vec<u8>>,
+}
+
+/// Commits a [`Differ`] diffs before mapping its packs afresh: the trees it reads are spread
+/// over the whole pack, and a mapping keeps every page it touched resident until unmapped.
+const REMAP_EVERY: usize = 2048;
+
+impl<'a> Differ<'a> {
+    fn new(shared: &gix::ThreadSafeRepository, indexes: &'a [PathBuf]) -> Self {
+        // For what is not in a pack (loose objects), or cannot be read from one.
+        let repo = shared.to_thread_local();
+        let mut differ = Differ {
+            repo,
+            indexes,
+            packs: Vec::new(),
+            inflate: gix::zlib::Inflate::default(),
+            cache: pack::cache::lru::StaticLinkedList::default(),
+            since_mapped: 0,
+            bufs: Vec::new(),
+        };
+        differ.map_packs();
+        differ
+    }
+
+    fn map_packs(&mut self) {
+        let hash = self.repo.object_hash();
+        // Unmap first: the old and new mappings would otherwise both be resident.
+        self.packs.clear();
+        self.cache = pack::cache::lru::StaticLinkedList::default();
+        // A pack that cannot be opened is read through the object database instead.
+        self.packs = self
+            .indexes
+            .iter()
+            .filter_map(|idx| pack::Bundle::at(idx, hash).ok())
+            .collect();
+        self.since_mapped = 0;
+    }
+
+    /// Looks `id` up in the packs, then anywhere in the object database.
+    fn find<'b>(
+        &mut self,
+        id: &gix::oid,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<gix::objs::Data<'b>, Warning> {
+        let hit = self
+            .packs
+            .iter()
+            .enumerate()
+            .find_map(|(i, b)| b.index.lookup(id).map(|e| (i, e)));
+        let packed = hit.and_then(|(i, entry)| {
+            self.packs[i]
+                .get_object_by_index(entry, buf, &mut self.inflate, &mut self.cache)
+                .ok()
+                .map(|(data, _)| (data.kind, data.object_hash))
+        });
+        match packed {
+            // The object is all of `buf`.
+            Some((kind, object_hash)) => Ok(gix::objs::Data {
+                kind,
+                object_hash,
+                data: buf.as_slice(),
+            }),
+            // Loose, or unreadable from the pack: the object database says which.
+            None => find_in(&self.repo.objects, id, buf),
+        }
+    }
+
+    /// The places commit `i` introduced that `keep` accepts, sorted by path.
+    fn introduced(
+        &mut self,
+        i: usize,
+        commit: &Commit,
+        trees: &HashMap<ObjectId, ObjectId>,
+        keep: &(dyn Fn(&BStr, &gix::oid) -> bool + Sync),
+        warn: OnWarning<'_>,
+    ) -> Vec<Place> {
+        self.since_mapped += 1;
+        if self.since_mapped >= REMAP_EVERY {
+            self.map_packs();
+        }
+        let parent_trees: Vec<ObjectId> = commit
+            .parents
+            .iter()
+            .filter_map(|p| match trees.get(p) {
+                Some(t) => Some(*t),
+                None => self.tree_of(p).map_err(warn).ok(),
+            })
+            .collect();
+        let mut added: Vec<(BString, ObjectId)> = Vec::new();
+        let mut on_added = |path: &BStr, id: &gix::oid| {
+            if keep(path, id) {
+                added.push((path.to_owned(), id.to_owned()));
+            }
+        };
+        let mut prefix = BString::default();
+        if let Err(w) = self.diff(
+            parent_trees.first().copied(),
+            commit.tree,
+            &mut prefix,
+            &mut on_added,
+        ) {
+            warn(w);
+        }
+        // In a merge, a blob is new only if no parent had it at that path.
+        if parent_trees.len() > 1 {
+            added.retain(|(path, id)| {
+                parent_trees[1..]
+                    .iter()
+                    .all(|t| self.lookup(*t, path.as_ref()).as_ref() != Some(id))
+            });
+        }
+        added.sort();
+        added
+            .into_iter()
+            .map(|(path, blob)| Place {
+                blob,
+                path: path.to_str_lossy().into_owned(),
+                commit: i,
+            })
+            .collect()
+    }
+
+    fn tree_of(&mut self, commit: &ObjectId) -> Result<ObjectId, Warning> {
+        let mut buf = Vec::new();
+        let data = self.find(commit, &mut buf)?;
+        if data.kind != Kind::Commit {
+            return Err(Warning {
+                id: Some(*commit),
+                message: format!("expected a commit, found a {}", data.kind),
+            });
+        }
+        CommitRef::from_bytes(data.data, self.repo.object_hash())
+            .map(|c| c.tree())
+            .map_err(|e| Warning {
+                id: Some(*commit),
+                message: format!("undecodable commit: {e}"),
+            })
+    }
+
+    /// Calls `on_added(path, blob)` for each blob in `new` that `old` does not hold at the same
+    /// path; subtrees with equal ids are skipped.
+    fn diff(
+        &mut self,
+        old: Option<ObjectId>,
+        new: ObjectId,
+        prefix: &mut BString,
+        on_added: &mut dyn FnMut(&BStr, &gix::oid),
+    ) -> Result<(), Warning> {
+        if old == Some(new) {
+            return Ok(());
+        }
+        let mut new_buf = self.bufs.pop().unwrap_or_default();
+        let mut old_buf = self.bufs.pop().unwrap_or_default();
+        let result = self.diff_in(old, new, prefix, on_added, &mut new_buf, &mut old_buf);
+        self.bufs.push(old_buf);
+        self.bufs.push(new_buf);
+        result
+    }
+
+    fn diff_in(
+        &mut self,
+        old: Option<ObjectId>,
+        new: ObjectId,
+        prefix: &mut BString,
+        on_added: &mut dyn FnMut(&BStr, &gix::oid),
+        new_buf: &mut Vec<u8>,
+        old_buf: &mut Vec<u8>,
+    ) -> Result<(), Warning> {
+        let hash = self.repo.object_hash();
+        let mut new_entries = TreeRefIter::from_bytes(self.tree(&new, new_buf)?, hash);
+        let mut old_entries = match old {
+            Some(old) => TreeRefIter::from_bytes(self.tree(&old, old_buf)?, hash),
+            None => TreeRefIter::from_bytes(&[], hash),
+        };
+        fn undecodable<E: std::fmt::Display>(tree: ObjectId) -> impl Fn(E) -> Warning {
+            move |e| Warning {
+                id: Some(tree),
+                message: format!("undecodable tree: {e}"),
+            }
+        }
+        // Both trees are in git's order: one merge pass pairs the entries of the same name.
+        let mut next_old = || match (old, old_entries.next()) {
+            (Some(id), Some(e)) => e.map(Some).map_err(undecodable(id)),
+            _ => Ok(None),
+        };
+        let mut before = next_old()?;
+        let len = prefix.len();
+        for entry in &mut new_entries {
+            let entry = entry.map_err(undecodable(new))?;
+            let mut same = None;
+            while let Some(b) = before {
+                match git_order(&b, &entry) {
+                    std::cmp::Ordering::Less => before = next_old()?,
+                    std::cmp::Ordering::Equal => {
+                        same = Some(b);
+                        before = next_old()?;
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            if entry.mode.is_tree() {
+                let old_sub = same.filter(|b| b.mode.is_tree()).map(|b| b.oid.to_owned());
+                if old_sub.as_deref() == Some(entry.oid) {
+                    continue;
+                }
+                prefix.push_str(entry.filename);
+                prefix.push(b'/');
+                let result = self.diff(old_sub, entry.oid.to_owned(), prefix, on_added);
+                prefix.truncate(len);
+                result?;
+            } else if entry.mode.is_blob_or_symlink()
+                && !same.is_some_and(|b| b.mode.is_blob_or_symlink() && b.oid == entry.oid)
+            {
+                prefix.push_str(entry.filename);
+                on_added(prefix.as_ref(), entry.oid);
+                prefix.truncate(len);
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes `tree` into `buf`; its bytes.
+    fn tree<'b>(&mut self, tree: &ObjectId, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Warning> {
+        let data = self.find(tree, buf)?;
+        if data.kind != Kind::Tree {
+            return Err(Warning {
+                id: Some(*tree),
+                message: format!("expected a tree, found a {}", data.kind),
+            });
+        }
+        Ok(data.data)
+    }
+
+    /// The blob at `path` under `tree`, if any.
+    fn lookup(&mut self, tree: ObjectId, path: &BStr) -> Option<ObjectId> {
+        let mut buf = Vec::new();
+        let mut current = tree;
+        let mut parts = path.split_str("/").peekable();
+        while let Some(part) = parts.next() {
+            let data = self.tree(&current, &mut buf).ok()?;
+            let entry = TreeRefIter::from_bytes(data, self.repo.object_hash())
+                .map_while(Result::ok)
+                .find(|e| e.filename == part)?;
+            let (mode, id) = (entry.mode, entry.oid.to_owned());
+            match parts.peek() {
+                None if mode.is_blob_or_symlink() => return Some(id),
+                Some(_) if mode.is_tree() => current = id,
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+/// Git's order of tree entries: by name, a tree's name as if it ended in `/`.
+fn git_order(
+    a: &gix::objs::tree::EntryRef<'_>,
+    b: &gix::objs::tree::EntryRef<'_>,
+) -> std::cmp::Ordering {
+    let (x, y) = (a.filename.as_bytes(), b.filename.as_bytes());
+    let n = x.len().min(y.len());
+    x[..n].cmp(&y[..n]).then_with(|| {
+        let end = |name: &[u8], e: &gix::objs::tree::EntryRef<'_>| {
+            name.get(n).copied().or(e.mode.is_tree().then_some(b'/'))
+        };
+        end(x, a).cmp(&end(y, b))
+    })
+}
+
 /// Looks up `id`, turning absence and read errors into a warning with the id.
 fn find_in<'b>(
     objects: &impl Find,
@@ -881,11 +1068,38 @@ fn find_in<'b>(
     }
 }
 
+/// A pack's bytes, mapped read-only.
+struct Mapped<'a>(&'a memmap2::Mmap);
+
+impl std::ops::Deref for Mapped<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0
+    }
+}
+
+/// Opens the index at `idx` and maps its pack.
+fn open_pack(
+    idx: &Path,
+    hash: gix::hash::Kind,
+) -> Result<(pack::index::File, memmap2::Mmap), String> {
+    let index = pack::index::File::at(idx, hash).map_err(|e| e.to_string())?;
+    let file = std::fs::File::open(idx.with_extension("pack")).map_err(|e| e.to_string())?;
+    // SAFETY: git never rewrites a pack in place (as gix, which maps packs the same way).
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
+    Ok((index, map))
+}
+
+/// Objects decoded between two releases of a traversed pack's resident pages.
+const RELEASE_EVERY: usize = 4096;
+
 /// A worker of the pack traversal: made fresh for each thread the traversal clones it to.
 struct PackVisitor<'a, F, V> {
     make: &'a F,
     visit: Option<V>,
     wanted: &'a Wanted<'a>,
+    map: &'a memmap2::Mmap,
+    decoded: &'a AtomicUsize,
 }
 
 impl<F, V> Clone for PackVisitor<'_, F, V> {
@@ -894,6 +1108,8 @@ impl<F, V> Clone for PackVisitor<'_, F, V> {
             make: self.make,
             visit: None,
             wanted: self.wanted,
+            map: self.map,
+            decoded: self.decoded,
         }
     }
 }
@@ -904,6 +1120,16 @@ where
     V: FnMut(&gix::oid, &[u8]),
 {
     fn object(&mut self, kind: Kind, data: &[u8], id: &gix::oid) {
+        // The traversal reads each compressed object once, in no useful order: the pages it
+        // read are dropped from this process now and then (they stay in the page cache and
+        // fault back in if needed again), or the whole pack would end up resident.
+        if self.decoded.fetch_add(1, Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
+            // SAFETY: a read-only shared file mapping; dropping its pages loses nothing.
+            let _ = unsafe {
+                self.map
+                    .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
+            };
+        }
         if !self.wanted.claim(id) || kind != Kind::Blob {
             return;
         }
@@ -915,7 +1141,8 @@ where
 /// Decodes every object of one pack in parallel, handing wanted blobs to visitors.
 fn traverse_pack<F, V>(
     idx: &Path,
-    bundle: &pack::Bundle,
+    index: &pack::index::File,
+    map: &memmap2::Mmap,
     wanted: &Wanted<'_>,
     threads: usize,
     make_visitor: &F,
@@ -924,10 +1151,27 @@ fn traverse_pack<F, V>(
     F: Fn() -> V + Sync,
     V: FnMut(&gix::oid, &[u8]) + Send,
 {
+    let pack = match pack::data::File::from_data(
+        Mapped(map),
+        idx.with_extension("pack"),
+        index.object_hash(),
+    ) {
+        Ok(pack) => pack,
+        Err(e) => {
+            warn(Warning {
+                id: None,
+                message: format!("{}: {e}", idx.display()),
+            });
+            return;
+        }
+    };
+    let decoded = AtomicUsize::new(0);
     let mut worker = PackVisitor {
         make: make_visitor,
         visit: None,
         wanted,
+        map,
+        decoded: &decoded,
     };
     let processor = move |kind: Kind,
                           data: &[u8],
@@ -948,11 +1192,7 @@ fn traverse_pack<F, V>(
     };
     let interrupt = AtomicBool::new(false);
     let mut progress = gix::progress::Discard;
-    if let Err(e) =
-        bundle
-            .index
-            .traverse(&bundle.pack, &mut progress, &interrupt, processor, options)
-    {
+    if let Err(e) = index.traverse(&pack, &mut progress, &interrupt, processor, options) {
         warn(Warning {
             id: None,
             message: format!("{}: {e}", idx.display()),
