@@ -2,7 +2,9 @@
 # History benchmark for `keyscout git`: builds a large repository from real code, then scans
 # its full history with keyscout, Kingfisher, gitleaks and Betterleaks, alternating, plus the
 # floor `git cat-file --batch-all-objects --batch --unordered`; and times `keyscout git
-# --staged` on a one-file change. Reports the median wall time and peak RSS of each.
+# --staged` on a one-file change. Reports the median wall time, CPU time (user + system: less
+# moved by other load on a shared machine than wall time) and peak RSS of each, and the load
+# average before and after.
 #
 # The repository is made deterministically (fixed dates, sorted inputs) with `git
 # fast-import` from the crate sources in ~/.cargo/registry/src: every file is committed in
@@ -103,28 +105,35 @@ declare -A CMD=(
 )
 ORDER=(keyscout cat-file kingfisher gitleaks betterleaks)
 for name in "${ORDER[@]}"; do : >"$OUT/$name.times"; done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "$RUNS"); do
     for name in "${ORDER[@]}"; do
         tool=${CMD[$name]%% *}
         if [ "$name" != cat-file ] && [ ! -x "$tool" ]; then continue; fi
-        /usr/bin/time -f '%e %M' -o "$OUT/t" bash -c "${CMD[$name]} >/dev/null 2>$OUT/$name.err" || true
-        cat "$OUT/t" >>"$OUT/$name.times"
+        /usr/bin/time -f '%e %M %U %S' -o "$OUT/t" bash -c "${CMD[$name]} >/dev/null 2>$OUT/$name.err" || true
+        # Only the numbers: `time` adds a "Command exited with non-zero status" line when a
+        # tool exits non-zero (Kingfisher does when it finds something), which must not be
+        # taken for a measurement.
+        grep -E '^[0-9.]+ [0-9]+ ' "$OUT/t" >>"$OUT/$name.times" || true
     done
 done
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-printf '%-12s %10s %12s %10s\n' tool "wall (s)" "peak (MiB)" findings
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-12s %10s %10s %12s %10s  %s\n' tool "wall (s)" "cpu (s)" "peak (MiB)" findings "walls (s)"
 for name in "${ORDER[@]}"; do
     [ -s "$OUT/$name.times" ] || continue
     wall=$(cut -d' ' -f1 "$OUT/$name.times" | median)
     rss=$(cut -d' ' -f2 "$OUT/$name.times" | median)
+    cpu=$(awk '{printf "%.2f\n", $3 + $4}' "$OUT/$name.times" | median)
+    walls=$(cut -d' ' -f1 "$OUT/$name.times" | tr '\n' ' ')
     n=-
     case $name in
         keyscout) n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$OUT/keyscout.json" 2>/dev/null || echo "?") ;;
         cat-file) ;;
         *) n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d) if isinstance(d, list) else len(d.get("findings", d)))' "$OUT/$name.json" 2>/dev/null || echo "?") ;;
     esac
-    printf '%-12s %10s %12d %10s\n' "$name" "$wall" "$((rss / 1024))" "$n"
+    printf '%-12s %10s %10s %12d %10s  %s\n' "$name" "$wall" "$cpu" "$((rss / 1024))" "$n" "$walls"
 done
 
 # The pre-commit hook: one staged file in a worktree of the big repository.
@@ -135,6 +144,6 @@ git -C "$WT" add -A
 : >"$OUT/staged.times"
 for run in $(seq 5); do
     /usr/bin/time -f '%e %M' -o "$OUT/t" "$KEYSCOUT" git --staged -q "$WT" >/dev/null || true
-    cat "$OUT/t" >>"$OUT/staged.times"
+    grep -E '^[0-9.]+ [0-9]+' "$OUT/t" >>"$OUT/staged.times" || true
 done
 echo "keyscout git --staged (one file, $(git -C "$WT" ls-files | wc -l) files in HEAD): median $(cut -d' ' -f1 "$OUT/staged.times" | median) s"
