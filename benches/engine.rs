@@ -67,6 +67,7 @@ fn main() {
             .iter()
             .map(|f| {
                 keywords
+                    .automaton(u64::MAX)
                     .find_overlapping_iter(&corpus.data[f.span.clone()])
                     .count()
             })

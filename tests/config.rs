@@ -219,7 +219,10 @@ fn bad_rule_files_name_file_rule_and_line() {
     dir.write("a.txt", "x\n");
     let cases = [
         (config("").replace("{20}", "{20"), ":4: rule `tok`: regex"),
-        (config("secretGroup = 3"), ":4: rule `tok`: regex: secretGroup 3"),
+        (
+            config("secretGroup = 3"),
+            ":4: rule `tok`: regex: secretGroup 3",
+        ),
         (config("entropy = 12.0"), ":4: rule `tok`: entropy"),
         (config("colour = 1"), "unknown field `colour`"),
         (

@@ -160,3 +160,28 @@ fn binary_with_and_without_prefilter_reports_the_same() {
     assert!(fast.len() >= 10);
     assert_eq!(fast, run(&["--no-prefilter"]));
 }
+
+#[test]
+fn keyword_nfa_and_dfa_report_the_same_hits() {
+    let set = builtin();
+    let keywords = set.keywords.as_ref().expect("built-in rules have keywords");
+    let mut doc = Vec::new();
+    for rule in &set.rules {
+        for example in rule.examples.iter().chain(&rule.negative_examples) {
+            doc.extend_from_slice(example.to_uppercase().as_bytes());
+            doc.extend_from_slice(b" -- ");
+            doc.extend_from_slice(example.as_bytes());
+            doc.push(b'\n');
+        }
+    }
+    let hits = |scanned: u64| -> Vec<(usize, usize, usize)> {
+        keywords
+            .automaton(scanned)
+            .find_overlapping_iter(&doc)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    };
+    let small = hits(0);
+    assert!(small.len() > 1000, "{} hits", small.len());
+    assert_eq!(small, hits(u64::MAX));
+}

@@ -261,15 +261,61 @@ fn commit_eq(allowed: &str, commit: &str) -> bool {
     !allowed.is_empty() && (commit.starts_with(allowed) || allowed.starts_with(commit))
 }
 
+/// Input scanned (by one thread) before the keyword DFA pays for its build time.
+const DFA_AFTER_BYTES: u64 = 4 << 20;
+
+/// The keyword automata: a contiguous NFA, built at load in a couple of milliseconds, serves
+/// small scans (a pre-commit hook); a DFA, about twice as fast per byte but several times
+/// slower to build, is built once a thread has scanned enough to repay it.
+#[derive(Debug)]
+pub struct Keywords {
+    patterns: Vec<String>,
+    nfa: AhoCorasick,
+    dfa: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Keywords {
+    fn new(patterns: Vec<String>) -> Result<Keywords, aho_corasick::BuildError> {
+        let nfa = automaton(&patterns, AhoCorasickKind::ContiguousNFA)?;
+        Ok(Keywords {
+            patterns,
+            nfa,
+            dfa: OnceLock::new(),
+        })
+    }
+
+    /// The automaton to use after `scanned` bytes; both report the same matches.
+    pub fn automaton(&self, scanned: u64) -> &AhoCorasick {
+        if scanned < DFA_AFTER_BYTES || self.patterns.len() > DFA_MAX_KEYWORDS {
+            return &self.nfa;
+        }
+        let dfa = self
+            .dfa
+            .get_or_init(|| automaton(&self.patterns, AhoCorasickKind::DFA).ok());
+        dfa.as_ref().unwrap_or(&self.nfa)
+    }
+}
+
+fn automaton(
+    patterns: &[String],
+    kind: AhoCorasickKind,
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(patterns)
+}
+
 /// The compiled rule database.
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Global allowlists.
     pub allowlists: Vec<Allowlist>,
-    /// One automaton over every distinct keyword, ASCII case-insensitive; `None` when no
-    /// rule has keywords.
-    pub keywords: Option<AhoCorasick>,
+    /// Every distinct keyword, for one ASCII case-insensitive pass; `None` when no rule has
+    /// keywords.
+    pub keywords: Option<Keywords>,
     /// Keyword pattern index -> rules that list it.
     pub keyword_rules: Vec<Vec<u32>>,
     /// Rules with a regex and no keywords: they run on every input.
@@ -352,20 +398,11 @@ pub(super) fn compile(
     let keywords = if patterns.is_empty() {
         None
     } else {
-        let kind = if patterns.len() <= DFA_MAX_KEYWORDS {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::ContiguousNFA
-        };
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
-            .build(&patterns)
-            .map_err(|e| {
-                RuleError::new("<keywords>", None, None, format!("keyword automaton: {e}"))
-            })?;
-        Some(automaton)
+        let patterns = patterns.into_iter().map(str::to_string).collect();
+        let keywords = Keywords::new(patterns).map_err(|e| {
+            RuleError::new("<keywords>", None, None, format!("keyword automaton: {e}"))
+        })?;
+        Some(keywords)
     };
     Ok(RuleSet {
         rules,

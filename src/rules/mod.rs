@@ -14,8 +14,8 @@ pub mod syntax;
 
 pub use checksum::Checksum;
 pub use compile::{
-    Allowlist, Candidate, Compiled, Condition, Confidence, Pattern, Regex, RegexTarget, Rule,
-    RuleSet,
+    Allowlist, Candidate, Compiled, Condition, Confidence, Keywords, Pattern, Regex, RegexTarget,
+    Rule, RuleSet,
 };
 pub use error::RuleError;
 pub use load::{ConfigSource, discover, load};

@@ -128,6 +128,7 @@ impl Scanner {
             windows: vec![Vec::new(); n],
             active: Vec::new(),
             raw: Vec::new(),
+            scanned: 0,
         }
     }
 }
@@ -142,6 +143,8 @@ pub struct Matcher<'s> {
     /// Rules with a non-empty window list in this input.
     active: Vec<u32>,
     raw: Vec<Raw>,
+    /// Bytes this thread has scanned: past a few MiB the keyword DFA is worth building.
+    scanned: u64,
 }
 
 /// A match that passed every check, before line and column are known.
@@ -217,9 +220,11 @@ impl Matcher<'_> {
         for &r in &set.unconditional {
             self.activate_whole(r, chunk);
         }
-        let Some(automaton) = &set.keywords else {
+        let Some(keywords) = &set.keywords else {
             return;
         };
+        self.scanned += chunk.data.len() as u64;
+        let automaton = keywords.automaton(self.scanned);
         for hit in automaton.find_overlapping_iter(chunk.data) {
             for &r in &set.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &set.rules[r as usize];
