@@ -391,3 +391,30 @@ keywords = ["tok_"]
         ]
     );
 }
+
+#[test]
+fn a_generic_rule_does_not_yield_to_a_less_confident_one() {
+    let dir = Dir::new();
+    dir.write(
+        ".gitleaks.toml",
+        config(
+            r#"confidence = "low"
+
+[[rules]]
+id = "any-token"
+regex = '''token\s*=\s*(\w{20,30})'''
+keywords = ["token"]
+tags = ["generic"]
+"#,
+        ),
+    );
+    dir.write("a.txt", format!("token = {TOKEN}\n"));
+    let ids = |args: &[&str]| -> Vec<String> {
+        summary(&dir.scan_json(args).0)
+            .into_iter()
+            .map(|s| s.0)
+            .collect()
+    };
+    assert_eq!(ids(&[]), vec!["any-token"]);
+    assert_eq!(ids(&["--min-confidence", "low"]), vec!["any-token", "tok"]);
+}

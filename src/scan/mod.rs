@@ -397,20 +397,23 @@ fn check_match(
     })
 }
 
-/// Where a `generic` rule and a specific one report overlapping secrets, only the specific
-/// one is kept: it names the provider. Two specific rules both stay. `raw` is sorted by start.
+/// Where a `generic` rule and a specific one at least as confident report overlapping
+/// secrets, only the specific one is kept: it names the provider. (A less confident specific
+/// rule does not hide a generic finding, which `--min-confidence` might then lose.) Two
+/// specific rules both stay. `raw` is sorted by start.
 fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
-    let rank = |m: &Raw| !set.rules[m.rule as usize].generic;
+    let generic = |m: &Raw| set.rules[m.rule as usize].generic;
+    let yields = |g: &Raw, s: &Raw| generic(g) && !generic(s) && s.confidence >= g.confidence;
     let mut keep = vec![true; raw.len()];
     for i in 0..raw.len() {
         for j in i + 1..raw.len() {
             if raw[j].secret.start >= raw[i].secret.end {
                 break;
             }
-            match rank(&raw[i]).cmp(&rank(&raw[j])) {
-                std::cmp::Ordering::Less => keep[i] = false,
-                std::cmp::Ordering::Greater => keep[j] = false,
-                std::cmp::Ordering::Equal => {}
+            if yields(&raw[i], &raw[j]) {
+                keep[i] = false;
+            } else if yields(&raw[j], &raw[i]) {
+                keep[j] = false;
             }
         }
     }
