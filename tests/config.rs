@@ -299,9 +299,13 @@ fn rules_list_shows_every_builtin_rule() {
 fn every_builtin_rule_has_examples_and_negative_examples() {
     let set = keyscout::rules::load(&keyscout::rules::ConfigSource::Builtin)
         .expect("built-in rules load");
-    assert!(set.rules.len() >= 40, "{} rules", set.rules.len());
+    assert!(set.rules.len() >= 400, "{} rules", set.rules.len());
     for rule in &set.rules {
-        assert!(!rule.examples.is_empty(), "{} has no examples", rule.id);
+        assert!(
+            rule.examples.len() >= 2,
+            "{} has fewer than two examples",
+            rule.id
+        );
         assert!(
             !rule.negative_examples.is_empty(),
             "{} has no negative examples",
@@ -310,6 +314,13 @@ fn every_builtin_rule_has_examples_and_negative_examples() {
         assert!(
             !rule.keywords.is_empty(),
             "{} has no keywords: it would run on every input",
+            rule.id
+        );
+        // Whole-input rules are correct but slow: every built-in rule must be windowed.
+        let compiled = rule.regex.as_ref().map(|p| p.compiled().expect("compiles"));
+        assert!(
+            compiled.is_none_or(|c| c.windowed),
+            "{} is not windowed",
             rule.id
         );
     }
