@@ -303,12 +303,7 @@ impl Repo {
         shallow: &HashSet<ObjectId>,
     ) -> Result<Commit, Warning> {
         let data = self.find(id, buf)?;
-        if data.kind != Kind::Commit {
-            return Err(Warning {
-                id: Some(*id),
-                message: format!("expected a commit, found a {}", data.kind),
-            });
-        }
+        expect_kind(id, data.kind, Kind::Commit)?;
         let commit =
             CommitRef::from_bytes(data.data, self.local.object_hash()).map_err(|e| Warning {
                 id: Some(*id),
@@ -583,12 +578,7 @@ impl Repo {
     fn entries(&self, tree: &ObjectId) -> Result<Vec<(BString, bool, bool, ObjectId)>, Warning> {
         let mut buf = Vec::new();
         let data = self.find(tree, &mut buf)?;
-        if data.kind != Kind::Tree {
-            return Err(Warning {
-                id: Some(*tree),
-                message: format!("expected a tree, found a {}", data.kind),
-            });
-        }
+        expect_kind(tree, data.kind, Kind::Tree)?;
         TreeRefIter::from_bytes(data.data, self.local.object_hash())
             .map(|e| {
                 e.map(|e| {
@@ -631,12 +621,7 @@ impl Repo {
     pub fn blob(&self, id: &gix::oid) -> Result<Vec<u8>, Warning> {
         let mut buf = Vec::new();
         let data = self.find(id, &mut buf)?;
-        if data.kind != Kind::Blob {
-            return Err(Warning {
-                id: Some(id.to_owned()),
-                message: format!("expected a blob, found a {}", data.kind),
-            });
-        }
+        expect_kind(id, data.kind, Kind::Blob)?;
         Ok(buf)
     }
 
@@ -904,12 +889,7 @@ impl<'a> Differ<'a> {
     fn tree_of(&mut self, commit: &ObjectId) -> Result<ObjectId, Warning> {
         let mut buf = Vec::new();
         let data = self.find(commit, &mut buf)?;
-        if data.kind != Kind::Commit {
-            return Err(Warning {
-                id: Some(*commit),
-                message: format!("expected a commit, found a {}", data.kind),
-            });
-        }
+        expect_kind(commit, data.kind, Kind::Commit)?;
         CommitRef::from_bytes(data.data, self.repo.object_hash())
             .map(|c| c.tree())
             .map_err(|e| Warning {
@@ -1004,12 +984,7 @@ impl<'a> Differ<'a> {
     /// Decodes `tree` into `buf`; its bytes.
     fn tree<'b>(&mut self, tree: &ObjectId, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Warning> {
         let data = self.find(tree, buf)?;
-        if data.kind != Kind::Tree {
-            return Err(Warning {
-                id: Some(*tree),
-                message: format!("expected a tree, found a {}", data.kind),
-            });
-        }
+        expect_kind(tree, data.kind, Kind::Tree)?;
         Ok(data.data)
     }
 
@@ -1231,6 +1206,17 @@ pub fn rfc3339(seconds: i64) -> String {
         secs % 3600 / 60,
         secs % 60
     )
+}
+
+/// An error unless an object read as `id` is of the `want`ed kind.
+fn expect_kind(id: &gix::oid, found: Kind, want: Kind) -> Result<(), Warning> {
+    if found == want {
+        return Ok(());
+    }
+    Err(Warning {
+        id: Some(id.to_owned()),
+        message: format!("expected a {want}, found a {found}"),
+    })
 }
 
 #[cfg(test)]
