@@ -55,17 +55,8 @@ pub struct Finding {
     /// `high`, `medium` or `low`: the rule's confidence, `low` when a checksum fails.
     pub confidence: String,
     pub fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Git scans: the blob holding the secret and the other places that carry it.
+    /// Git scans: the commit that introduced the secret, the blob holding it, and the other
+    /// places that carry it.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub git: Option<Box<GitOrigin>>,
     /// The full line(s) holding the secret, for the text report and SARIF snippets.
@@ -76,9 +67,13 @@ pub struct Finding {
     pub context_secret: Range<usize>,
 }
 
-/// Where a finding of a git scan lives besides its own `path` and `commit`.
+/// Where a finding of a git scan lives besides its own `path`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GitOrigin {
+    /// The commit that introduced the blob at `path`; none for a blob no commit introduces
+    /// (named by a tag, or dangling with `--all-objects`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub introduced: Option<CommitInfo>,
     /// The blob's object id.
     pub blob: String,
     /// How many other commit/path pairs introduced the same blob.
@@ -86,6 +81,18 @@ pub struct GitOrigin {
     /// Those other places, with `--all-provenance`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<GitPlace>,
+}
+
+/// Who made a commit, when, and why (`commit`, `author`, `email`, `date`, `message`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    #[serde(rename = "commit")]
+    pub id: String,
+    pub author: String,
+    pub email: String,
+    /// Author date, UTC, RFC 3339.
+    pub date: String,
+    pub message: String,
 }
 
 /// One commit that introduced a blob at one path.
@@ -97,6 +104,11 @@ pub struct GitPlace {
 }
 
 impl Finding {
+    /// The commit that introduced this finding's secret, for git scans.
+    pub fn introduced(&self) -> Option<&CommitInfo> {
+        self.git.as_ref()?.introduced.as_ref()
+    }
+
     /// `PATH:RULE:HASH`, where HASH is the first 16 hex digits of the secret's SHA-256: the
     /// same wherever the line moves, and the secret is never written in clear.
     pub fn fingerprint(path: &str, rule_id: &str, secret: &[u8]) -> String {

@@ -601,9 +601,14 @@ fn findings_are_the_same_in_every_format_and_sarif_names_the_commit_path() {
     let results = doc["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1);
     let out = dir.keyscout(&["git", "-q"]);
-    assert!(
-        common::stdout(&out).contains("k.txt:1:1"),
-        "{}",
-        common::stdout(&out)
-    );
+    let text = common::stdout(&out);
+    assert!(text.contains("k.txt:1:1"), "{text}");
+    // The text report names the commit: its short id, author, email and subject.
+    let head = dir.keyscout(&["git", "-f", "json", "-q"]);
+    let found = common::findings(&head);
+    let id = found[0]["commit"].as_str().unwrap();
+    let line = format!("commit {} ", &id[..12]);
+    assert!(text.contains(&line), "{text}");
+    let email = found[0]["email"].as_str().unwrap();
+    assert!(text.contains(&format!("<{email}>")) && text.contains(": k\n"), "{text}");
 }

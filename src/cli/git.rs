@@ -225,6 +225,7 @@ fn history(
                 f.path = blob.to_string();
                 f.fingerprint = Finding::fingerprint(&f.path, &f.rule_id, f.secret.as_bytes());
                 f.git = Some(Box::new(GitOrigin {
+                    introduced: None,
                     blob: blob.to_string(),
                     also_in: 0,
                     places: Vec::new(),
@@ -380,13 +381,8 @@ impl Provenance<'_> {
         } else {
             Vec::new()
         };
-        let info = self.info(first.commit).clone();
-        f.commit = Some(info.id);
-        f.author = Some(info.author);
-        f.email = Some(info.email);
-        f.date = Some(info.date);
-        f.message = Some(info.message);
         f.git = Some(Box::new(GitOrigin {
+            introduced: Some(self.info(first.commit).clone()),
             blob: blob.to_string(),
             also_in: others.len(),
             places,

@@ -28,20 +28,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
             paint(RESET),
             f.description
         )?;
-        if let Some(commit) = &f.commit {
-            let short = commit.get(..12).unwrap_or(commit);
-            let subject = f
-                .message
-                .as_deref()
-                .and_then(|m| m.lines().next())
-                .unwrap_or("");
+        if let Some(commit) = f.introduced() {
+            let short = commit.id.get(..12).unwrap_or(&commit.id);
+            let subject = commit.message.lines().next().unwrap_or("");
             writeln!(
                 out,
                 "    {}commit {short} {} <{}> {}: {subject}{}",
                 paint(DIM),
-                f.author.as_deref().unwrap_or(""),
-                f.email.as_deref().unwrap_or(""),
-                f.date.as_deref().unwrap_or(""),
+                commit.author,
+                commit.email,
+                commit.date,
                 paint(RESET)
             )?;
         }

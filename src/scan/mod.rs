@@ -84,11 +84,6 @@ impl Scanner {
                 tags: rule.tags.clone(),
                 confidence: rule.confidence.as_str().to_string(),
                 fingerprint: Finding::fingerprint(path, &rule.id, b""),
-                commit: None,
-                author: None,
-                email: None,
-                date: None,
-                message: None,
                 git: None,
                 context: String::new(),
                 context_secret: 0..0,
@@ -484,11 +479,6 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             entropy: (m.entropy * 1e4).round() / 1e4,
             tags: rule.tags.clone(),
             confidence: m.confidence.as_str().to_string(),
-            commit: None,
-            author: None,
-            email: None,
-            date: None,
-            message: None,
             git: None,
         });
     }

@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+pub use crate::finding::CommitInfo;
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::hashtable::{HashMap, HashSet};
@@ -103,17 +104,6 @@ pub struct Place {
     pub path: String,
     /// Index into the commit list the places were computed from.
     pub commit: usize,
-}
-
-/// Who made a commit, when, and why.
-#[derive(Debug, Clone, Default)]
-pub struct CommitInfo {
-    pub id: String,
-    pub author: String,
-    pub email: String,
-    /// Author date, UTC, RFC 3339.
-    pub date: String,
-    pub message: String,
 }
 
 /// A file staged for the next commit that differs from HEAD.
