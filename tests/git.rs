@@ -610,5 +610,8 @@ fn findings_are_the_same_in_every_format_and_sarif_names_the_commit_path() {
     let line = format!("commit {} ", &id[..12]);
     assert!(text.contains(&line), "{text}");
     let email = found[0]["email"].as_str().unwrap();
-    assert!(text.contains(&format!("<{email}>")) && text.contains(": k\n"), "{text}");
+    assert!(
+        text.contains(&format!("<{email}>")) && text.contains(": k\n"),
+        "{text}"
+    );
 }
