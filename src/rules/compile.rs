@@ -3,7 +3,7 @@
 //! keywords with a keyword -> rules table. A rule's own regex is compiled on first use, so a
 //! scan that meets few keywords starts fast.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
@@ -110,8 +110,6 @@ pub struct Rule {
     pub id: String,
     pub description: String,
     pub regex: Option<Pattern>,
-    /// The pattern as written, for `rules list` and reports.
-    pub pattern: Option<String>,
     /// `secretGroup`; `None`: the first non-empty group, else the whole match.
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
@@ -330,18 +328,14 @@ impl RuleSet {
         self.allowlists.iter().any(|a| a.allows_whole_path(path))
     }
 
-    /// The global allowlists that apply to `rule`.
-    pub fn global_allowlists_for<'a>(
-        &'a self,
-        rule: &'a Rule,
-    ) -> impl Iterator<Item = &'a Allowlist> {
+    /// Whether an allowlist drops `candidate` for `rule`: a global one that targets it (or
+    /// every rule), or one of the rule's own.
+    pub fn allowed(&self, rule: &Rule, candidate: &Candidate<'_>) -> bool {
         self.allowlists
             .iter()
-            .filter(move |a| a.target_rules.is_empty() || a.target_rules.contains(&rule.id))
-    }
-
-    pub fn shared(self) -> Arc<RuleSet> {
-        Arc::new(self)
+            .filter(|a| a.target_rules.is_empty() || a.target_rules.contains(&rule.id))
+            .chain(&rule.allowlists)
+            .any(|a| a.allows(candidate))
     }
 }
 
@@ -481,7 +475,6 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         id: s.id,
         description: s.description,
         regex,
-        pattern: s.regex,
         secret_group,
         entropy: s.entropy.filter(|&e| e > 0.0),
         keywords,

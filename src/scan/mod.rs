@@ -63,11 +63,7 @@ impl Scanner {
                 path: Some(path),
                 commit,
             };
-            if set
-                .global_allowlists_for(rule)
-                .chain(&rule.allowlists)
-                .any(|a| a.allows(&candidate))
-            {
+            if set.allowed(rule, &candidate) {
                 continue;
             }
             out.push(Finding {
@@ -109,9 +105,7 @@ impl Scanner {
             path: Some(path),
             commit,
         };
-        !set.global_allowlists_for(rule)
-            .chain(&rule.allowlists)
-            .any(|a| a.allows(&candidate))
+        !set.allowed(rule, &candidate)
     }
 
     /// Scratch space for one thread.
@@ -370,11 +364,7 @@ fn check_match(
         commit: None,
     };
     let set = &*scanner.rules;
-    if set
-        .global_allowlists_for(rule)
-        .chain(&rule.allowlists)
-        .any(|a| a.allows(&candidate))
-    {
+    if set.allowed(rule, &candidate) {
         return None;
     }
     // A token whose checksum fails only looks like one of its kind.
