@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -40,11 +39,7 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     } else {
         history(&args, &repo, &scanner, &counters, &warn)?
     };
-    let (tx, rx) = mpsc::channel();
-    // The receiver is alive until `report` returns.
-    let _ = tx.send(findings);
-    drop(tx);
-    let reporter = report(&args.scan, rx)?;
+    let reporter = report(&args.scan, [findings])?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reporter, counters.summary(started), repo.root())
 }

@@ -177,10 +177,7 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
         Ok(outcome) => counters.record(outcome),
         Err(err) => counters.error(&format!("reading standard input: {err}")),
     }
-    let (tx, rx) = mpsc::channel();
-    let _ = tx.send(found);
-    drop(tx);
-    let reported = report(&args.scan, rx)?;
+    let reported = report(&args.scan, [found])?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }
@@ -203,16 +200,17 @@ pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scann
     })
 }
 
-/// Feeds every finding from `rx` to a new reporter, and returns it unfinished.
+/// Feeds every batch of findings (a channel from the workers, or one batch) to a new
+/// reporter, and returns it unfinished.
 pub(super) fn report(
     args: &ScanArgs,
-    rx: mpsc::Receiver<Vec<Finding>>,
+    batches: impl IntoIterator<Item = Vec<Finding>>,
 ) -> anyhow::Result<Reporter> {
     let out = output::open(args.output.as_deref())?;
     let color = output::use_color(args.color, args.output.is_some());
     let mut reporter = Reporter::new(args.format, out, color, args.redact);
     let min = Confidence::from(args.min_confidence);
-    for batch in rx {
+    for batch in batches {
         for finding in batch {
             if Confidence::parse(&finding.confidence).unwrap_or_default() < min {
                 continue;
