@@ -288,8 +288,8 @@ fn stale_entries_are_listed_with_file_and_line() {
     assert_eq!(
         stale,
         [
-            format!("keyscout: stale ignore: ./.keyscoutignore:3: {gone}"),
-            "keyscout: stale ignore: ./.keyscoutignore:5: glob:docs/**:*".to_string(),
+            format!("keyscout: stale ignore: .keyscoutignore:3: {gone}"),
+            "keyscout: stale ignore: .keyscoutignore:5: glob:docs/**:*".to_string(),
         ]
     );
     let (_, _, err) = scan(&dir, &[]);

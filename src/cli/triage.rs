@@ -5,7 +5,7 @@
 
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
@@ -20,14 +20,22 @@ use crate::triage::{Triage, baseline};
 /// line that cannot be read stops the scan; a line that is not an entry is an error (counted,
 /// so the exit code is 2) and the scan goes on with the other entries.
 pub(super) fn load(args: &ScanArgs, root: &Path, counters: &Counters) -> anyhow::Result<Triage> {
+    // `.keyscoutignore` rather than `./.keyscoutignore` in messages.
+    let at_root = |name: &str| {
+        if root == Path::new(".") {
+            PathBuf::from(name)
+        } else {
+            root.join(name)
+        }
+    };
     let mut files = Vec::new();
     if args.ignore_file.is_empty() {
-        files.push((root.join(".keyscoutignore"), Syntax::Keyscout, false));
+        files.push((at_root(".keyscoutignore"), Syntax::Keyscout, false));
     }
     for path in &args.ignore_file {
         files.push((path.clone(), Syntax::Keyscout, true));
     }
-    files.push((root.join(".gitleaksignore"), Syntax::Gitleaks, false));
+    files.push((at_root(".gitleaksignore"), Syntax::Gitleaks, false));
     let mut triage = Triage::default();
     for (path, syntax, given) in files {
         let Some(text) = read(&path, given, counters)? else {
