@@ -535,3 +535,24 @@ fn stdin_reads_keyscoutignore_in_the_current_directory() {
     );
     assert_eq!((findings(&out).len(), code(&out)), (0, 0));
 }
+
+#[test]
+fn a_baseline_of_the_work_tree_applies_to_the_history_scan() {
+    let dir = Dir::new();
+    git(dir.path(), &["init", "-q"]);
+    dir.write("deploy/prod.env", format!("AWS={}\n", fake::aws_key_id()));
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "env"]);
+    let outside = Dir::new();
+    let base = outside.path().join("b");
+    let out = dir.keyscout(&["baseline", base.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(read(&base).contains("\ndeploy/prod.env:aws-access-key-id:"));
+    let out = dir.keyscout(&["git", "-f", "json", "--baseline", base.to_str().unwrap()]);
+    assert_eq!(
+        (findings(&out).len(), code(&out)),
+        (0, 0),
+        "{}",
+        stderr(&out)
+    );
+}
