@@ -39,7 +39,7 @@ pub enum Entry {
     },
 }
 
-/// What a line of an ignore file is, besides an entry.
+/// The prefixes of the two entry kinds that are not fingerprints.
 const SECRET_SHA256: &str = "secret-sha256:";
 const GLOB: &str = "glob:";
 
