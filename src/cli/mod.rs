@@ -1,9 +1,10 @@
 //! The command line: parses what the user typed ([`args`]), wires source -> scanner ->
-//! report together ([`scan`] for files and stdin, [`git`] for repositories), runs
-//! `rules list|check` ([`rules`]), and turns the outcome into an exit code.
+//! report together ([`scan`] for files and stdin, [`git`] for repositories), combines reports
+//! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 
 pub mod args;
 mod git;
+mod merge;
 mod output;
 mod rules;
 mod scan;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Dir(args) => scan::dir(args),
         Command::Git(args) => git::git(args),
         Command::Stdin(args) => scan::stdin(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Rules {
             command: RulesCommand::List { config },
         } => rules::list(config.as_deref()),

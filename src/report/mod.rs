@@ -2,6 +2,7 @@
 //! arrives; the whole-document formats (text, JSON, SARIF) sort and write at [`Reporter::finish`].
 
 mod json;
+pub mod read;
 mod sarif;
 mod text;
 
