@@ -258,3 +258,22 @@ fn unreadable_inputs_are_named_and_the_rest_is_merged_with_exit_code_2() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(findings(&out).is_empty());
 }
+
+#[test]
+fn the_same_secret_in_two_repositories_is_kept_twice_in_a_fixed_order() {
+    let dir = Dir::new();
+    repo_with_history(&dir.path().join("one"));
+    repo_with_history(&dir.path().join("two"));
+    save(&dir, "one.jsonl", &["git", "one", "-f", "jsonl", "-q"], 1);
+    save(&dir, "two.jsonl", &["git", "two", "-f", "jsonl", "-q"], 1);
+
+    // Same path, rule, secret and blob: only the commit tells them apart.
+    let out = merge(&dir, &["one.jsonl", "two.jsonl", "-f", "json", "-q"]);
+    let found = findings(&out);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0]["fingerprint"], found[1]["fingerprint"]);
+    assert_eq!(found[0]["blob"], found[1]["blob"]);
+    assert_ne!(found[0]["commit"], found[1]["commit"]);
+    let swapped = merge(&dir, &["two.jsonl", "one.jsonl", "-f", "json", "-q"]);
+    assert_eq!(stdout(&swapped), stdout(&out));
+}

@@ -54,12 +54,10 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     summary.errors += unread;
     summary.seconds = started.elapsed().as_secs_f64();
 
-    // By repository, then place, then the rest of the identity: the same bytes whatever the
-    // order of the inputs (the reporter's own sort by place keeps this order among equals).
+    // By place (as every report sorts), then identity: the same bytes whatever the order of
+    // the inputs, in every format.
     let mut findings: Vec<(Identity, Finding)> = merged.into_iter().collect();
-    findings.sort_by(|(a_id, a), (b_id, b)| {
-        (&a_id.repository, a.order_key(), a_id).cmp(&(&b_id.repository, b.order_key(), b_id))
-    });
+    findings.sort_by(|(a_id, a), (b_id, b)| (a.order_key(), a_id).cmp(&(b.order_key(), b_id)));
     let out = output::open(args.output.as_deref())?;
     let color = output::use_color(args.color, args.output.is_some());
     let mut reporter = Reporter::new(args.format, out, color, args.redact);
