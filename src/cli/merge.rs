@@ -21,7 +21,7 @@ use crate::report::{Reporter, Summary};
 pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let mut unread = 0;
+    let mut errors = 0;
     let mut read_count = 0;
     let mut merged: BTreeMap<Identity, Finding> = BTreeMap::new();
     for path in &args.reports {
@@ -32,14 +32,14 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
             Ok(report) => report,
             Err(err) => {
                 output::warn(&format!("{}: {err}", path.display()));
-                unread += 1;
+                errors += 1;
                 continue;
             }
         };
         for problem in &report.problems {
             output::warn(&format!("{}: {problem}", path.display()));
         }
-        unread += report.problems.len() as u64;
+        errors += report.problems.len() as u64;
         if let Some(totals) = report.summary {
             summary.files += totals.files;
             summary.bytes += totals.bytes;
@@ -51,7 +51,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
             merged.entry(found.identity).or_insert(found.finding);
         }
     }
-    summary.errors += unread;
+    summary.errors += errors;
     summary.seconds = started.elapsed().as_secs_f64();
 
     // By place (as every report sorts), then identity: the same bytes whatever the order of
@@ -76,12 +76,12 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
             args.reports.len(),
             read_count - count
         );
-        if unread > 0 {
-            line += &format!(", {unread} error(s)");
+        if errors > 0 {
+            line += &format!(", {errors} error(s)");
         }
         eprintln!("{line}");
     }
-    Ok(if unread > 0 {
+    Ok(if errors > 0 {
         EXIT_ERROR
     } else if count > 0 {
         args.exit_code

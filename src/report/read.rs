@@ -17,7 +17,7 @@ use crate::finding::Finding;
 /// What one report holds.
 #[derive(Debug, Default)]
 pub struct Report {
-    pub findings: Vec<Read>,
+    pub findings: Vec<ReadFinding>,
     /// The scan's totals, where the format has them (a JSON document).
     pub summary: Option<Summary>,
     /// Entries that could not be read, each with where it is.
@@ -26,7 +26,7 @@ pub struct Report {
 
 /// One finding read back, with what makes it the same finding in another report.
 #[derive(Debug)]
-pub struct Read {
+pub struct ReadFinding {
     pub finding: Finding,
     pub identity: Identity,
 }
@@ -125,7 +125,7 @@ fn sarif(doc: &Map<String, Value>) -> Report {
 
 /// A finding from a SARIF result: its `properties.keyscout` with the fields SARIF holds in
 /// its own places put back.
-fn sarif_result(result: &Value, rules: &[Value]) -> Result<Read, String> {
+fn sarif_result(result: &Value, rules: &[Value]) -> Result<ReadFinding, String> {
     let mut fields = match &result["properties"][FINDING_PROPERTY] {
         Value::Object(fields) => fields.clone(),
         _ => Map::new(),
@@ -201,7 +201,7 @@ fn restore_context(f: &mut Finding, context: &Value) {
 }
 
 /// A finding object as JSON and JSON Lines write it.
-fn finding(value: Value) -> Result<Read, String> {
+fn finding(value: Value) -> Result<ReadFinding, String> {
     let field = |key: &str| value[key].as_str().unwrap_or("").to_string();
     let identity = Identity {
         repository: field("repository"),
@@ -213,7 +213,7 @@ fn finding(value: Value) -> Result<Read, String> {
         return Err("not a keyscout finding (no rule_id or fingerprint)".to_string());
     }
     let finding = serde_json::from_value(value).map_err(|e| e.to_string())?;
-    Ok(Read { finding, identity })
+    Ok(ReadFinding { finding, identity })
 }
 
 /// `%XX` escapes to bytes; anything malformed is kept as it is.
