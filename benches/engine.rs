@@ -66,10 +66,9 @@ fn main() {
             .files
             .iter()
             .map(|f| {
-                keywords
-                    .automaton(u64::MAX)
-                    .find_overlapping_iter(&corpus.data[f.span.clone()])
-                    .count()
+                let mut hits = Vec::new();
+                keywords.find_all(u64::MAX, &corpus.data[f.span.clone()], &mut hits);
+                hits.len()
             })
             .sum();
         println!(

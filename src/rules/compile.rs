@@ -5,12 +5,12 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
 use regex_syntax::hir::Hir;
 
 use super::checksum::Checksum;
 use super::error::{RuleError, line_of};
+use super::keywords::Keywords;
 use super::load::{AllowlistDef, Origin, RuleDef};
 use super::shape;
 use super::syntax::AllowlistSyntax;
@@ -100,9 +100,6 @@ impl Pattern {
             .map(String::as_str)
     }
 }
-
-/// Above this many keywords a full DFA costs more memory and build time than it saves.
-const DFA_MAX_KEYWORDS: usize = 3000;
 
 /// One compiled rule.
 #[derive(Debug)]
@@ -257,52 +254,6 @@ impl Allowlist {
 /// Commits may be given abbreviated.
 fn commit_eq(allowed: &str, commit: &str) -> bool {
     !allowed.is_empty() && (commit.starts_with(allowed) || allowed.starts_with(commit))
-}
-
-/// Input scanned (by one thread) before the keyword DFA pays for its build time.
-const DFA_AFTER_BYTES: u64 = 4 << 20;
-
-/// The keyword automata: a contiguous NFA, built at load in a couple of milliseconds, serves
-/// small scans (a pre-commit hook); a DFA, about twice as fast per byte but several times
-/// slower to build, is built once a thread has scanned enough to repay it.
-#[derive(Debug)]
-pub struct Keywords {
-    patterns: Vec<String>,
-    nfa: AhoCorasick,
-    dfa: OnceLock<Option<AhoCorasick>>,
-}
-
-impl Keywords {
-    fn new(patterns: Vec<String>) -> Result<Keywords, aho_corasick::BuildError> {
-        let nfa = automaton(&patterns, AhoCorasickKind::ContiguousNFA)?;
-        Ok(Keywords {
-            patterns,
-            nfa,
-            dfa: OnceLock::new(),
-        })
-    }
-
-    /// The automaton to use after `scanned` bytes; both report the same matches.
-    pub fn automaton(&self, scanned: u64) -> &AhoCorasick {
-        if scanned < DFA_AFTER_BYTES || self.patterns.len() > DFA_MAX_KEYWORDS {
-            return &self.nfa;
-        }
-        let dfa = self
-            .dfa
-            .get_or_init(|| automaton(&self.patterns, AhoCorasickKind::DFA).ok());
-        dfa.as_ref().unwrap_or(&self.nfa)
-    }
-}
-
-fn automaton(
-    patterns: &[String],
-    kind: AhoCorasickKind,
-) -> Result<AhoCorasick, aho_corasick::BuildError> {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
-        .build(patterns)
 }
 
 /// The compiled rule database.

@@ -1,6 +1,7 @@
 //! Rules: TOML rule files as written ([`syntax`]), their loading and merging (`[extend]`,
 //! [`load`]), and the compiled, validated [`RuleSet`] ([`compile`]) with its keyword
-//! prefilter tables. The built-in packs under `rules/` are embedded by [`builtin`].
+//! prefilter tables and the keyword pass ([`keywords`]). The built-in packs under `rules/` are
+//! embedded by [`builtin`].
 //!
 //! This module knows nothing of files being scanned, git or reports.
 
@@ -8,14 +9,16 @@ pub mod builtin;
 mod checksum;
 mod compile;
 mod error;
+mod keywords;
 mod load;
 mod shape;
 pub mod syntax;
 
 pub use checksum::Checksum;
 pub use compile::{
-    Allowlist, Candidate, Compiled, Condition, Confidence, Keywords, Pattern, Regex, RegexTarget,
-    Rule, RuleSet,
+    Allowlist, Candidate, Compiled, Condition, Confidence, Pattern, Regex, RegexTarget, Rule,
+    RuleSet,
 };
 pub use error::RuleError;
+pub use keywords::{KeywordHit, Keywords};
 pub use load::{ConfigSource, discover, load};

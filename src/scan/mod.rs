@@ -15,7 +15,7 @@ use memchr::memmem;
 use regex_automata::{Input, meta, util::captures::Captures};
 
 use crate::finding::{Chunk, Finding};
-use crate::rules::{Candidate, Confidence, Regex, Rule, RuleSet};
+use crate::rules::{Candidate, Confidence, KeywordHit, Regex, Rule, RuleSet};
 
 /// Markers that suppress findings on their line.
 const INLINE_ALLOW: [&str; 2] = ["keyscout:allow", "gitleaks:allow"];
@@ -117,6 +117,7 @@ impl Scanner {
             windows: vec![Vec::new(); n],
             active: Vec::new(),
             raw: Vec::new(),
+            hits: Vec::new(),
             scanned: 0,
         }
     }
@@ -132,6 +133,8 @@ pub struct Matcher<'s> {
     /// Rules with a non-empty window list in this input.
     active: Vec<u32>,
     raw: Vec<Raw>,
+    /// Keyword hits of the current input.
+    hits: Vec<KeywordHit>,
     /// Bytes this thread has scanned: past a few MiB the keyword DFA is worth building.
     scanned: u64,
 }
@@ -213,9 +216,11 @@ impl Matcher<'_> {
             return;
         };
         self.scanned += chunk.data.len() as u64;
-        let automaton = keywords.automaton(self.scanned);
-        for hit in automaton.find_overlapping_iter(chunk.data) {
-            for &r in &set.keyword_rules[hit.pattern().as_usize()] {
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        keywords.find_all(self.scanned, chunk.data, &mut hits);
+        for hit in &hits {
+            for &r in &set.keyword_rules[hit.pattern as usize] {
                 let rule = &set.rules[r as usize];
                 let windows = &mut self.windows[r as usize];
                 if windows.last().is_some_and(|w| w.start == 0 && w.end == len) {
@@ -235,7 +240,7 @@ impl Matcher<'_> {
                 };
                 // Any match holding this hit lies within max_len of it on either side.
                 let window =
-                    hit.end().saturating_sub(max_len)..hit.start().saturating_add(max_len).min(len);
+                    hit.end.saturating_sub(max_len)..hit.start.saturating_add(max_len).min(len);
                 match windows.last_mut() {
                     Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
                     Some(_) => windows.push(window),
@@ -246,6 +251,7 @@ impl Matcher<'_> {
                 }
             }
         }
+        self.hits = hits;
     }
 
     /// The reference path: keyword presence by lowercasing the input, then whole-input runs.
