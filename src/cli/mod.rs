@@ -2,6 +2,7 @@
 //! report together ([`scan`] for files and stdin, [`git`] for repositories), runs
 //! `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 
+mod archives;
 pub mod args;
 mod git;
 mod output;
