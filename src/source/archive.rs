@@ -82,18 +82,22 @@ pub fn visit_file(
         visit,
         problem,
     };
-    let is_zip = match head(&mut file).and_then(|h| Ok((h, file.seek(SeekFrom::Start(0))?))) {
-        Ok((head, _)) => detect(&head) == Some(Kind::Zip),
-        Err(err) => return walker.report(name, err.to_string()),
-    };
-    if is_zip {
-        match file.metadata() {
-            Ok(meta) => budget.input.set(meta.len()),
-            Err(err) => return walker.report(name, err.to_string()),
+    let opened = (|| {
+        let head = head(&mut file)?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok::<_, io::Error>((detect(&head), file.metadata()?.len()))
+    })();
+    match opened {
+        Ok((kind, len)) => {
+            budget.input.set(len);
+            // A zip on disk is read in place; anything else as a stream.
+            let _ = if kind == Some(Kind::Zip) {
+                walker.zip(name, 0, BufReader::new(file))
+            } else {
+                walker.input(name, 0, &mut file)
+            };
         }
-        let _ = walker.zip(name, 0, BufReader::new(file));
-    } else {
-        visit_stream(&mut walker, file);
+        Err(err) => walker.report(name, err.to_string()),
     }
 }
 
@@ -107,6 +111,11 @@ pub fn visit_reader(
     problem: &mut dyn FnMut(Problem),
 ) {
     let budget = Budget::new(limits);
+    // The ratio is measured against the bytes read so far: their total is not known ahead.
+    let mut metered = Metered {
+        inner: reader,
+        count: &budget.input,
+    };
     let mut walker = Walker {
         root: name,
         limits,
@@ -114,17 +123,7 @@ pub fn visit_reader(
         visit,
         problem,
     };
-    visit_stream(&mut walker, reader);
-}
-
-fn visit_stream(walker: &mut Walker<'_, '_>, reader: impl Read) {
-    // The ratio is measured against the bytes read so far (their total is not known ahead).
-    let mut metered = Metered {
-        inner: reader,
-        count: &walker.budget.input,
-    };
-    let root = walker.root;
-    let _ = walker.input(root, 0, &mut metered);
+    let _ = walker.input(name, 0, &mut metered);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,12 +266,15 @@ impl Walker<'_, '_> {
     /// Reports a read error at `path`, or, when the budget ran out, stops the whole archive.
     fn failed(&mut self, path: &str, err: impl std::fmt::Display) -> Flow {
         if self.budget.exceeded.get() {
+            let (out, limits) = (self.budget.output.get(), self.limits);
+            let why = if out > limits.max_total {
+                format!("beyond the {} MiB limit", limits.max_total >> 20)
+            } else {
+                format!("to more than {}x its size", limits.max_ratio)
+            };
             let message = format!(
-                "archive not scanned past {} MiB decompressed: it expands more than {}x its \
-                 size or beyond {} MiB (a zip bomb?)",
-                self.budget.output.get() >> 20,
-                self.limits.max_ratio,
-                self.limits.max_total >> 20
+                "archive not scanned past {} MiB: it decompresses {why} (a zip bomb?)",
+                out >> 20
             );
             let root = self.root;
             self.report(root, message);
@@ -449,5 +451,110 @@ fn gunzipped_name(path: &str) -> &str {
     match name.strip_suffix(".gz") {
         Some(stem) if !stem.is_empty() => stem,
         _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tar_of(members: usize, size: usize) -> Vec<u8> {
+        let mut out = tar::Builder::new(Vec::new());
+        for i in 0..members {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(size as u64);
+            out.append_data(&mut header, format!("f{i}"), &vec![b'a'; size][..])
+                .unwrap();
+        }
+        out.into_inner().unwrap()
+    }
+
+    /// Paths visited (with their sizes) and problems reported.
+    fn walk(data: &[u8], limits: &Limits) -> (Vec<(String, usize)>, Vec<Problem>) {
+        let (mut seen, mut problems) = (Vec::new(), Vec::new());
+        let mut visit = |e: Entry<'_>| {
+            let mut buf = Vec::new();
+            e.reader.read_to_end(&mut buf)?;
+            seen.push((e.path.to_owned(), buf.len()));
+            Ok(())
+        };
+        visit_reader(data, "in", limits, &mut visit, &mut |p| problems.push(p));
+        (seen, problems)
+    }
+
+    #[test]
+    fn recognises_formats_by_magic_not_name() {
+        assert_eq!(detect(b"PK\x03\x04rest"), Some(Kind::Zip));
+        assert_eq!(detect(&[0x1f, 0x8b, 0x08, 0]), Some(Kind::Gzip));
+        assert_eq!(detect(&tar_of(1, 3)), Some(Kind::Tar));
+        assert_eq!(detect(b"PK is a name"), None);
+        let (seen, problems) = walk(b"plain text", &Limits::default());
+        assert_eq!((seen, problems), (vec![("in".to_owned(), 10)], vec![]));
+    }
+
+    #[test]
+    fn gunzipped_names() {
+        assert_eq!(gunzipped_name("logs/app.log.gz"), "app.log");
+        assert_eq!(gunzipped_name("a.zip!dir/x.gz"), "x");
+        assert_eq!(gunzipped_name("blob"), "blob");
+        assert_eq!(gunzipped_name(".gz"), ".gz");
+    }
+
+    #[test]
+    fn member_count_and_size_limits() {
+        let limits = Limits {
+            max_entries: 3,
+            ..Limits::default()
+        };
+        let (seen, problems) = walk(&tar_of(5, 10), &limits);
+        assert_eq!(seen.len(), 3);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("past 3 members"),
+            "{problems:?}"
+        );
+
+        let limits = Limits {
+            max_entry_size: Some(10),
+            ..Limits::default()
+        };
+        let mut data = tar_of(1, 10);
+        data.truncate(data.len() - 1024); // drop the end-of-archive blocks, append another
+        data.extend(tar_of(1, 11));
+        let (seen, problems) = walk(&data, &limits);
+        assert_eq!((seen, problems), (vec![("in!f0".to_owned(), 10)], vec![]));
+    }
+
+    #[test]
+    fn decompressed_bytes_are_bounded_by_ratio_and_total() {
+        let text = vec![b'a'; 4 << 20];
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &text).unwrap();
+        let gz = gz.finish().unwrap();
+        let limits = Limits {
+            ratio_floor: 1 << 20,
+            ..Limits::default()
+        };
+        let (seen, problems) = walk(&gz, &limits);
+        assert!(seen.is_empty(), "{seen:?}");
+        assert!(
+            problems[0].message.contains("more than 100x"),
+            "{problems:?}"
+        );
+        let limits = Limits {
+            max_total: 1 << 20,
+            max_ratio: u64::MAX,
+            ..Limits::default()
+        };
+        let (_, problems) = walk(&gz, &limits);
+        assert!(
+            problems[0].message.contains("beyond the 1 MiB"),
+            "{problems:?}"
+        );
+        let (seen, problems) = walk(&gz, &Limits::default());
+        assert_eq!(
+            (seen, problems),
+            (vec![("in!in".to_owned(), 4 << 20)], vec![])
+        );
     }
 }
