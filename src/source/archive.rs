@@ -256,10 +256,23 @@ struct Walker<'a, 'b> {
 }
 
 impl Walker<'_, '_> {
+    /// Reports a problem, with control characters (which archives and their parsers' messages
+    /// may carry) escaped, so that it stays one line.
     fn report(&mut self, path: &str, message: String) {
+        let printable = |text: &str| {
+            text.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        };
         (self.problem)(Problem {
-            path: path.to_owned(),
-            message,
+            path: printable(path),
+            message: printable(&message),
         });
     }
 
