@@ -34,6 +34,12 @@ pub enum Command {
     /// Scan standard input.
     #[command(after_help = EXIT_CODES)]
     Stdin(StdinArgs),
+    /// Add entries (fingerprints) to the ignore file, each once.
+    Ignore(IgnoreArgs),
+    /// Write a baseline: scan PATHs as `keyscout dir` does (or convert a report with --from)
+    /// and write the findings' fingerprints to FILE, for --baseline.
+    #[command(after_help = EXIT_CODES)]
+    Baseline(BaselineArgs),
     /// List the rules, or check them against their examples.
     Rules {
         #[command(subcommand)]
@@ -107,6 +113,32 @@ pub struct StdinArgs {
     pub scan: ScanArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct IgnoreArgs {
+    /// Entries to add: fingerprints as reported (PATH:RULE_ID:HASH16), or
+    /// `secret-sha256:HEX64`, or `glob:PATTERN:RULE_ID` (after `--` when one starts with `-`).
+    #[arg(required = true, value_name = "FINGERPRINT")]
+    pub entries: Vec<String>,
+    /// Why they are ignored: written after each entry as ` # TEXT`.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The ignore file to append to (created if missing).
+    #[arg(long, value_name = "FILE", default_value = ".keyscoutignore")]
+    pub ignore_file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The baseline file to write.
+    pub file: PathBuf,
+    /// Convert this keyscout JSON or JSON Lines report (of any scan, e.g. `keyscout git`)
+    /// instead of scanning.
+    #[arg(long, value_name = "REPORT", conflicts_with = "paths")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub dir: DirArgs,
+}
+
 /// Options every scan takes.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -143,6 +175,17 @@ pub struct ScanArgs {
     /// fail on; `low` adds context-only matches and tokens whose checksum fails.
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Medium)]
     pub min_confidence: Level,
+    /// Ignore file(s) to apply instead of .keyscoutignore in the scanned root (.gitleaksignore
+    /// there is read either way).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Vec<PathBuf>,
+    /// Report only findings whose fingerprint is not in FILE: a keyscout JSON or JSON Lines
+    /// report, or a file `keyscout baseline` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// List on stderr the ignore entries that matched no finding in this scan.
+    #[arg(long)]
+    pub report_stale_ignores: bool,
     /// Run every rule over the whole input (the reference path the prefilter is tested against).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,

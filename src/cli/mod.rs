@@ -1,5 +1,6 @@
 //! The command line: parses what the user typed ([`args`]), wires source -> scanner ->
-//! report together ([`scan`] for files and stdin, [`git`] for repositories), runs
+//! report together ([`scan`] for files and stdin, [`git`] for repositories), applies ignore
+//! files and baselines and runs `ignore` and `baseline` ([`triage`]), runs
 //! `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 
 mod archives;
@@ -8,6 +9,7 @@ mod git;
 mod output;
 mod rules;
 mod scan;
+mod triage;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Dir(args) => scan::dir(args),
         Command::Git(args) => git::git(args),
         Command::Stdin(args) => scan::stdin(args),
+        Command::Ignore(args) => triage::ignore(args),
+        Command::Baseline(args) => triage::baseline(args),
         Command::Rules {
             command: RulesCommand::List { config },
         } => rules::list(config.as_deref()),
