@@ -40,6 +40,10 @@ pub enum Command {
     /// and write the findings' fingerprints to FILE, for --baseline.
     #[command(after_help = EXIT_CODES)]
     Baseline(BaselineArgs),
+    /// Combine reports (keyscout JSON, JSON Lines or SARIF, told apart by their content) into
+    /// one, without duplicates.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// List the rules, or check them against their examples.
     Rules {
         #[command(subcommand)]
@@ -137,6 +141,32 @@ pub struct BaselineArgs {
     pub from: Option<PathBuf>,
     #[command(flatten)]
     pub dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The reports to combine.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600: reports hold secrets).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Mask secrets in the report: all of each secret, or its last PERCENT percent.
+    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "100", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub redact: Option<u8>,
+    /// Exit code when there are findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// No summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options every scan takes.

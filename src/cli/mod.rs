@@ -1,11 +1,12 @@
 //! The command line: parses what the user typed ([`args`]), wires source -> scanner ->
 //! report together ([`scan`] for files and stdin, [`git`] for repositories), applies ignore
-//! files and baselines and runs `ignore` and `baseline` ([`triage`]), runs
-//! `rules list|check` ([`rules`]), and turns the outcome into an exit code.
+//! files and baselines and runs `ignore` and `baseline` ([`triage`]), combines reports
+//! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 
 mod archives;
 pub mod args;
 mod git;
+mod merge;
 mod output;
 mod rules;
 mod scan;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Stdin(args) => scan::stdin(args),
         Command::Ignore(args) => triage::ignore(args),
         Command::Baseline(args) => triage::baseline(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Rules {
             command: RulesCommand::List { config },
         } => rules::list(config.as_deref()),

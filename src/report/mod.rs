@@ -3,6 +3,7 @@
 
 pub mod baseline;
 mod json;
+pub mod read;
 mod sarif;
 mod text;
 
