@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::Read;
 
 use super::scan::Counters;
-use crate::finding::Finding;
+use crate::finding::{Chunk, Finding};
 use crate::scan::{Matcher, Scanner};
 use crate::source::archive::{self, Entry, Limits, Problem};
 use crate::source::read::{ReadOptions, read_chunks};
@@ -39,7 +39,7 @@ impl Archives<'_> {
             if self.scanner.rules().path_allowed(entry.path) {
                 return Ok(());
             }
-            let scan = |chunk: crate::finding::Chunk<'_>| matcher.scan(&chunk, found);
+            let scan = |chunk: Chunk<'_>| matcher.scan(&chunk, found);
             let outcome = read_chunks(entry.reader, Some(entry.path), buf, self.read_opts, scan)?;
             self.counters.record(outcome);
             Ok(())
