@@ -145,7 +145,7 @@ fn a_corrupt_archive_is_a_warning_and_exit_2_and_the_rest_is_scanned() {
     assert_eq!(places(&findings(&out)), owned(&[("good.env", 3)]));
 }
 
-/// `lines` lines of text that deflate about 1000 to 1.
+/// `megabytes` MiB of text lines that deflate a few hundred to one, a MiB at a time.
 fn bomb_text(megabytes: usize) -> impl Iterator<Item = Vec<u8>> {
     let line = format!("{}\n", "x".repeat(1023));
     (0..megabytes).map(move |_| line.repeat(1024).into_bytes())
@@ -169,7 +169,7 @@ fn a_zip_bomb_stops_quickly_with_a_warning() {
     let bomb = zip_bomb("huge.txt", 400);
     assert!(bomb.len() < 2 << 20, "{}", bomb.len());
     dir.write("bomb.zip", &bomb);
-    // A member after the bomb's: a real archive would be stopped before it too.
+    // The scan goes on with the other files.
     dir.write("after.env", leak());
 
     let started = Instant::now();
@@ -286,7 +286,7 @@ fn archives_nest_three_deep_and_no_deeper() {
 }
 
 #[test]
-fn path_allowlists_and_max_file_size_apply_to_members() {
+fn allowlists_ignore_globs_and_max_file_size_apply_to_members() {
     let dir = Dir::new();
     let text = leak();
     dir.write("vendor.jar", zip(&[("keys.properties", text.as_bytes())]));
@@ -308,5 +308,9 @@ fn path_allowlists_and_max_file_size_apply_to_members() {
         owned(&[("app.zip!big.env", 5003), ("app.zip!small.env", 3)])
     );
     let (found, _) = dir.scan_json(&["--archives", "--max-file-size", "1K"]);
+    assert_eq!(places(&found), owned(&[("app.zip!small.env", 3)]));
+    // Ignore-file globs see the member path too.
+    dir.write(".keyscoutignore", "glob:*.zip!big.*:*\n");
+    let (found, _) = dir.scan_json(&["--archives"]);
     assert_eq!(places(&found), owned(&[("app.zip!small.env", 3)]));
 }
