@@ -65,6 +65,10 @@ pub struct DirArgs {
     /// Skip files larger than this (bytes, or with a K, M or G suffix).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Scan the files inside zip, jar, tar, tar.gz and gz archives too, nested up to 3 deep,
+    /// as `archive.zip!path/inside` (see the README for the limits that stop zip bombs).
+    #[arg(long)]
+    pub archives: bool,
     #[command(flatten)]
     pub scan: ScanArgs,
 }
@@ -105,6 +109,10 @@ pub struct StdinArgs {
     /// The path to show in reports.
     #[arg(long, default_value = "-")]
     pub label: String,
+    /// Scan the files inside zip, jar, tar, tar.gz and gz archives too, nested up to 3 deep,
+    /// as `archive.zip!path/inside` (see the README for the limits that stop zip bombs).
+    #[arg(long)]
+    pub archives: bool,
     #[command(flatten)]
     pub scan: ScanArgs,
 }

@@ -2,7 +2,9 @@
 //! report together ([`scan`] for files and stdin, [`git`] for repositories), applies ignore
 //! files and baselines and runs `ignore` and `baseline` ([`triage`]), combines reports
 //! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
+//! [`archives`] hands the members of archives to the scan (`--archives`).
 
+mod archives;
 pub mod args;
 mod git;
 mod merge;

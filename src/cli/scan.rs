@@ -9,12 +9,14 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
+use super::archives::{Archives, Input};
 use super::args::{DirArgs, ScanArgs, StdinArgs};
 use super::{EXIT_ERROR, output, triage};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
 use crate::rules::{self, Confidence, ConfigSource, RuleSet};
 use crate::scan::Scanner;
+use crate::source::archive::Limits;
 use crate::source::fs::{self as walker, FileEntry, WalkError, WalkOptions};
 use crate::source::read::{Outcome, ReadOptions, read_chunks};
 use crate::triage::Triage;
@@ -96,12 +98,21 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
         threads: threads(&args.scan),
     };
     let several_roots = args.paths.len() > 1;
+    let archives = args.archives.then(|| Archives {
+        limits: Limits {
+            max_entry_size: args.max_file_size,
+            ..Limits::default()
+        },
+        scanner: &scanner,
+        read_opts: &read_opts,
+        counters: &counters,
+    });
 
     let (tx, rx) = mpsc::channel::<Vec<Finding>>();
     let reported = std::thread::scope(|scope| {
         let (scanner, counters, read_opts, walk_opts) =
             (&scanner, &counters, &read_opts, &walk_opts);
-        let paths = &args.paths;
+        let (paths, archives) = (&args.paths, archives.as_ref());
         scope.spawn(move || {
             for root in paths {
                 let make_visitor = || {
@@ -124,10 +135,17 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
                                 return counters.error(&format!("{}: {err}", entry.path.display()));
                             }
                         };
-                        let scan = |chunk: Chunk<'_>| matcher.scan(&chunk, &mut found);
-                        match read_chunks(file, Some(&name), &mut buf, read_opts, scan) {
-                            Ok(outcome) => counters.record(outcome),
-                            Err(err) => counters.error(&format!("{}: {err}", entry.path.display())),
+                        if let Some(archives) = archives {
+                            let input = Input::File(file);
+                            archives.scan(input, &name, &mut matcher, &mut buf, &mut found);
+                        } else {
+                            let scan = |chunk: Chunk<'_>| matcher.scan(&chunk, &mut found);
+                            match read_chunks(file, Some(&name), &mut buf, read_opts, scan) {
+                                Ok(outcome) => counters.record(outcome),
+                                Err(err) => {
+                                    counters.error(&format!("{}: {err}", entry.path.display()))
+                                }
+                            }
                         }
                         if !found.is_empty() {
                             // The receiver only goes away on a write error, reported there.
@@ -171,16 +189,33 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
     };
     let mut matcher = scanner.matcher();
     let mut found = Vec::new();
-    let outcome = read_chunks(
-        std::io::stdin().lock(),
-        Some(&args.label),
-        &mut Vec::new(),
-        &read_opts,
-        |chunk| matcher.scan(&chunk, &mut found),
-    );
-    match outcome {
-        Ok(outcome) => counters.record(outcome),
-        Err(err) => counters.error(&format!("reading standard input: {err}")),
+    if args.archives {
+        let archives = Archives {
+            limits: Limits::default(),
+            scanner: &scanner,
+            read_opts: &read_opts,
+            counters: &counters,
+        };
+        let input = Input::Reader(&mut std::io::stdin().lock());
+        archives.scan(
+            input,
+            &args.label,
+            &mut matcher,
+            &mut Vec::new(),
+            &mut found,
+        );
+    } else {
+        let outcome = read_chunks(
+            std::io::stdin().lock(),
+            Some(&args.label),
+            &mut Vec::new(),
+            &read_opts,
+            |chunk| matcher.scan(&chunk, &mut found),
+        );
+        match outcome {
+            Ok(outcome) => counters.record(outcome),
+            Err(err) => counters.error(&format!("reading standard input: {err}")),
+        }
     }
     let reported = report(&args.scan, triage, &counters, [found])?;
     counters.rule_errors(scanner.rules());
