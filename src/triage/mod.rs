@@ -67,7 +67,6 @@ mod tests {
     fn finding(path: &str, rule: &str, secret: &str) -> Finding {
         Finding {
             rule_id: rule.into(),
-            description: String::new(),
             path: path.into(),
             line: 3,
             column: 1,
@@ -75,13 +74,9 @@ mod tests {
             end_column: 1,
             secret: secret.into(),
             matched: secret.into(),
-            entropy: 0.0,
-            tags: vec![],
             confidence: "high".into(),
             fingerprint: Finding::fingerprint(path, rule, secret.as_bytes()),
-            git: None,
-            context: String::new(),
-            context_secret: 0..0,
+            ..Finding::default()
         }
     }
 
