@@ -70,6 +70,9 @@ pub struct Finding {
 /// Where a finding of a git scan lives besides its own `path`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GitOrigin {
+    /// The repository, as given on the command line or in `--repos-from` (a path or a URL).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub repository: String,
     /// The commit that introduced the blob at `path`; none for a blob no commit introduces
     /// (named by a tag, or dangling with `--all-objects`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]

@@ -5,8 +5,11 @@
 pub mod args;
 mod git;
 mod output;
+mod progress;
+mod repos;
 mod rules;
 mod scan;
+mod state;
 
 use std::process::ExitCode;
 

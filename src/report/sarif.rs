@@ -110,7 +110,7 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     if let Some(context) = context_region(f) {
         physical["contextRegion"] = context;
     }
-    json!({
+    let mut result = json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
         // Low-confidence findings (shown only with --min-confidence low) are warnings.
@@ -118,7 +118,11 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
         "message": { "text": sentence(&format!("{} found", label(f))) },
         "locations": [{ "physicalLocation": physical }],
         "partialFingerprints": { "keyscout/v1": f.fingerprint },
-    })
+    });
+    if let Some(git) = f.git.as_ref().filter(|g| !g.repository.is_empty()) {
+        result["properties"] = json!({ "repository": git.repository });
+    }
+    result
 }
 
 /// The text around the secret on its first and last line, at most [`CONTEXT_CHARS`] each
