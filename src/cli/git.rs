@@ -63,18 +63,7 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     let scanner = load_scanner(&args.scan, &root)?;
     let counters = Counters::default();
     let mut state = args.state.as_deref().map(State::load).transpose()?;
-    let fingerprint = state.as_ref().map(|_| {
-        let env = std::env::var("KEYSCOUT_CONFIG").ok();
-        let config = match rules::discover(args.scan.config.as_deref(), env.as_deref(), &root) {
-            rules::ConfigSource::File(path) => Some(path),
-            rules::ConfigSource::Builtin => None,
-        };
-        let options = format!(
-            "binary={} max_file_size={:?} min_confidence={:?}",
-            args.scan.binary, args.max_file_size, args.scan.min_confidence
-        );
-        state::fingerprint(scanner.rules(), config.as_deref(), &options)
-    });
+    let fingerprint = state.as_ref().map(|_| fingerprint(&args, &scanner, &root));
     let run = Run {
         args: &args,
         scanner: &scanner,
@@ -131,6 +120,21 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
         );
     }
     finish(&args.scan, reporter, counters.summary(started), &root)
+}
+
+/// The `--state` fingerprint of this scan: the rules as loaded and the options that change
+/// what is found.
+fn fingerprint(args: &GitArgs, scanner: &Scanner, root: &Path) -> String {
+    let env = std::env::var("KEYSCOUT_CONFIG").ok();
+    let config = match rules::discover(args.scan.config.as_deref(), env.as_deref(), root) {
+        rules::ConfigSource::File(path) => Some(path),
+        rules::ConfigSource::Builtin => None,
+    };
+    let options = format!(
+        "binary={} max_file_size={:?} min_confidence={:?}",
+        args.scan.binary, args.max_file_size, args.scan.min_confidence
+    );
+    state::fingerprint(scanner.rules(), config.as_deref(), &options)
 }
 
 /// Whether the scan is one only a single repository can take.

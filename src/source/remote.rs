@@ -78,6 +78,12 @@ pub fn sync(url: &str, path: &Path) -> Result<Synced, GitError> {
         what: url.to_string(),
         message,
     };
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    if cfg!(not(feature = "https")) && matches!(scheme, "http" | "https") {
+        return Err(failed(
+            "cloning over HTTP(S) needs keyscout built with `--features https`".into(),
+        ));
+    }
     let interrupt = AtomicBool::new(false);
     if path.exists() {
         let options = gix::open::Options::isolated();
