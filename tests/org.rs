@@ -104,7 +104,7 @@ fn several_repositories_in_one_run_each_finding_names_its_repository() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["properties"]["repository"].as_str().unwrap())
+        .map(|r| r["properties"]["keyscout"]["repository"].as_str().unwrap())
         .collect();
     assert_eq!(repos, BTreeSet::from(["a", "b"]));
 }

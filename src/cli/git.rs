@@ -62,6 +62,7 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     };
     let scanner = load_scanner(&args.scan, &root)?;
     let counters = Counters::default();
+    let triage = super::triage::load(&args.scan, &root, &counters)?;
     let mut state = args.state.as_deref().map(State::load).transpose()?;
     let fingerprint = state.as_ref().map(|_| fingerprint(&args, &scanner, &root));
     let run = Run {
@@ -104,7 +105,7 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
                 }
             }
         });
-        report(&args.scan, batches)
+        report(&args.scan, triage, &counters, batches)
     })?;
     if let Some(err) = failure {
         return Err(err);

@@ -21,6 +21,21 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keyscout/keyscout";
 const SRCROOT: &str = "%SRCROOT%";
+/// The key of a result's fingerprint in `partialFingerprints`.
+pub(super) const FINGERPRINT_KEY: &str = "keyscout/v1";
+/// The result property holding the finding's other fields (path as scanned, description,
+/// tags, confidence, entropy, match, git origin), so that `keyscout merge` reads it back whole.
+pub(super) const FINDING_PROPERTY: &str = "keyscout";
+/// Fields of a finding that the result carries in SARIF's own places.
+pub(super) const FIELDS_IN_PLACE: [&str; 7] = [
+    "rule_id",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "secret",
+    "fingerprint",
+];
 /// GitHub keeps the first 10 tags of a rule (and rejects a rule with more than 20).
 const MAX_TAGS: usize = 10;
 /// Characters of the line kept on each side of the secret in the context snippet: enough to
@@ -110,19 +125,27 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     if let Some(context) = context_region(f) {
         physical["contextRegion"] = context;
     }
-    let mut result = json!({
+    json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
         // Low-confidence findings (shown only with --min-confidence low) are warnings.
         "level": if f.confidence == "low" { "warning" } else { "error" },
         "message": { "text": sentence(&format!("{} found", label(f))) },
         "locations": [{ "physicalLocation": physical }],
-        "partialFingerprints": { "keyscout/v1": f.fingerprint },
-    });
-    if let Some(git) = f.git.as_ref().filter(|g| !g.repository.is_empty()) {
-        result["properties"] = json!({ "repository": git.repository });
+        "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
+        "properties": { FINDING_PROPERTY: other_fields(f) },
+    })
+}
+
+/// The finding as in JSON, less the fields SARIF carries in its own places.
+fn other_fields(f: &Finding) -> Value {
+    let mut value = serde_json::to_value(f).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        for key in FIELDS_IN_PLACE {
+            fields.remove(key);
+        }
     }
-    result
+    value
 }
 
 /// The text around the secret on its first and last line, at most [`CONTEXT_CHARS`] each
