@@ -191,6 +191,7 @@ mod tests {
         };
         let mut git = plain.clone();
         git.git = Some(Box::new(GitOrigin {
+            repository: String::new(),
             introduced: Some(CommitInfo {
                 id: "c0ffee".into(),
                 message: "add config".into(),
