@@ -8,6 +8,12 @@
 //! with how many other places carry it. A range scan diffs its commits first and scans only
 //! the blobs they introduced. `--staged` scans the index against HEAD and keeps only
 //! findings on added or changed lines.
+//!
+//! Many repositories (an audit: a list, `--repos-from`, `--shard`, clone URLs) are scanned one
+//! after another, each on all threads, their findings streamed to the report as each is done;
+//! objects scanned in one are not scanned again in the next ([`SharedBlobs`]). With
+//! `--state`, a repository whose refs have not moved is skipped, and one that moved is scanned
+//! as a range from its old tips ([`super::state`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
