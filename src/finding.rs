@@ -73,6 +73,9 @@ pub struct Finding {
 /// there, so a finding of a file scan gets none.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GitOrigin {
+    /// The repository, as given on the command line or in `--repos-from` (a path or a URL).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub repository: String,
     /// The commit that introduced the blob at `path`; none for a blob no commit introduces
     /// (named by a tag, or dangling with `--all-objects`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -188,6 +191,7 @@ mod tests {
         };
         let mut git = plain.clone();
         git.git = Some(Box::new(GitOrigin {
+            repository: String::new(),
             introduced: Some(CommitInfo {
                 id: "c0ffee".into(),
                 message: "add config".into(),

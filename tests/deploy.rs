@@ -153,7 +153,6 @@ fn the_command_lines_are_found() {
 }
 
 #[test]
-#[ignore = "needs the org branch (keyscout git REPO... --repos-from --clone-dir --state --shard --stats)"]
 fn every_command_line_parses() {
     let failures: Vec<String> = all_commands()
         .into_iter()

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::repos::Shard;
 use crate::report::Format;
 use crate::rules::Confidence;
 
@@ -75,9 +76,31 @@ pub struct DirArgs {
 
 #[derive(Debug, Args)]
 pub struct GitArgs {
-    /// The repository: a worktree, its .git directory, or a bare repository.
-    #[arg(default_value = ".")]
-    pub repo: PathBuf,
+    /// The repositories (default: `.`): worktrees, .git directories, bare repositories, or
+    /// clone URLs (file://, ssh://, git://, user@host:path; https:// with the `https` feature).
+    pub repos: Vec<String>,
+    /// Also scan the repositories listed in FILE: one path or URL a line, `#` comments.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
+    /// Where clone URLs are cloned (bare), and fetched again on later runs
+    /// [default: $XDG_CACHE_HOME/keyscout/repos or ~/.cache/keyscout/repos].
+    #[arg(long, value_name = "DIR")]
+    pub clone_dir: Option<PathBuf>,
+    /// Remember in FILE each repository's scanned ref tips and rules; the next run scans only
+    /// the commits since, skips repositories whose refs have not moved, and scans everything
+    /// again when the rules or the scan options changed.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["staged", "since", "range", "branch", "all_objects"])]
+    pub state: Option<PathBuf>,
+    /// With --state: scan everything and report every finding, not only new ones.
+    #[arg(long, requires = "state")]
+    pub all: bool,
+    /// Scan only the K-th of N parts of the repositories (K from 0; by a hash of each
+    /// repository as given), so that N workers split a list with no coordinator.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Print totals on stderr at the end: repositories, commits, blobs, bytes, seconds, MB/s.
+    #[arg(long)]
+    pub stats: bool,
     /// Also scan objects no ref reaches (blobs of deleted branches, rewritten history).
     #[arg(long, conflicts_with_all = ["staged", "since", "range", "branch"])]
     pub all_objects: bool,

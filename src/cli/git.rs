@@ -8,9 +8,19 @@
 //! with how many other places carry it. A range scan diffs its commits first and scans only
 //! the blobs they introduced. `--staged` scans the index against HEAD and keeps only
 //! findings on added or changed lines.
+//!
+//! Many repositories (an audit: a list, `--repos-from`, `--shard`, clone URLs) are scanned one
+//! after another, each on all threads, their findings streamed to the report as each is done;
+//! objects scanned in one are not scanned again in the next ([`SharedBlobs`]). With
+//! `--state`, a repository whose refs have not moved is skipped, and one that moved is scanned
+//! as a range from its old tips ([`super::state`]).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -19,30 +29,303 @@ use gix::bstr::BStr;
 use gix::hashtable::HashSet;
 
 use super::args::GitArgs;
+use super::progress::Totals;
+use super::repos::{self, RepoSpec};
 use super::scan::{Counters, finish, load_scanner, report, threads};
+use super::state::{self, RepoState, State};
 use crate::finding::{Chunk, Finding, GitOrigin, GitPlace};
+use crate::rules;
 use crate::scan::Scanner;
 use crate::source::git::{Commit, CommitInfo, OnWarning, Place, Repo, Tip, Warning};
 use crate::source::read::{Outcome, is_binary};
+use crate::source::remote;
 
 pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
-    if !args.repo.exists() {
-        bail!("{}: no such file or directory", args.repo.display());
+    let list = repos::list(&args.repos, args.repos_from.as_deref(), args.shard)?;
+    if one_only(&args) && list.len() != 1 {
+        bail!(
+            "--staged, --range, --since and --branch scan one repository ({} given)",
+            list.len()
+        );
     }
-    let repo = Repo::open(&args.repo)?;
-    let scanner = load_scanner(&args.scan, repo.root())?;
-    let counters = Counters::default();
-    let triage = super::triage::load(&args.scan, repo.root(), &counters)?;
-    let warn = |w: Warning| counters.error(&w.to_string());
-    let findings = if args.staged {
-        staged(&args, &repo, &scanner, &counters)?
-    } else {
-        history(&args, &repo, &scanner, &counters, &warn)?
+    // An audit: a list, a shard or a URL. One local repository reads its own .keyscout.toml as
+    // `keyscout dir` does; an audit's rules come from here, so that a repository under audit
+    // cannot allowlist its own leaks, and every shard runs the same rules.
+    let audit = args.repos_from.is_some()
+        || args.shard.is_some()
+        || list.len() != 1
+        || list.iter().any(|r| r.url);
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    let root = match list.as_slice() {
+        [one] if !audit => {
+            if !Path::new(&one.given).exists() {
+                bail!("{}: no such file or directory", one.given);
+            }
+            Repo::open(Path::new(&one.given))?.root().to_path_buf()
+        }
+        _ => cwd,
     };
-    let reporter = report(&args.scan, triage, &counters, [findings])?;
+    let scanner = load_scanner(&args.scan, &root)?;
+    let counters = Counters::default();
+    let triage = super::triage::load(&args.scan, &root, &counters)?;
+    let mut state = args.state.as_deref().map(State::load).transpose()?;
+    let fingerprint = state.as_ref().map(|_| fingerprint(&args, &scanner, &root));
+    let run = Run {
+        args: &args,
+        scanner: &scanner,
+        counters: &counters,
+        audit,
+        shared: audit.then(SharedBlobs::default),
+        clone_dir: args
+            .clone_dir
+            .clone()
+            .unwrap_or_else(repos::default_clone_dir),
+        fingerprint,
+        totals: Totals {
+            repositories: list.len() as u64,
+            ..Totals::default()
+        },
+    };
+    let scanned = || counters.scanned();
+    // The status line shares no terminal with the report.
+    let show =
+        audit && !args.scan.quiet && (args.scan.output.is_some() || !io::stdout().is_terminal());
+    let mut failure = None;
+    let reporter = run.totals.show_while(show, &scanned, started, || {
+        let batches = list.iter().map_while(|spec| {
+            let result = run.one(spec, state.as_mut());
+            run.totals.done.fetch_add(1, Relaxed);
+            match result {
+                Ok(found) => {
+                    run.totals.findings.fetch_add(found.len() as u64, Relaxed);
+                    Some(found)
+                }
+                Err(err) if !audit => {
+                    failure = Some(err);
+                    None
+                }
+                Err(err) => {
+                    counters.error(&format!("{}: {err:#}", spec.given));
+                    Some(Vec::new())
+                }
+            }
+        });
+        report(&args.scan, triage, &counters, batches)
+    })?;
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    if let (Some(path), Some(state)) = (&args.state, &mut state) {
+        state.save(path)?;
+    }
     counters.rule_errors(scanner.rules());
-    finish(&args.scan, reporter, counters.summary(started), repo.root())
+    if args.stats {
+        eprint!(
+            "{}",
+            run.totals.stats(&scanned, started.elapsed().as_secs_f64())
+        );
+    }
+    finish(&args.scan, reporter, counters.summary(started), &root)
+}
+
+/// The `--state` fingerprint of this scan: the rules as loaded and the options that change
+/// what is found.
+fn fingerprint(args: &GitArgs, scanner: &Scanner, root: &Path) -> String {
+    let env = std::env::var("KEYSCOUT_CONFIG").ok();
+    let config = match rules::discover(args.scan.config.as_deref(), env.as_deref(), root) {
+        rules::ConfigSource::File(path) => Some(path),
+        rules::ConfigSource::Builtin => None,
+    };
+    let options = format!(
+        "binary={} max_file_size={:?} min_confidence={:?}",
+        args.scan.binary, args.max_file_size, args.scan.min_confidence
+    );
+    state::fingerprint(scanner.rules(), config.as_deref(), &options)
+}
+
+/// Whether the scan is one only a single repository can take.
+fn one_only(args: &GitArgs) -> bool {
+    args.staged || args.range.is_some() || args.since.is_some() || args.branch.is_some()
+}
+
+/// What every repository of a run shares.
+struct Run<'a> {
+    args: &'a GitArgs,
+    scanner: &'a Scanner,
+    counters: &'a Counters,
+    /// Several repositories, a list, a shard or a URL (see [`git`]).
+    audit: bool,
+    /// Blobs scanned in earlier repositories (an audit only).
+    shared: Option<SharedBlobs>,
+    clone_dir: PathBuf,
+    /// The rules' fingerprint, with `--state`.
+    fingerprint: Option<String>,
+    totals: Totals,
+}
+
+impl Run<'_> {
+    /// Scans one repository: clones or fetches it first if it is a URL; with a state, only
+    /// what is new since, and records what it scanned when nothing went wrong.
+    fn one(&self, spec: &RepoSpec, state: Option<&mut State>) -> anyhow::Result<Vec<Finding>> {
+        let (args, counters) = (self.args, self.counters);
+        let path = if spec.url {
+            let path = remote::clone_path(&self.clone_dir, &spec.given);
+            match remote::sync(&spec.given, &path) {
+                Ok(_) => {}
+                // An earlier clone is still worth scanning when the origin cannot be reached.
+                Err(err) if path.exists() => counters.error(&format!("{}: {err}", spec.given)),
+                Err(err) => return Err(err.into()),
+            }
+            path
+        } else {
+            PathBuf::from(&spec.given)
+        };
+        if !path.exists() {
+            bail!("{}: no such file or directory", spec.given);
+        }
+        let repo = Repo::open(&path)?;
+        let audit = self.audit;
+        let warn = |w: Warning| {
+            if audit {
+                counters.error(&format!("{}: {w}", spec.given));
+            } else {
+                counters.error(&w.to_string());
+            }
+        };
+        if args.staged {
+            return staged(args, &repo, self.scanner, counters);
+        }
+        let errors = counters.errors();
+        let mut scanned_now = None;
+        let selection = if one_only(args) {
+            selection(args, &repo, &warn)?
+        } else {
+            let tips = repo.ref_tips(&warn)?;
+            let Some(rules) = &self.fingerprint else {
+                return self.history(spec, &repo, Selection::Reachable(tips), &warn);
+            };
+            let mut now = RepoState {
+                rules: rules.clone(),
+                tips: tips.iter().map(|t| tip_id(t).to_string()).collect(),
+            };
+            now.tips.sort();
+            let before = state
+                .as_ref()
+                .and_then(|s| s.get(&spec.given))
+                .filter(|before| before.rules == now.rules && !args.all);
+            let selection = match before {
+                Some(before) if before.tips == now.tips => {
+                    self.totals.unchanged.fetch_add(1, Relaxed);
+                    return Ok(Vec::new());
+                }
+                Some(before) => since(&tips, before),
+                None => Selection::Reachable(tips),
+            };
+            scanned_now = Some(now);
+            selection
+        };
+        let found = self.history(spec, &repo, selection, &warn)?;
+        if let (Some(state), Some(now)) = (state, scanned_now)
+            && counters.errors() == errors
+        {
+            state.set(&spec.given, now);
+        }
+        Ok(found)
+    }
+
+    fn history(
+        &self,
+        spec: &RepoSpec,
+        repo: &Repo,
+        selection: Selection,
+        warn: OnWarning<'_>,
+    ) -> anyhow::Result<Vec<Finding>> {
+        let shared = self.shared.as_ref();
+        let (mut found, commits) = history(
+            self.args,
+            repo,
+            self.scanner,
+            self.counters,
+            selection,
+            shared,
+            warn,
+        )?;
+        self.totals.commits.fetch_add(commits as u64, Relaxed);
+        for f in &mut found {
+            if let Some(git) = &mut f.git {
+                git.repository.clone_from(&spec.given);
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn tip_id(tip: &Tip) -> ObjectId {
+    match tip {
+        Tip::Commit(id) | Tip::Tree(id) | Tip::Blob(id) => *id,
+    }
+}
+
+/// What is new since `before`: the commits reachable from the tips and not from the old ones;
+/// everything, when a tag names a tree or blob it did not.
+fn since(tips: &[Tip], before: &RepoState) -> Selection {
+    let old: Vec<ObjectId> = before
+        .tips
+        .iter()
+        .filter_map(|hex| ObjectId::from_hex(hex.as_bytes()).ok())
+        .collect();
+    let mut commits = Vec::new();
+    for tip in tips {
+        match tip {
+            Tip::Commit(id) => commits.push(*id),
+            other if !old.contains(&tip_id(other)) => return Selection::Reachable(tips.to_vec()),
+            _ => {}
+        }
+    }
+    Selection::Range {
+        tips: commits,
+        hidden: old,
+    }
+}
+
+/// Blobs scanned in earlier repositories of the run, and the findings of those that had
+/// some: a blob many repositories share (forks, vendored copies) is scanned once.
+#[derive(Default)]
+struct SharedBlobs {
+    /// Every object already handed to the scan (trees and commits too, so that a fork's
+    /// shared history is not even looked at again).
+    scanned: RefCell<HashSet<ObjectId>>,
+    found: RefCell<HashMap<ObjectId, Vec<Finding>>>,
+}
+
+impl SharedBlobs {
+    /// Scans those of `objects` not scanned before with `scan`; the findings of all of them.
+    fn scan(
+        &self,
+        objects: &[ObjectId],
+        scan: impl FnOnce(&[ObjectId]) -> HashMap<ObjectId, Vec<Finding>>,
+    ) -> HashMap<ObjectId, Vec<Finding>> {
+        let todo: Vec<ObjectId> = {
+            let scanned = self.scanned.borrow();
+            objects
+                .iter()
+                .filter(|id| !scanned.contains(*id))
+                .copied()
+                .collect()
+        };
+        let new = scan(&todo);
+        self.scanned.borrow_mut().extend(todo);
+        let mut found = self.found.borrow_mut();
+        found.extend(new);
+        if found.is_empty() {
+            return HashMap::new();
+        }
+        objects
+            .iter()
+            .filter_map(|id| found.get(id).map(|f| (*id, f.clone())))
+            .collect()
+    }
 }
 
 /// What part of the history to scan.
@@ -89,14 +372,16 @@ fn selection(args: &GitArgs, repo: &Repo, warn: OnWarning<'_>) -> anyhow::Result
     Ok(Selection::Reachable(repo.ref_tips(warn)?))
 }
 
-/// The full-history and range scans.
+/// The full-history and range scans; also returns how many commits were walked.
 fn history(
     args: &GitArgs,
     repo: &Repo,
     scanner: &Scanner,
     counters: &Counters,
+    selection: Selection,
+    shared: Option<&SharedBlobs>,
     warn: OnWarning<'_>,
-) -> anyhow::Result<Vec<Finding>> {
+) -> anyhow::Result<(Vec<Finding>, usize)> {
     let set = scanner.rules();
     let path_only = |path: &[u8]| {
         set.path_only.iter().any(|&r| {
@@ -108,7 +393,7 @@ fn history(
     };
     let threads = threads(&args.scan);
     let everything = |_: &BStr, _: &gix::oid| true;
-    let (commits, blobs, places, off_commits) = match selection(args, repo, warn)? {
+    let (commits, blobs, places, off_commits) = match selection {
         Selection::Range { tips, hidden } => {
             let commits = repo.walk(&tips, &hidden, warn);
             let places = repo.places(&commits, &everything, threads, warn);
@@ -146,7 +431,11 @@ fn history(
         }
     };
 
-    let found = scan_blobs(args, repo, scanner, counters, &blobs, threads, warn);
+    let scan = |todo: &[ObjectId]| scan_blobs(args, repo, scanner, counters, todo, threads, warn);
+    let found = match shared {
+        Some(shared) => shared.scan(&blobs, scan),
+        None => scan(&blobs),
+    };
     let mut targets: HashSet<ObjectId> = found.keys().copied().collect();
     let places = match places {
         Some(places) => places,
@@ -185,7 +474,7 @@ fn history(
         .collect();
     targets.extend(path_hits.iter().copied());
     if targets.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), commits.len()));
     }
     let mut by_blob: HashMap<ObjectId, Vec<&Place>> = HashMap::new();
     for place in places.iter().filter(|p| targets.contains(&p.blob)) {
@@ -221,6 +510,7 @@ fn history(
                 f.path = blob.to_string();
                 f.fingerprint = Finding::fingerprint(&f.path, &f.rule_id, f.secret.as_bytes());
                 f.git = Some(Box::new(GitOrigin {
+                    repository: String::new(),
                     introduced: None,
                     blob: blob.to_string(),
                     also_in: 0,
@@ -251,7 +541,7 @@ fn history(
             }
         }
     }
-    Ok(out)
+    Ok((out, commits.len()))
 }
 
 /// Which blobs with findings but no place in the walked history are reported.
@@ -378,6 +668,7 @@ impl Provenance<'_> {
             Vec::new()
         };
         f.git = Some(Box::new(GitOrigin {
+            repository: String::new(),
             introduced: Some(self.info(first.commit).clone()),
             blob: blob.to_string(),
             also_in: others.len(),

@@ -9,8 +9,11 @@ pub mod args;
 mod git;
 mod merge;
 mod output;
+mod progress;
+mod repos;
 mod rules;
 mod scan;
+mod state;
 mod triage;
 
 use std::process::ExitCode;

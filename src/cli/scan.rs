@@ -59,6 +59,15 @@ impl Counters {
         }
     }
 
+    /// Blobs or files scanned so far, and their bytes.
+    pub(super) fn scanned(&self) -> (u64, u64) {
+        (self.files.load(Relaxed), self.bytes.load(Relaxed))
+    }
+
+    pub(super) fn errors(&self) -> u64 {
+        self.errors.load(Relaxed)
+    }
+
     pub(super) fn summary(&self, started: Instant) -> Summary {
         Summary {
             files: self.files.load(Relaxed),

@@ -28,6 +28,15 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
             paint(RESET),
             f.description
         )?;
+        if let Some(git) = f.git.as_ref().filter(|g| !g.repository.is_empty()) {
+            let repository = &git.repository;
+            writeln!(
+                out,
+                "    {}repository {repository}{}",
+                paint(DIM),
+                paint(RESET)
+            )?;
+        }
         if let Some(commit) = f.introduced() {
             let short = commit.id.get(..12).unwrap_or(&commit.id);
             let subject = commit.message.lines().next().unwrap_or("");
