@@ -96,21 +96,22 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     if let Some(id) = base_id {
         artifact["uriBaseId"] = json!(id);
     }
-    // The region is the secret itself, so its snippet is the secret (masked under --redact).
+    // The region is the secret itself, so its snippet is the secret (masked under --redact),
+    // or the encoded text that holds it.
     let mut region = json!({
         "startLine": f.line,
         "startColumn": f.column,
         "endLine": f.end_line,
         "endColumn": f.end_column,
     });
-    if !f.secret.is_empty() {
-        region["snippet"] = json!({ "text": f.secret });
+    if let Some(text) = region_text(f).filter(|t| !t.is_empty()) {
+        region["snippet"] = json!({ "text": text });
     }
     let mut physical = json!({ "artifactLocation": artifact, "region": region });
     if let Some(context) = context_region(f) {
         physical["contextRegion"] = context;
     }
-    json!({
+    let mut result = json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
         // Low-confidence findings (shown only with --min-confidence low) are warnings.
@@ -118,7 +119,20 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
         "message": { "text": sentence(&format!("{} found", label(f))) },
         "locations": [{ "physicalLocation": physical }],
         "partialFingerprints": { "keyscout/v1": f.fingerprint },
-    })
+    });
+    if !f.decoded.is_empty() {
+        result["properties"] = json!({ "decoded": f.decoded });
+    }
+    result
+}
+
+/// The text of the finding's region: the secret, or for a decoded one the encoded text.
+fn region_text(f: &Finding) -> Option<&str> {
+    if f.decoded.is_empty() {
+        Some(&f.secret)
+    } else {
+        f.context.get(f.context_secret.clone())
+    }
 }
 
 /// The text around the secret on its first and last line, at most [`CONTEXT_CHARS`] each
@@ -127,7 +141,8 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
 fn context_region(f: &Finding) -> Option<Value> {
     let ctx = &f.context;
     let secret_span = f.context_secret.clone();
-    if ctx.get(secret_span.clone())? != f.secret {
+    let text = region_text(f)?;
+    if ctx.get(secret_span.clone())? != text {
         return None;
     }
     // `context` holds every line the whole match touches, which may be more than the
@@ -150,7 +165,7 @@ fn context_region(f: &Finding) -> Option<Value> {
         "startColumn": f.column - before.chars().count(),
         "endLine": f.end_line,
         "endColumn": f.end_column + after.chars().count(),
-        "snippet": { "text": format!("{before}{}{after}", f.secret) },
+        "snippet": { "text": format!("{before}{text}{after}") },
     }))
 }
 
@@ -329,6 +344,7 @@ mod tests {
             tags: vec![],
             confidence: "high".into(),
             fingerprint: String::new(),
+            decoded: String::new(),
             git: None,
             context: context.into(),
             context_secret: start..start + secret.len(),
