@@ -161,7 +161,7 @@ fn runs(data: &[u8]) -> impl Iterator<Item = Span> + '_ {
             let run = &data[start..end];
             let classes = run.iter().fold(0, |acc, &b| acc | CLASS[b as usize]);
             if run.iter().all(|&b| is(b, HEX)) {
-                if run.len() >= MIN_HEX && run.len() % 2 == 0 {
+                if run.len() >= MIN_HEX && run.len().is_multiple_of(2) {
                     return Some(Span {
                         range: start..end,
                         encoding: Encoding::Hex,
@@ -270,7 +270,7 @@ pub fn decode(encoded: &[u8], encoding: Encoding, out: &mut Vec<u8>) -> bool {
                 })
         }
         Encoding::Hex => {
-            encoded.len() % 2 == 0
+            encoded.len().is_multiple_of(2)
                 && encoded.chunks_exact(2).all(|pair| {
                     match (hex_value(pair[0]), hex_value(pair[1])) {
                         (Some(hi), Some(lo)) => text.push(hi << 4 | lo),
