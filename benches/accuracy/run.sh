@@ -18,6 +18,7 @@ bin=${KEYSCOUT:-$root/target/release/keyscout}
 work=${ACCURACY_DIR:-${TMPDIR:-/tmp}/keyscout-accuracy}
 seed=${ACCURACY_SEED:-4}
 [[ -x $bin ]] || { echo "run.sh: no keyscout binary at $bin (cargo build --release, or set KEYSCOUT)" >&2; exit 2; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")  # the scan runs in the corpus
 
 mkdir -p "$work"
 python3 "$here/generate.py" --out "$work/corpus" --seed "$seed" --cargo-src "${CARGO_SRC:-$HOME/.cargo/registry/src}"
