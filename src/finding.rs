@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// A piece of one input (a file, stdin, later a git blob), as the scanner sees it.
@@ -33,8 +33,10 @@ impl<'a> Chunk<'a> {
     }
 }
 
-/// One leaked secret.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One leaked secret. Reports read back (`keyscout merge`) deserialize it; a field missing
+/// from an older report takes its default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct Finding {
     pub rule_id: String,
     pub description: String,
@@ -71,8 +73,9 @@ pub struct Finding {
     pub context_secret: Range<usize>,
 }
 
-/// Where a finding of a git scan lives besides its own `path`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// Where a finding of a git scan lives besides its own `path`. Read back only when `blob` is
+/// there, so a finding of a file scan gets none.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GitOrigin {
     /// The commit that introduced the blob at `path`; none for a blob no commit introduces
     /// (named by a tag, or dangling with `--all-objects`).
@@ -81,26 +84,32 @@ pub struct GitOrigin {
     /// The blob's object id.
     pub blob: String,
     /// How many other commit/path pairs introduced the same blob.
+    #[serde(default)]
     pub also_in: usize,
     /// Those other places, with `--all-provenance`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<GitPlace>,
 }
 
-/// Who made a commit, when, and why (`commit`, `author`, `email`, `date`, `message`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+/// Who made a commit, when, and why (`commit`, `author`, `email`, `date`, `message`). Read
+/// back only when `commit` is there.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CommitInfo {
     #[serde(rename = "commit")]
     pub id: String,
+    #[serde(default)]
     pub author: String,
+    #[serde(default)]
     pub email: String,
     /// Author date, UTC, RFC 3339.
+    #[serde(default)]
     pub date: String,
+    #[serde(default)]
     pub message: String,
 }
 
 /// One commit that introduced a blob at one path.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GitPlace {
     pub path: String,
     pub commit: String,
@@ -173,5 +182,40 @@ mod tests {
             fp,
             Finding::fingerprint("src/a.rs", "github-pat", b"ghp_secretvalue")
         );
+    }
+
+    #[test]
+    fn json_reads_back_the_same_finding_with_or_without_git_origin() {
+        let plain = Finding {
+            rule_id: "github-pat".into(),
+            path: "a.env".into(),
+            line: 3,
+            fingerprint: "a.env:github-pat:0123456789abcdef".into(),
+            tags: vec!["vcs".into()],
+            ..Finding::default()
+        };
+        let mut git = plain.clone();
+        git.git = Some(Box::new(GitOrigin {
+            introduced: Some(CommitInfo {
+                id: "c0ffee".into(),
+                message: "add config".into(),
+                ..CommitInfo::default()
+            }),
+            blob: "b10b".into(),
+            also_in: 2,
+            places: vec![],
+        }));
+        let mut dangling = git.clone();
+        if let Some(origin) = dangling.git.as_mut() {
+            origin.introduced = None;
+        }
+        for f in [plain, git, dangling] {
+            let text = serde_json::to_string(&f).unwrap();
+            let back: Finding = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, f, "{text}");
+        }
+        // Fields a report does not have take their defaults; unknown fields are ignored.
+        let old: Finding = serde_json::from_str(r#"{"rule_id":"x","new_field":1}"#).unwrap();
+        assert_eq!((old.rule_id.as_str(), old.line, old.git), ("x", 0, None));
     }
 }

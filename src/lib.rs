@@ -4,7 +4,8 @@
 //! into [`finding::Chunk`]s; the **scanner** ([`scan`]) runs the compiled **rules** ([`rules`])
 //! over each chunk (keyword prefilter, then regex, entropy and allowlists) and yields
 //! [`finding::Finding`]s; a **report** ([`report`]) writes them as text, JSON, JSON Lines or
-//! SARIF. The [`cli`] wires the stages together; the stages do not know each other.
+//! SARIF, less the findings that ignore files and a baseline name ([`triage`]).
+//! The [`cli`] wires the stages together; the stages do not know each other.
 
 pub mod cli;
 pub mod finding;
@@ -12,3 +13,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod triage;

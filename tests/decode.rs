@@ -176,10 +176,11 @@ fn reports_show_the_chain_and_redact_the_encoded_text() {
     let sarif: Value =
         serde_json::from_slice(&dir.keyscout(&["dir", ".", "-q", "-f", "sarif"]).stdout).unwrap();
     let result = &sarif["runs"][0]["results"][0];
-    assert_eq!(result["properties"]["decoded"], "base64");
+    assert_eq!(result["properties"]["keyscout"]["decoded"], "base64");
     let region = &result["locations"][0]["physicalLocation"]["region"];
-    assert_eq!(region["snippet"]["text"], encoded.as_str());
+    assert_eq!(region["snippet"]["text"], pat.as_str());
     assert_eq!(region["startColumn"], 5);
+    assert_eq!(region["endColumn"], 5 + encoded.len() as u64);
 }
 
 #[test]

@@ -433,6 +433,41 @@ fn output_matches_the_sarif_2_1_0_schema() {
     assert_eq!(schema_errors(&broken).len(), 1);
 }
 
+/// `keyscout merge` of the fixture's SARIF log and JSON report (the same six findings twice),
+/// back to SARIF.
+fn merged(dir: &Dir) -> Value {
+    let log = sarif(dir, "repo", &[], 1);
+    std::fs::write(dir.path().join("scan.sarif"), log.to_string()).unwrap();
+    let rules = dir.path().join("rules.toml");
+    let rules = rules.to_str().expect("utf-8 temp path");
+    let json = dir.keyscout(&["dir", "repo", "-f", "json", "-q", "-c", rules]);
+    std::fs::write(dir.path().join("scan.json"), &json.stdout).unwrap();
+    let out = dir.keyscout(&["merge", "scan.sarif", "scan.json", "-f", "sarif", "-q"]);
+    assert_eq!(code(&out), 1, "stderr: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e})"))
+}
+
+#[test]
+fn merged_reports_are_valid_sarif_with_each_finding_once() {
+    let dir = fixture();
+    let log = merged(&dir);
+    assert_eq!(schema_errors(&log), Vec::<String>::new());
+    let fingerprints = |log: &Value| -> Vec<String> {
+        let mut v: Vec<_> = results(log)
+            .iter()
+            .map(|r| r["partialFingerprints"]["keyscout/v1"].to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(results(&log).len(), 6);
+    assert_eq!(
+        fingerprints(&log),
+        fingerprints(&sarif(&dir, "repo", &[], 1))
+    );
+    assert_eq!(rules(&log).len(), 3);
+}
+
 /// `$PEERS_DIR/sarif/Sarif.Multitool`, else `~/.cache/keyscout-peers/sarif/Sarif.Multitool`.
 fn multitool() -> Option<PathBuf> {
     let peers = std::env::var_os("PEERS_DIR")
@@ -465,6 +500,9 @@ fn sarif_multitool_finds_no_error_or_warning() {
         std::fs::write(&path, log.to_string()).unwrap();
         logs.push(path);
     }
+    let path = dir.path().join("merged.sarif");
+    std::fs::write(&path, merged(&dir).to_string()).unwrap();
+    logs.push(path);
     // A control the validator must complain about: a rule without help or full description,
     // as gitleaks writes them (GitHub requires both).
     let mut control = sarif(&dir, "repo", &[], 1);

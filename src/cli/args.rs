@@ -34,6 +34,16 @@ pub enum Command {
     /// Scan standard input.
     #[command(after_help = EXIT_CODES)]
     Stdin(StdinArgs),
+    /// Add entries (fingerprints) to the ignore file, each once.
+    Ignore(IgnoreArgs),
+    /// Write a baseline: scan PATHs as `keyscout dir` does (or convert a report with --from)
+    /// and write the findings' fingerprints to FILE, for --baseline.
+    #[command(after_help = EXIT_CODES)]
+    Baseline(BaselineArgs),
+    /// Combine reports (keyscout JSON, JSON Lines or SARIF, told apart by their content) into
+    /// one, without duplicates.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// List the rules, or check them against their examples.
     Rules {
         #[command(subcommand)]
@@ -99,6 +109,58 @@ pub struct StdinArgs {
     pub scan: ScanArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct IgnoreArgs {
+    /// Entries to add: fingerprints as reported (PATH:RULE_ID:HASH16), or
+    /// `secret-sha256:HEX64`, or `glob:PATTERN:RULE_ID` (after `--` when one starts with `-`).
+    #[arg(required = true, value_name = "FINGERPRINT")]
+    pub entries: Vec<String>,
+    /// Why they are ignored: written after each entry as ` # TEXT`.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The ignore file to append to (created if missing).
+    #[arg(long, value_name = "FILE", default_value = ".keyscoutignore")]
+    pub ignore_file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The baseline file to write.
+    pub file: PathBuf,
+    /// Convert this keyscout JSON or JSON Lines report (of any scan, e.g. `keyscout git`)
+    /// instead of scanning.
+    #[arg(long, value_name = "REPORT", conflicts_with = "paths")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The reports to combine.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600: reports hold secrets).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Mask secrets in the report: all of each secret, or its last PERCENT percent.
+    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "100", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub redact: Option<u8>,
+    /// Exit code when there are findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// No summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// Options every scan takes.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -139,6 +201,17 @@ pub struct ScanArgs {
     /// deep (0: no decoding).
     #[arg(long, value_name = "N", default_value_t = crate::scan::DEFAULT_DECODE_DEPTH)]
     pub max_decode_depth: u8,
+    /// Ignore file(s) to apply instead of .keyscoutignore in the scanned root (.gitleaksignore
+    /// there is read either way).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Vec<PathBuf>,
+    /// Report only findings whose fingerprint is not in FILE: a keyscout JSON or JSON Lines
+    /// report, or a file `keyscout baseline` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// List on stderr the ignore entries that matched no finding in this scan.
+    #[arg(long)]
+    pub report_stale_ignores: bool,
     /// Run every rule over the whole input (the reference path the prefilter is tested against).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,

@@ -33,13 +33,14 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     let repo = Repo::open(&args.repo)?;
     let scanner = load_scanner(&args.scan, repo.root())?;
     let counters = Counters::default();
+    let triage = super::triage::load(&args.scan, repo.root(), &counters)?;
     let warn = |w: Warning| counters.error(&w.to_string());
     let findings = if args.staged {
         staged(&args, &repo, &scanner, &counters)?
     } else {
         history(&args, &repo, &scanner, &counters, &warn)?
     };
-    let reporter = report(&args.scan, [findings])?;
+    let reporter = report(&args.scan, triage, &counters, [findings])?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reporter, counters.summary(started), repo.root())
 }

@@ -1,12 +1,15 @@
 //! The command line: parses what the user typed ([`args`]), wires source -> scanner ->
-//! report together ([`scan`] for files and stdin, [`git`] for repositories), runs
-//! `rules list|check` ([`rules`]), and turns the outcome into an exit code.
+//! report together ([`scan`] for files and stdin, [`git`] for repositories), applies ignore
+//! files and baselines and runs `ignore` and `baseline` ([`triage`]), combines reports
+//! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 
 pub mod args;
 mod git;
+mod merge;
 mod output;
 mod rules;
 mod scan;
+mod triage;
 
 use std::process::ExitCode;
 
@@ -21,6 +24,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Dir(args) => scan::dir(args),
         Command::Git(args) => git::git(args),
         Command::Stdin(args) => scan::stdin(args),
+        Command::Ignore(args) => triage::ignore(args),
+        Command::Baseline(args) => triage::baseline(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Rules {
             command: RulesCommand::List { config },
         } => rules::list(config.as_deref()),

@@ -10,13 +10,14 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use super::args::{DirArgs, ScanArgs, StdinArgs};
-use super::{EXIT_ERROR, output};
+use super::{EXIT_ERROR, output, triage};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
 use crate::rules::{self, Confidence, ConfigSource, RuleSet};
 use crate::scan::Scanner;
 use crate::source::fs::{self as walker, FileEntry, WalkError, WalkOptions};
 use crate::source::read::{Outcome, ReadOptions, read_chunks};
+use crate::triage::Triage;
 
 /// Totals gathered by the workers.
 #[derive(Default)]
@@ -25,6 +26,7 @@ pub(super) struct Counters {
     bytes: AtomicU64,
     skipped_binary: AtomicU64,
     errors: AtomicU64,
+    suppressed: AtomicU64,
 }
 
 impl Counters {
@@ -61,6 +63,7 @@ impl Counters {
             bytes: self.bytes.load(Relaxed),
             skipped_binary: self.skipped_binary.load(Relaxed),
             errors: self.errors.load(Relaxed),
+            suppressed: self.suppressed.load(Relaxed),
             seconds: started.elapsed().as_secs_f64(),
         }
     }
@@ -80,6 +83,8 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
         parent_or_cwd(first)
     };
     let scanner = load_scanner(&args.scan, &config_root)?;
+    let counters = Counters::default();
+    let triage = triage::load(&args.scan, &config_root, &counters)?;
     let read_opts = ReadOptions {
         binary: args.scan.binary,
         ..ReadOptions::default()
@@ -90,7 +95,6 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
         max_file_size: args.max_file_size,
         threads: threads(&args.scan),
     };
-    let counters = Counters::default();
     let several_roots = args.paths.len() > 1;
 
     let (tx, rx) = mpsc::channel::<Vec<Finding>>();
@@ -142,7 +146,7 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
             }
             drop(tx);
         });
-        report(&args.scan, rx)
+        report(&args.scan, triage, counters, rx)
     })?;
     counters.rule_errors(scanner.rules());
     // Paths are relative to the one directory scanned, else as walked from the working
@@ -159,11 +163,12 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let scanner = load_scanner(&args.scan, &cwd)?;
+    let counters = Counters::default();
+    let triage = triage::load(&args.scan, &cwd, &counters)?;
     let read_opts = ReadOptions {
         binary: args.scan.binary,
         ..ReadOptions::default()
     };
-    let counters = Counters::default();
     let mut matcher = scanner.matcher();
     let mut found = Vec::new();
     let outcome = read_chunks(
@@ -177,7 +182,7 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
         Ok(outcome) => counters.record(outcome),
         Err(err) => counters.error(&format!("reading standard input: {err}")),
     }
-    let reported = report(&args.scan, [found])?;
+    let reported = report(&args.scan, triage, &counters, [found])?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }
@@ -201,9 +206,11 @@ pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scann
 }
 
 /// Feeds every batch of findings (a channel from the workers, or one batch) to a new
-/// reporter, and returns it unfinished.
+/// reporter, less those `triage` suppresses, and returns it unfinished.
 pub(super) fn report(
     args: &ScanArgs,
+    mut triage: Triage,
+    counters: &Counters,
     batches: impl IntoIterator<Item = Vec<Finding>>,
 ) -> anyhow::Result<Reporter> {
     let out = output::open(args.output.as_deref())?;
@@ -212,12 +219,18 @@ pub(super) fn report(
     let min = Confidence::from(args.min_confidence);
     for batch in batches {
         for finding in batch {
+            let suppressed = triage.suppresses(&finding);
             if Confidence::parse(&finding.confidence).unwrap_or_default() < min {
+                continue;
+            }
+            if suppressed {
+                counters.suppressed.fetch_add(1, Relaxed);
                 continue;
             }
             reporter.finding(finding).context("writing the report")?;
         }
     }
+    triage::report_stale(args, &triage);
     Ok(reporter)
 }
 
@@ -241,6 +254,9 @@ pub(super) fn finish(
         );
         if summary.skipped_binary > 0 {
             line += &format!(", {} binary file(s) skipped", summary.skipped_binary);
+        }
+        if summary.suppressed > 0 {
+            line += &format!(", {} suppressed", summary.suppressed);
         }
         if summary.errors > 0 {
             line += &format!(", {} error(s)", summary.errors);

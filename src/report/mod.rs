@@ -1,7 +1,9 @@
 //! Reports: one file per format behind one [`Reporter`]. JSON Lines streams each finding as it
 //! arrives; the whole-document formats (text, JSON, SARIF) sort and write at [`Reporter::finish`].
 
+pub mod baseline;
 mod json;
+pub mod read;
 mod sarif;
 mod text;
 
@@ -20,6 +22,9 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// The fingerprints, sorted, one per line: the file `keyscout baseline` writes.
+    #[value(skip)]
+    Baseline,
 }
 
 /// What a report says about the scan as a whole.
@@ -29,6 +34,8 @@ pub struct Summary {
     pub bytes: u64,
     pub skipped_binary: u64,
     pub errors: u64,
+    /// Findings suppressed by ignore files and the baseline.
+    pub suppressed: u64,
     pub seconds: f64,
 }
 
@@ -88,6 +95,10 @@ impl Reporter {
             Format::Json => json::write_document(&mut self.out, &self.findings, summary),
             Format::Jsonl => Ok(()),
             Format::Sarif => sarif::write(&mut self.out, &self.findings, root),
+            Format::Baseline => baseline::write(
+                &mut self.out,
+                self.findings.iter().map(|f| f.fingerprint.as_str()),
+            ),
         }?;
         self.out.flush()
     }

@@ -21,6 +21,21 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keyscout/keyscout";
 const SRCROOT: &str = "%SRCROOT%";
+/// The key of a result's fingerprint in `partialFingerprints`.
+pub(super) const FINGERPRINT_KEY: &str = "keyscout/v1";
+/// The result property holding the finding's other fields (path as scanned, description,
+/// tags, confidence, entropy, match, git origin), so that `keyscout merge` reads it back whole.
+pub(super) const FINDING_PROPERTY: &str = "keyscout";
+/// Fields of a finding that the result carries in SARIF's own places.
+pub(super) const FIELDS_IN_PLACE: [&str; 7] = [
+    "rule_id",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "secret",
+    "fingerprint",
+];
 /// GitHub keeps the first 10 tags of a rule (and rejects a rule with more than 20).
 const MAX_TAGS: usize = 10;
 /// Characters of the line kept on each side of the secret in the context snippet: enough to
@@ -96,43 +111,41 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     if let Some(id) = base_id {
         artifact["uriBaseId"] = json!(id);
     }
-    // The region is the secret itself, so its snippet is the secret (masked under --redact),
-    // or the encoded text that holds it.
+    // The region is the secret itself, so its snippet is the secret (masked under --redact).
     let mut region = json!({
         "startLine": f.line,
         "startColumn": f.column,
         "endLine": f.end_line,
         "endColumn": f.end_column,
     });
-    if let Some(text) = region_text(f).filter(|t| !t.is_empty()) {
-        region["snippet"] = json!({ "text": text });
+    if !f.secret.is_empty() {
+        region["snippet"] = json!({ "text": f.secret });
     }
     let mut physical = json!({ "artifactLocation": artifact, "region": region });
     if let Some(context) = context_region(f) {
         physical["contextRegion"] = context;
     }
-    let mut result = json!({
+    json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
         // Low-confidence findings (shown only with --min-confidence low) are warnings.
         "level": if f.confidence == "low" { "warning" } else { "error" },
         "message": { "text": sentence(&format!("{} found", label(f))) },
         "locations": [{ "physicalLocation": physical }],
-        "partialFingerprints": { "keyscout/v1": f.fingerprint },
-    });
-    if !f.decoded.is_empty() {
-        result["properties"] = json!({ "decoded": f.decoded });
-    }
-    result
+        "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
+        "properties": { FINDING_PROPERTY: other_fields(f) },
+    })
 }
 
-/// The text of the finding's region: the secret, or for a decoded one the encoded text.
-fn region_text(f: &Finding) -> Option<&str> {
-    if f.decoded.is_empty() {
-        Some(&f.secret)
-    } else {
-        f.context.get(f.context_secret.clone())
+/// The finding as in JSON, less the fields SARIF carries in its own places.
+fn other_fields(f: &Finding) -> Value {
+    let mut value = serde_json::to_value(f).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        for key in FIELDS_IN_PLACE {
+            fields.remove(key);
+        }
     }
+    value
 }
 
 /// The text around the secret on its first and last line, at most [`CONTEXT_CHARS`] each
@@ -141,8 +154,7 @@ fn region_text(f: &Finding) -> Option<&str> {
 fn context_region(f: &Finding) -> Option<Value> {
     let ctx = &f.context;
     let secret_span = f.context_secret.clone();
-    let text = region_text(f)?;
-    if ctx.get(secret_span.clone())? != text {
+    if ctx.get(secret_span.clone())? != f.secret {
         return None;
     }
     // `context` holds every line the whole match touches, which may be more than the
@@ -165,7 +177,7 @@ fn context_region(f: &Finding) -> Option<Value> {
         "startColumn": f.column - before.chars().count(),
         "endLine": f.end_line,
         "endColumn": f.end_column + after.chars().count(),
-        "snippet": { "text": format!("{before}{text}{after}") },
+        "snippet": { "text": format!("{before}{}{after}", f.secret) },
     }))
 }
 

@@ -372,11 +372,14 @@ fn check_match(
     }
     let line = line_span(data, &matched);
     let line_bytes = &data[line.clone()];
-    if scanner
-        .inline_allow
-        .iter()
-        .any(|f| f.find(line_bytes).is_some())
-    {
+    let allows = |bytes: &[u8]| scanner.inline_allow.iter().any(|f| f.find(bytes).is_some());
+    // A multi-line secret (a PEM block) cannot carry a comment: the line before it may.
+    let allowed_before = || {
+        let before = &data[..line.start.saturating_sub(1)];
+        allows(&before[memchr::memrchr(b'\n', before).map_or(0, |i| i + 1)..])
+    };
+    let multi_line = memchr::memchr(b'\n', line_bytes).is_some();
+    if allows(line_bytes) || (multi_line && allowed_before()) {
         return None;
     }
     let candidate = Candidate {

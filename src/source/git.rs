@@ -117,15 +117,36 @@ pub struct StagedFile {
 
 /// Object ids to read, with a claim flag each so that a blob in several packs is read once.
 struct Wanted<'a> {
+    /// Sorted, distinct.
     ids: &'a [ObjectId],
     claimed: Vec<AtomicBool>,
+    /// As in a pack index: `fanout[b]` is how many ids start with a byte below `b`, so a
+    /// lookup searches only the ids sharing its first byte (every decoded object is looked up).
+    fanout: [usize; 257],
 }
 
-impl Wanted<'_> {
+impl<'a> Wanted<'a> {
+    fn new(ids: &'a [ObjectId]) -> Self {
+        let mut fanout = [0usize; 257];
+        for id in ids {
+            fanout[usize::from(id.as_bytes()[0]) + 1] += 1;
+        }
+        for b in 1..fanout.len() {
+            fanout[b] += fanout[b - 1];
+        }
+        Wanted {
+            ids,
+            claimed: ids.iter().map(|_| AtomicBool::new(false)).collect(),
+            fanout,
+        }
+    }
+
     /// Claims `id`: true the first time for an id in the set.
     fn claim(&self, id: &gix::oid) -> bool {
-        match self.ids.binary_search_by(|probe| probe.as_ref().cmp(id)) {
-            Ok(i) => !self.claimed[i].swap(true, Ordering::Relaxed),
+        let first = usize::from(id.as_bytes()[0]);
+        let (lo, hi) = (self.fanout[first], self.fanout[first + 1]);
+        match self.ids[lo..hi].binary_search_by(|probe| probe.as_ref().cmp(id)) {
+            Ok(i) => !self.claimed[lo + i].swap(true, Ordering::Relaxed),
             Err(_) => false,
         }
     }
@@ -457,10 +478,7 @@ impl Repo {
         F: Fn() -> V + Sync,
         V: FnMut(&gix::oid, &[u8]) + Send,
     {
-        let wanted = Wanted {
-            ids: wanted,
-            claimed: wanted.iter().map(|_| AtomicBool::new(false)).collect(),
-        };
+        let wanted = Wanted::new(wanted);
         let hash = self.local.object_hash();
         let packs: Vec<(PathBuf, pack::index::File, memmap2::Mmap)> = self
             .pack_indexes()
@@ -1212,6 +1230,25 @@ fn expect_kind(id: &gix::oid, found: Kind, want: Kind) -> Result<(), Warning> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wanted_claims_each_listed_id_once() {
+        let id = |first: u8, last: u8| {
+            let mut bytes = [0u8; 20];
+            bytes[0] = first;
+            bytes[19] = last;
+            ObjectId::from_bytes_or_panic(&bytes)
+        };
+        let ids = vec![id(0, 1), id(0, 2), id(7, 0), id(255, 9)];
+        let wanted = Wanted::new(&ids);
+        for listed in &ids {
+            assert!(wanted.claim(listed));
+            assert!(!wanted.claim(listed), "claimed twice");
+        }
+        for other in [id(0, 3), id(1, 0), id(255, 0), id(254, 9)] {
+            assert!(!wanted.claim(&other));
+        }
+    }
 
     #[test]
     fn dates_are_rfc3339_utc() {
