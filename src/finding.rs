@@ -142,7 +142,10 @@ impl Finding {
         let masked = mask(&self.secret);
         self.matched = self.matched.replace(&self.secret, &masked);
         let at = self.context_secret.clone();
-        let shown = (self.context.get(at.clone()))
+        // A decoded secret is shown in its line as the encoded text: mask that.
+        let shown = self
+            .context
+            .get(at.clone())
             .filter(|s| *s == self.secret || !self.decoded.is_empty())
             .map(mask);
         if let Some(shown) = shown {

@@ -1,7 +1,8 @@
 //! The engine: bytes in, findings out, no I/O. A keyword prefilter (one Aho-Corasick pass)
 //! picks the rules that can match and where; each picked rule's regex runs only there; then
 //! secret extraction, entropy, allowlists and inline `keyscout:allow` comments decide what
-//! is reported. Line and column are computed only for what survives.
+//! is reported. Line and column are computed only for what survives. Text that looks encoded
+//! (base64, hex, percent-encoding) is decoded and scanned the same way ([`decode`]).
 //!
 //! A [`Scanner`] is shared read-only by every thread; each thread scans with its own
 //! [`Matcher`], which owns the scratch buffers and regex caches.
