@@ -540,6 +540,35 @@ mod tests {
     }
 
     #[test]
+    fn nesting_stops_at_the_depth_limit() {
+        use crate::rules::{ConfigSource, load};
+        use crate::scan::Scanner;
+        let hex = |t: &str| t.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+        let percent = |t: &str| t.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+        let token = format!("ghp_{}{}", "9fZkq2LmT7xWv4RbN8cYs1HdJ6pUe3", "0fdjfo");
+        // Three encodings deep: hex of percent-encoding of hex.
+        let input = format!("x = {}\n", hex(&percent(&hex(&token))));
+        let rules = std::sync::Arc::new(load(&ConfigSource::Builtin).expect("built-in rules"));
+        let found = |depth: u8| {
+            let scanner = Scanner::new(rules.clone()).with_decode_depth(depth);
+            let mut out = Vec::new();
+            let chunk = Chunk::whole(input.as_bytes(), Some("a.txt"));
+            scanner.matcher().scan(&chunk, &mut out);
+            out.into_iter()
+                .map(|f| (f.secret, f.decoded, f.column, f.end_column))
+                .collect::<Vec<_>>()
+        };
+        let end = 5 + input.trim_end().len() - 4;
+        assert_eq!(
+            found(3),
+            vec![(token.clone(), "hex>percent>hex".into(), 5, end)]
+        );
+        assert_eq!(found(4), found(3));
+        assert_eq!(found(2), vec![]);
+        assert_eq!(found(0), vec![]);
+    }
+
+    #[test]
     fn runs_at_the_edges_of_the_input() {
         let run = "YSBmYWlybHkgbG9uZyBzZWNyZXQgdmFsdWUh";
         assert_eq!(found(run).len(), 1);
