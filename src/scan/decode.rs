@@ -133,31 +133,33 @@ pub fn spans(data: &[u8]) -> impl Iterator<Item = Span> + '_ {
 /// Maximal runs of the base64 alphabet (with their `=` padding) that are hex of an even
 /// length >= [`MIN_HEX`], or base64 >= [`MIN_BASE64`] mixing upper and lower case.
 fn runs(data: &[u8]) -> impl Iterator<Item = Span> + '_ {
-    let mut from = 0;
+    // Every byte in `from..known` is in the alphabet.
+    let (mut from, mut known) = (0, 0);
     std::iter::from_fn(move || {
         loop {
-            // A run at least MIN_BASE64 long that starts at or after `from` covers `probe`:
-            // when `probe` is not in the alphabet, skip past it unread.
+            // A run at least MIN_BASE64 long that starts at `from` or later covers `probe`.
+            // Reading back from it, the last byte not in the alphabet moves `from` past it:
+            // the bytes before it are never read, those after it not read again.
             let probe = from + MIN_BASE64 - 1;
             if probe >= data.len() {
                 return None;
             }
-            if !is(data[probe], BASE64) {
-                from = probe + 1;
+            let first_unknown = known.max(from);
+            if let Some(at) = (first_unknown..=probe)
+                .rev()
+                .find(|&i| !is(data[i], BASE64))
+            {
+                from = at + 1;
+                known = probe + 1;
                 continue;
             }
-            let mut start = probe;
-            while start > from && is(data[start - 1], BASE64) {
-                start -= 1;
-            }
+            let start = from;
             let mut end = probe + 1;
             while end < data.len() && is(data[end], BASE64) {
                 end += 1;
             }
             from = end + 1;
-            if end - start < MIN_BASE64 {
-                continue;
-            }
+            known = from;
             let run = &data[start..end];
             if run.iter().all(|&b| is(b, HEX)) {
                 if run.len() >= MIN_HEX && run.len().is_multiple_of(2) {
@@ -177,7 +179,6 @@ fn runs(data: &[u8]) -> impl Iterator<Item = Span> + '_ {
                 .take(2)
                 .take_while(|&&b| b == b'=')
                 .count();
-            from = end + padding;
             return Some(Span {
                 range: start..end + padding,
                 encoding: Encoding::Base64,
@@ -566,6 +567,59 @@ mod tests {
         assert_eq!(found(4), found(3));
         assert_eq!(found(2), vec![]);
         assert_eq!(found(0), vec![]);
+    }
+
+    #[test]
+    fn skipping_finds_the_same_runs_as_reading_every_byte() {
+        let naive = |data: &[u8]| -> Vec<Range<usize>> {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < data.len() {
+                let start = i;
+                while i < data.len() && is(data[i], BASE64) {
+                    i += 1;
+                }
+                if i - start >= MIN_BASE64 {
+                    out.push(start..i);
+                }
+                i += 1;
+            }
+            out
+        };
+        let mut x = 7u64;
+        for round in 0..2000 {
+            let len = round % 97 + 1;
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // Mostly letters, so that long runs happen.
+                    b"aB3/ZkQ9-_mWxY7 =\n"
+                        [(x >> 33) as usize % if round % 2 == 0 { 16 } else { 18 }]
+                })
+                .collect();
+            // Without their padding.
+            let found: Vec<Range<usize>> = runs(&data)
+                .map(|s| {
+                    let unpadded = data[s.range.clone()].iter().take_while(|&&b| b != b'=');
+                    s.range.start..s.range.start + unpadded.count()
+                })
+                .collect();
+            let expected: Vec<Range<usize>> = naive(&data)
+                .into_iter()
+                .filter(|r| {
+                    let run = &data[r.clone()];
+                    let c = run.iter().fold(0, |acc, &b| acc | CLASS[b as usize]);
+                    if run.iter().all(|&b| is(b, HEX)) {
+                        run.len() >= MIN_HEX && run.len().is_multiple_of(2)
+                    } else {
+                        c & UPPER != 0 && c & LOWER != 0
+                    }
+                })
+                .collect();
+            assert_eq!(found, expected, "{:?}", String::from_utf8_lossy(&data));
+        }
     }
 
     #[test]
