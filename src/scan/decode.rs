@@ -14,8 +14,9 @@ use std::ops::Range;
 use super::{Matcher, line_span};
 use crate::finding::{Chunk, Finding};
 
-/// Shortest base64 run decoded (padding not counted): 15 bytes of text.
-pub const MIN_BASE64: usize = 20;
+/// Shortest base64 run decoded (padding not counted): 18 bytes of text. A shorter minimum
+/// means more places to look: 20 cost 1.8% more instructions on ~/.cargo/registry/src.
+pub const MIN_BASE64: usize = 24;
 /// Shortest hex run decoded: 16 bytes of text.
 pub const MIN_HEX: usize = 32;
 /// Fewest `%XX` escapes in a percent-encoded span.
@@ -144,12 +145,9 @@ fn runs(data: &[u8]) -> impl Iterator<Item = Span> + '_ {
             if probe >= data.len() {
                 return None;
             }
-            let first_unknown = known.max(from);
-            if let Some(at) = (first_unknown..=probe)
-                .rev()
-                .find(|&i| !is(data[i], BASE64))
-            {
-                from = at + 1;
+            let unknown = known.max(from);
+            if let Some(at) = data[unknown..=probe].iter().rposition(|&b| !is(b, BASE64)) {
+                from = unknown + at + 1;
                 known = probe + 1;
                 continue;
             }
