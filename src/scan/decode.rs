@@ -15,7 +15,7 @@ use super::{Matcher, line_span};
 use crate::finding::{Chunk, Finding};
 
 /// Shortest base64 run decoded (padding not counted): 18 bytes of text. A shorter minimum
-/// means more places to look: 20 cost 1.8% more instructions on ~/.cargo/registry/src.
+/// means more places to look: 20 instead of 24 costs a registry scan 1.8% more instructions.
 pub const MIN_BASE64: usize = 24;
 /// Shortest hex run decoded: 16 bytes of text.
 pub const MIN_HEX: usize = 32;
