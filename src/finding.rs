@@ -57,6 +57,10 @@ pub struct Finding {
     /// `high`, `medium` or `low`: the rule's confidence, `low` when a checksum fails.
     pub confidence: String,
     pub fingerprint: String,
+    /// The decodings that revealed the secret, outermost first (`base64`, `base64>hex`);
+    /// empty when it is in the input as it is.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub decoded: String,
     /// Git scans: the commit that introduced the secret, the blob holding it, and the other
     /// places that carry it.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -127,22 +131,29 @@ impl Finding {
         format!("{path}:{rule_id}:{}", &secret_sha256(secret)[..16])
     }
 
-    /// Masks `percent`% of the secret (the tail) wherever it appears in this finding.
+    /// Masks `percent`% of the secret (the tail) wherever it appears in this finding, and of
+    /// the encoded text that holds a decoded secret.
     pub fn redact(&mut self, percent: u8) {
         if self.secret.is_empty() {
             return;
         }
-        let keep_chars = self.secret.chars().count() * (100 - usize::from(percent.min(100))) / 100;
-        let kept: String = self.secret.chars().take(keep_chars).collect();
-        let masked = format!("{kept}*****");
+        let mask = |text: &str| {
+            let keep_chars = text.chars().count() * (100 - usize::from(percent.min(100))) / 100;
+            let kept: String = text.chars().take(keep_chars).collect();
+            format!("{kept}*****")
+        };
+        let masked = mask(&self.secret);
         self.matched = self.matched.replace(&self.secret, &masked);
-        if let Some(s) = self.context.get(self.context_secret.clone())
-            && s == self.secret
-        {
-            self.context
-                .replace_range(self.context_secret.clone(), &masked);
-            self.context_secret =
-                self.context_secret.start..self.context_secret.start + masked.len();
+        let at = self.context_secret.clone();
+        // A decoded secret is shown in its line as the encoded text: mask that.
+        let shown = self
+            .context
+            .get(at.clone())
+            .filter(|s| *s == self.secret || !self.decoded.is_empty())
+            .map(mask);
+        if let Some(shown) = shown {
+            self.context.replace_range(at.clone(), &shown);
+            self.context_secret = at.start..at.start + shown.len();
         } else {
             self.context = self.context.replace(&self.secret, &masked);
         }

@@ -123,6 +123,39 @@ fn prefilter_finds_the_same_on_every_rule_example_in_noise() {
 }
 
 #[test]
+fn prefilter_finds_the_same_in_encoded_rule_examples() {
+    use common::encode::{base64, hex, percent};
+    let set = builtin();
+    let fast = Scanner::new(set.clone());
+    let slow = Scanner::new(set.clone()).without_prefilter();
+    let mut rng = Lcg(11);
+    let mut decoded = 0;
+    for (i, rule) in set.rules.iter().enumerate() {
+        let mut doc = String::from("config:\n");
+        for example in rule.examples.iter().chain(&rule.negative_examples) {
+            let bytes = example.as_bytes();
+            let encoded = match (i + rng.next() as usize) % 5 {
+                0 => base64(bytes, false, true),
+                1 => base64(bytes, true, false),
+                2 => hex(bytes),
+                3 => percent(bytes),
+                _ => base64(hex(bytes).as_bytes(), false, false),
+            };
+            doc.push_str(&format!("  value: \"{encoded}\" # {example:.10}\n"));
+        }
+        let found = scan(&fast, doc.as_bytes(), Some("doc.yaml"));
+        assert_eq!(
+            found,
+            scan(&slow, doc.as_bytes(), Some("doc.yaml")),
+            "{}",
+            rule.id
+        );
+        decoded += found.iter().filter(|f| !f.decoded.is_empty()).count();
+    }
+    assert!(decoded > set.rules.len() / 2, "{decoded} decoded findings");
+}
+
+#[test]
 fn chunked_reading_finds_the_same_as_one_piece() {
     let set = builtin();
     let scanner = Scanner::new(set);

@@ -400,6 +400,51 @@ def generic_cases(rng, n=230):
     return cases
 
 
+# --- encoded secrets ---------------------------------------------------------------------------
+
+def _hex(text):
+    return text.encode().hex()
+
+
+def _escape_all(text):
+    return "".join(f"%{b:02X}" for b in text.encode())
+
+
+ENCODINGS = {
+    "base64": lambda t: base64.b64encode(t.encode()).decode(),
+    "base64url": lambda t: base64.urlsafe_b64encode(t.encode()).decode().rstrip("="),
+    "hex": _hex,
+    "percent": _escape_all,
+    "base64-of-hex": lambda t: base64.b64encode(_hex(t).encode()).decode(),
+}
+
+ENCODED_CONTEXTS = [
+    ("config.yaml", "app:\n  name: billing\n  payload: {E}\n"),
+    ("settings.json", '{{\n  "region": "eu-west-1",\n  "blob": "{E}"\n}}\n'),
+    (".env", "LOG_LEVEL=info\nENCODED_CONFIG={E}\n"),
+    ("access.log", '10.0.0.7 - - [12/Mar/2025:10:01:22 +0000] "GET /callback?state={E} HTTP/1.1" 302 0\n'),
+]
+
+
+def encoded_cases(rng, n=100):
+    """Self-identifying provider values, or a line holding one, hidden in an encoding."""
+    formats = [f for f in FORMATS if not f.context and not f.templates]
+    cases = []
+    for i in range(n):
+        fmt = formats[(i * 11) % len(formats)]
+        value = fmt.gen(rng)
+        if any(c.isspace() for c in value):
+            continue
+        encoding = list(ENCODINGS)[i % len(ENCODINGS)]
+        plain = rng.choice([value, f"TOKEN={value}", json.dumps({"token": value})])
+        encoded = ENCODINGS[encoding](plain)
+        path, template = ENCODED_CONTEXTS[i % len(ENCODED_CONTEXTS)]
+        cases.append(dict(path=path, text=template.format(E=encoded), needle=encoded, family="encoded",
+                          provider=fmt.provider, format=f"encoded-{encoding}", template=path,
+                          expect=list(fmt.expected())))
+    return cases
+
+
 def all_positive_cases(rng):
     return (provider_cases(rng) + key_cases(rng) + jwt_cases(rng) + url_cases(rng) + credfile_cases(rng)
-            + multiline_provider_cases(rng) + generic_cases(rng))
+            + multiline_provider_cases(rng) + generic_cases(rng) + encoded_cases(rng))

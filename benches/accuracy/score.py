@@ -18,7 +18,8 @@ import os
 import sys
 
 FAMILIES = ["cloud", "hosting", "infra", "vcs", "ci", "registries", "packages", "credential-files", "payments",
-            "fintech", "messaging", "chat", "email", "ai", "observability", "saas", "data", "databases", "keys", "generic"]
+            "fintech", "messaging", "chat", "email", "ai", "observability", "saas", "data", "databases", "keys", "generic",
+            "encoded"]
 
 
 def rule_names(finding, alias):

@@ -228,6 +228,10 @@ pub struct ScanArgs {
     /// fail on; `low` adds context-only matches and tokens whose checksum fails.
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Medium)]
     pub min_confidence: Level,
+    /// Decode base64, hex and percent-encoded text and scan what it holds, up to N encodings
+    /// deep (0: no decoding).
+    #[arg(long, value_name = "N", default_value_t = crate::scan::DEFAULT_DECODE_DEPTH)]
+    pub max_decode_depth: u8,
     /// Ignore file(s) to apply instead of .keyscoutignore in the scanned root (.gitleaksignore
     /// there is read either way).
     #[arg(long, value_name = "FILE")]

@@ -241,7 +241,7 @@ pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scann
     {
         output::warn(&format!("{} defines no rules", path.display()));
     }
-    let scanner = Scanner::new(Arc::new(set));
+    let scanner = Scanner::new(Arc::new(set)).with_decode_depth(args.max_decode_depth);
     Ok(if args.no_prefilter {
         scanner.without_prefilter()
     } else {

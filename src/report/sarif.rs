@@ -356,6 +356,7 @@ mod tests {
             tags: vec![],
             confidence: "high".into(),
             fingerprint: String::new(),
+            decoded: String::new(),
             git: None,
             context: context.into(),
             context_secret: start..start + secret.len(),

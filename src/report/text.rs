@@ -57,6 +57,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
             paint(BOLD_RED),
             paint(RESET)
         )?;
+        if !f.decoded.is_empty() {
+            writeln!(
+                out,
+                "    {}decoded ({}): {}{}",
+                paint(DIM),
+                f.decoded,
+                head(&f.secret, MAX_SHOWN),
+                paint(RESET)
+            )?;
+        }
         writeln!(
             out,
             "    {}fingerprint: {}{}",

@@ -1,11 +1,13 @@
 //! The engine: bytes in, findings out, no I/O. A keyword prefilter (one Aho-Corasick pass)
 //! picks the rules that can match and where; each picked rule's regex runs only there; then
 //! secret extraction, entropy, allowlists and inline `keyscout:allow` comments decide what
-//! is reported. Line and column are computed only for what survives.
+//! is reported. Line and column are computed only for what survives. Text that looks encoded
+//! (base64, hex, percent-encoding) is decoded and scanned the same way ([`decode`]).
 //!
 //! A [`Scanner`] is shared read-only by every thread; each thread scans with its own
 //! [`Matcher`], which owns the scratch buffers and regex caches.
 
+pub mod decode;
 pub mod entropy;
 
 use std::ops::Range;
@@ -25,7 +27,12 @@ pub struct Scanner {
     rules: Arc<RuleSet>,
     prefilter: bool,
     inline_allow: [memmem::Finder<'static>; 2],
+    /// How many encodings deep decoded text is scanned (0: not at all).
+    decode_depth: u8,
 }
+
+/// `--max-decode-depth` when not given.
+pub const DEFAULT_DECODE_DEPTH: u8 = 2;
 
 impl Scanner {
     pub fn new(rules: Arc<RuleSet>) -> Self {
@@ -33,7 +40,14 @@ impl Scanner {
             rules,
             prefilter: true,
             inline_allow: INLINE_ALLOW.map(memmem::Finder::new),
+            decode_depth: DEFAULT_DECODE_DEPTH,
         }
+    }
+
+    /// Scans what base64, hex and percent-encoded spans hold, `depth` encodings deep.
+    pub fn with_decode_depth(mut self, depth: u8) -> Self {
+        self.decode_depth = depth;
+        self
     }
 
     /// Runs every rule over the whole input, gating on keywords by lowercasing a copy: the
@@ -80,6 +94,7 @@ impl Scanner {
                 tags: rule.tags.clone(),
                 confidence: rule.confidence.as_str().to_string(),
                 fingerprint: Finding::fingerprint(path, &rule.id, b""),
+                decoded: String::new(),
                 git: None,
                 context: String::new(),
                 context_secret: 0..0,
@@ -152,14 +167,20 @@ struct Raw {
 impl Matcher<'_> {
     /// Scans `chunk`, appending its findings to `out`.
     pub fn scan(&mut self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
+        self.path_only(chunk, out);
+        self.scan_depth(chunk, self.scanner.decode_depth, out);
+    }
+
+    /// Scans `chunk`'s bytes, then what its encoded spans hold, `depth` encodings deep.
+    fn scan_depth(&mut self, chunk: &Chunk<'_>, depth: u8, out: &mut Vec<Finding>) {
         let set = &*self.scanner.rules;
+        let direct = out.len();
         for &r in &self.active {
             self.windows[r as usize].clear();
         }
         self.active.clear();
         self.raw.clear();
 
-        self.path_only(chunk, out);
         if self.scanner.prefilter {
             self.plan_with_prefilter(chunk);
         } else {
@@ -194,6 +215,9 @@ impl Matcher<'_> {
             keep_most_specific(set, &mut self.raw);
         }
         to_findings(set, chunk, &self.raw, out);
+        if depth > 0 {
+            self.scan_decoded(chunk, depth, direct, out);
+        }
     }
 
     /// Rules with a `path` and no regex report the file itself, once.
@@ -478,6 +502,7 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             entropy: (m.entropy * 1e4).round() / 1e4,
             tags: rule.tags.clone(),
             confidence: m.confidence.as_str().to_string(),
+            decoded: String::new(),
             git: None,
         });
     }

@@ -166,3 +166,38 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// Encoders for hiding test secrets, as the decoding tests need them.
+pub mod encode {
+    /// Base64 in the standard (`+/`) or URL-safe (`-_`) alphabet, with or without padding.
+    pub fn base64(data: &[u8], url_safe: bool, pad: bool) -> String {
+        let alphabet: &[u8] = if url_safe {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        } else {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        };
+        let mut out = String::new();
+        for group in data.chunks(3) {
+            let n =
+                group.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - group.len()));
+            for i in 0..=group.len() {
+                out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+            if pad {
+                for _ in group.len()..3 {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    pub fn hex(data: &[u8]) -> String {
+        data.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Every byte as a `%XX` escape.
+    pub fn percent(data: &[u8]) -> String {
+        data.iter().map(|b| format!("%{b:02X}")).collect()
+    }
+}
