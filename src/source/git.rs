@@ -120,19 +120,20 @@ struct Wanted<'a> {
     /// Sorted, distinct.
     ids: &'a [ObjectId],
     claimed: Vec<AtomicBool>,
-    /// As in a pack index: `fanout[b]` is how many ids start with a byte below `b`, so a
-    /// lookup searches only the ids sharing its first byte (every decoded object is looked up).
-    fanout: [usize; 257],
+    /// As a pack index's fan-out, on the first two bytes: `fanout[p]` is how many ids start
+    /// with a prefix below `p`, so a lookup (one per decoded object) searches the few ids
+    /// sharing its prefix instead of missing the cache all through a binary search.
+    fanout: Vec<usize>,
 }
 
 impl<'a> Wanted<'a> {
     fn new(ids: &'a [ObjectId]) -> Self {
-        let mut fanout = [0usize; 257];
+        let mut fanout = vec![0usize; (1 << 16) + 1];
         for id in ids {
-            fanout[usize::from(id.as_bytes()[0]) + 1] += 1;
+            fanout[prefix(id) + 1] += 1;
         }
-        for b in 1..fanout.len() {
-            fanout[b] += fanout[b - 1];
+        for p in 1..fanout.len() {
+            fanout[p] += fanout[p - 1];
         }
         Wanted {
             ids,
@@ -143,13 +144,22 @@ impl<'a> Wanted<'a> {
 
     /// Claims `id`: true the first time for an id in the set.
     fn claim(&self, id: &gix::oid) -> bool {
-        let first = usize::from(id.as_bytes()[0]);
-        let (lo, hi) = (self.fanout[first], self.fanout[first + 1]);
-        match self.ids[lo..hi].binary_search_by(|probe| probe.as_ref().cmp(id)) {
-            Ok(i) => !self.claimed[lo + i].swap(true, Ordering::Relaxed),
-            Err(_) => false,
+        let p = prefix(id);
+        let (lo, hi) = (self.fanout[p], self.fanout[p + 1]);
+        match self.ids[lo..hi]
+            .iter()
+            .position(|probe| probe.as_ref() == id)
+        {
+            Some(i) => !self.claimed[lo + i].swap(true, Ordering::Relaxed),
+            None => false,
         }
     }
+}
+
+/// The first two bytes of an object id.
+fn prefix(id: &gix::oid) -> usize {
+    let bytes = id.as_bytes();
+    usize::from(bytes[0]) << 8 | usize::from(bytes[1])
 }
 
 impl Repo {
@@ -1236,6 +1246,7 @@ mod tests {
         let id = |first: u8, last: u8| {
             let mut bytes = [0u8; 20];
             bytes[0] = first;
+            bytes[1] = last % 3;
             bytes[19] = last;
             ObjectId::from_bytes_or_panic(&bytes)
         };
