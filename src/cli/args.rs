@@ -171,25 +171,8 @@ pub struct MergeArgs {
     /// The reports to combine.
     #[arg(required = true, value_name = "REPORT")]
     pub reports: Vec<PathBuf>,
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to FILE (created with mode 0600: reports hold secrets).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Mask secrets in the report: all of each secret, or its last PERCENT percent.
-    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true,
-          default_missing_value = "100", value_parser = clap::value_parser!(u8).range(0..=100))]
-    pub redact: Option<u8>,
-    /// Exit code when there are findings.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub exit_code: u8,
-    /// When to colour the text report.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
-    /// No summary line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Options every scan takes.
@@ -199,31 +182,14 @@ pub struct ScanArgs {
     /// scanned directory, else the built-in rules).
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to FILE (created with mode 0600: reports hold secrets).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Mask secrets in the report: all of each secret, or its last PERCENT percent.
-    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true,
-          default_missing_value = "100", value_parser = clap::value_parser!(u8).range(0..=100))]
-    pub redact: Option<u8>,
-    /// Exit code when there are findings.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub exit_code: u8,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Scan binary files too (by default a file with a NUL byte in its first 8 KiB is skipped).
     #[arg(long)]
     pub binary: bool,
-    /// When to colour the text report.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
-    /// No summary line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
     /// Report only findings at least this sure: `medium` (the default) is what a CI gate should
     /// fail on; `low` adds context-only matches and tokens whose checksum fails.
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Medium)]
@@ -246,6 +212,30 @@ pub struct ScanArgs {
     /// Run every rule over the whole input (the reference path the prefilter is tested against).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+}
+
+/// How to write the report: every scan and `merge` take these.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600: reports hold secrets).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Mask secrets in the report: all of each secret, or its last PERCENT percent.
+    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "100", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub redact: Option<u8>,
+    /// Exit code when there are findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// No summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// A rule confidence level, as typed.

@@ -89,8 +89,9 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     };
     let scanned = || counters.scanned();
     // The status line shares no terminal with the report.
-    let show =
-        audit && !args.scan.quiet && (args.scan.output.is_some() || !io::stdout().is_terminal());
+    let show = audit
+        && !args.scan.report.quiet
+        && (args.scan.report.output.is_some() || !io::stdout().is_terminal());
     let mut failure = None;
     let reporter = run.totals.show_while(show, &scanned, started, || {
         let batches = list.iter().map_while(|spec| {

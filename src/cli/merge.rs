@@ -13,10 +13,10 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::args::MergeArgs;
-use super::{EXIT_ERROR, output};
+use super::output;
 use crate::finding::Finding;
+use crate::report::Summary;
 use crate::report::read::{self, Identity};
-use crate::report::{Reporter, Summary};
 
 pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
@@ -58,9 +58,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     // the inputs, in every format.
     let mut findings: Vec<(Identity, Finding)> = merged.into_iter().collect();
     findings.sort_by(|(a_id, a), (b_id, b)| (a.order_key(), a_id).cmp(&(b.order_key(), b_id)));
-    let out = output::open(args.output.as_deref())?;
-    let color = output::use_color(args.color, args.output.is_some());
-    let mut reporter = Reporter::new(args.format, out, color, args.redact);
+    let mut reporter = args.report.reporter()?;
     for (_, finding) in findings {
         reporter.finding(finding).context("writing the report")?;
     }
@@ -70,7 +68,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     reporter
         .finish(&summary, Path::new("."))
         .context("writing the report")?;
-    if !args.quiet {
+    if !args.report.quiet {
         let mut line = format!(
             "keyscout: {count} finding(s) from {} report(s), {} duplicate(s) removed",
             args.reports.len(),
@@ -81,11 +79,5 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
         }
         eprintln!("{line}");
     }
-    Ok(if errors > 0 {
-        EXIT_ERROR
-    } else if count > 0 {
-        args.exit_code
-    } else {
-        0
-    })
+    Ok(args.report.exit_code(errors, count))
 }

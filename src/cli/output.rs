@@ -6,7 +6,29 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::args::Color;
+use super::EXIT_ERROR;
+use super::args::{Color, ReportArgs};
+use crate::report::Reporter;
+
+impl ReportArgs {
+    /// A reporter writing where, and as, these options say.
+    pub fn reporter(&self) -> anyhow::Result<Reporter> {
+        let out = open(self.output.as_deref())?;
+        let color = use_color(self.color, self.output.is_some());
+        Ok(Reporter::new(self.format, out, color, self.redact))
+    }
+
+    /// 2 after an error, else `--exit-code` when something was reported, else 0.
+    pub fn exit_code(&self, errors: u64, findings: u64) -> u8 {
+        if errors > 0 {
+            EXIT_ERROR
+        } else if findings > 0 {
+            self.exit_code
+        } else {
+            0
+        }
+    }
+}
 
 /// Opens the report destination: `path` created with mode 0600 (it will hold secrets), or
 /// stdout.

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 
 use super::archives::{Archives, Input};
 use super::args::{DirArgs, ScanArgs, StdinArgs};
-use super::{EXIT_ERROR, output, triage};
+use super::{output, triage};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
 use crate::rules::{self, Confidence, ConfigSource, RuleSet};
@@ -257,9 +257,7 @@ pub(super) fn report(
     counters: &Counters,
     batches: impl IntoIterator<Item = Vec<Finding>>,
 ) -> anyhow::Result<Reporter> {
-    let out = output::open(args.output.as_deref())?;
-    let color = output::use_color(args.color, args.output.is_some());
-    let mut reporter = Reporter::new(args.format, out, color, args.redact);
+    let mut reporter = args.report.reporter()?;
     let min = Confidence::from(args.min_confidence);
     for batch in batches {
         for finding in batch {
@@ -289,7 +287,7 @@ pub(super) fn finish(
     reporter
         .finish(&summary, root)
         .context("writing the report")?;
-    if !args.quiet {
+    if !args.report.quiet {
         let mut line = format!(
             "keyscout: {findings} finding(s) in {} file(s), {:.1} MB in {:.2} s",
             summary.files,
@@ -307,13 +305,7 @@ pub(super) fn finish(
         }
         eprintln!("{line}");
     }
-    Ok(if summary.errors > 0 {
-        EXIT_ERROR
-    } else if findings > 0 {
-        args.exit_code
-    } else {
-        0
-    })
+    Ok(args.report.exit_code(summary.errors, findings))
 }
 
 pub(super) fn threads(args: &ScanArgs) -> usize {

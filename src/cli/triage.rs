@@ -147,13 +147,13 @@ pub(super) fn baseline(args: BaselineArgs) -> anyhow::Result<u8> {
         from,
         mut dir,
     } = args;
-    if dir.scan.output.is_some() || dir.scan.format != Format::Text {
+    if dir.scan.report.output.is_some() || dir.scan.report.format != Format::Text {
         bail!("keyscout baseline writes FILE: -o and -f do not apply");
     }
     let Some(from) = from else {
-        dir.scan.format = Format::Baseline;
-        dir.scan.output = Some(file);
-        dir.scan.exit_code = 0;
+        dir.scan.report.format = Format::Baseline;
+        dir.scan.report.output = Some(file);
+        dir.scan.report.exit_code = 0;
         return scan::dir(dir);
     };
     let name = from.display().to_string();
@@ -166,7 +166,7 @@ pub(super) fn baseline(args: BaselineArgs) -> anyhow::Result<u8> {
     report::baseline::write(&mut out, fingerprints.iter().map(String::as_str))
         .and_then(|()| out.flush())
         .with_context(|| format!("writing {}", file.display()))?;
-    if !dir.scan.quiet {
+    if !dir.scan.report.quiet {
         eprintln!(
             "keyscout: {} fingerprint(s) from {name} written to {}",
             fingerprints.len(),
