@@ -28,8 +28,9 @@ pub enum Command {
     /// Scan files and directories (every file, hidden and git-ignored ones too, but not .git/).
     #[command(after_help = EXIT_CODES)]
     Dir(DirArgs),
-    /// Scan a git repository's history: every blob of every ref, each once, with the commit
-    /// that introduced it; or what is staged (--staged), or a range of commits (--since, --range).
+    /// Scan the history of git repositories (paths or clone URLs): every blob of every ref, each
+    /// once, with the commit that introduced it; or what is staged (--staged), or a range of
+    /// commits (--since, --range).
     #[command(after_help = EXIT_CODES)]
     Git(GitArgs),
     /// Scan standard input.
