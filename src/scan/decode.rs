@@ -331,13 +331,7 @@ impl Matcher<'_> {
                 continue;
             }
             let line = line_span(chunk.data, &span.range);
-            let line_bytes = &chunk.data[line.clone()];
-            if self
-                .scanner
-                .inline_allow
-                .iter()
-                .any(|f| f.find(line_bytes).is_some())
-            {
+            if self.scanner.allows_inline(&chunk.data[line.clone()]) {
                 found.clear();
                 continue;
             }

@@ -44,6 +44,11 @@ impl Scanner {
         }
     }
 
+    /// Whether `line` carries a `keyscout:allow` or `gitleaks:allow` comment.
+    fn allows_inline(&self, line: &[u8]) -> bool {
+        self.inline_allow.iter().any(|f| f.find(line).is_some())
+    }
+
     /// Scans what base64, hex and percent-encoded spans hold, `depth` encodings deep.
     pub fn with_decode_depth(mut self, depth: u8) -> Self {
         self.decode_depth = depth;
@@ -379,14 +384,13 @@ fn check_match(
     }
     let line = line_span(data, &matched);
     let line_bytes = &data[line.clone()];
-    let allows = |bytes: &[u8]| scanner.inline_allow.iter().any(|f| f.find(bytes).is_some());
     // A multi-line secret (a PEM block) cannot carry a comment: the line before it may.
     let allowed_before = || {
         let before = &data[..line.start.saturating_sub(1)];
-        allows(&before[memchr::memrchr(b'\n', before).map_or(0, |i| i + 1)..])
+        scanner.allows_inline(&before[memchr::memrchr(b'\n', before).map_or(0, |i| i + 1)..])
     };
     let multi_line = memchr::memchr(b'\n', line_bytes).is_some();
-    if allows(line_bytes) || (multi_line && allowed_before()) {
+    if scanner.allows_inline(line_bytes) || (multi_line && allowed_before()) {
         return None;
     }
     let candidate = Candidate {
