@@ -551,10 +551,7 @@ impl Repo {
                 },
             )
         };
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        }
+        on_threads(threads, work);
     }
 
     /// Where the blobs that `keep(path, blob)` accepts were introduced: for every commit, the
@@ -585,10 +582,7 @@ impl Repo {
                 )
                 .collect()
         };
-        let per_commit = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        };
+        let per_commit = on_threads(threads, work);
         per_commit.into_iter().flatten().collect()
     }
 
@@ -1128,6 +1122,14 @@ where
         }
         let make = self.make;
         self.visit.get_or_insert_with(make)(id, data);
+    }
+}
+
+/// Runs `work` in a rayon pool of `threads` threads (on the global pool if one cannot be made).
+fn on_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
 }
 
