@@ -170,6 +170,40 @@ fn scorer_counts_labelled_lines_as_creddata_does() {
 }
 
 #[test]
+fn scorer_lists_what_the_first_report_misses_per_category() {
+    let dir = Dir::new();
+    scored(&dir);
+    let text: String = (1..=40).map(|n| format!("line{n} = value{n}\n")).collect();
+    dir.write("data/0000000a/_/11111111.py", text);
+    let args = [
+        "--truth",
+        "truth.jsonl",
+        "keyscout=keyscout.json",
+        "gitleaks=gitleaks.json",
+        "--misses",
+        "m",
+    ];
+    let out = python("score.py", &args, dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let read = |name: &str| std::fs::read_to_string(dir.path().join("m").join(name)).expect(name);
+    let token = read("Token.txt");
+    assert!(
+        token.contains("data/0000000a/_/11111111.py:20  line20 = value20"),
+        "{token}"
+    );
+    let password = read("Password.txt");
+    assert!(
+        password.contains("r  data/0000000a/_/11111111.py:5 [F]  line5 = value5"),
+        "{password}"
+    );
+    assert!(!password.contains(":3 "), "line 3 was found: {password}");
+    assert!(
+        !dir.path().join("m/PEM_Private_Key.txt").exists(),
+        "nothing missed, nothing flagged"
+    );
+}
+
+#[test]
 fn scorer_names_a_missing_truth_and_a_broken_report() {
     let dir = Dir::new();
     let out = python(

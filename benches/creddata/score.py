@@ -29,6 +29,7 @@ format is recognised from the report. Paths are matched to the truth by their
 
 Usage:
   python3 score.py [--truth FILE] NAME=REPORT [NAME=REPORT ...] [--by-category] [--json OUT]
+                   [--misses DIR]
 """
 import argparse
 import collections
@@ -187,9 +188,11 @@ def f1(p, r):
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(truth, findings):
+def score(truth, findings, rules_at=None):
+    """Overall figures and per-category figures; `rules_at`, if given, collects the rule ids
+    of the findings on each labelled line."""
     hit, unlabelled, used, no_line = set(), set(), 0, 0
-    for path, line, _rule in findings:
+    for path, line, rule in findings:
         p = truth_path(path)
         if os.path.basename(p).upper().startswith(("LICENSE", "COPYING")):
             continue
@@ -200,6 +203,9 @@ def score(truth, findings):
         keys = truth.keys_at(p, line)
         if keys:
             hit.update(keys)
+            if rules_at is not None:
+                for k in keys:
+                    rules_at.setdefault(k, set()).add(rule or "?")
         else:
             unlabelled.add((p, line))
     n = collections.Counter()
@@ -230,6 +236,56 @@ def score(truth, findings):
     return overall, dict(cats)
 
 
+# ---- misses --------------------------------------------------------------------------------
+
+def write_misses(truth, rules_at, root, out_dir):
+    """Per category, OUT/<category>.txt: the true lines no finding is on, then the false or
+    template lines a finding is on, each with the line's text (cut to 240 characters)."""
+    cache = {}
+
+    def text(path, n):
+        if path not in cache:
+            try:
+                with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
+                    cache[path] = f.read().split("\n")
+            except OSError:
+                cache[path] = []
+        lines = cache[path]
+        return lines[n - 1].strip()[:240] if 0 < n <= len(lines) else "<no such line>"
+
+    missed = collections.defaultdict(list)
+    wrong = collections.defaultdict(list)
+    for key, rows in truth.rows_of.items():
+        is_true = truth.label[key] == "T"
+        where = "%s:%d" % (key[0], key[1]) + ("-%d" % key[2] if key[2] != key[1] else "")
+        cats = sorted({c for r in rows if (r["label"] == "T") == is_true for c in r["category"].split(":")})
+        for c in cats:
+            if is_true and key not in rules_at:
+                missed[c].append("%s  %s" % (where, text(key[0], key[1])))
+            elif not is_true and key in rules_at:
+                wrong[c].append("%s  %s [%s]  %s" % (",".join(sorted(rules_at[key])), where, truth.label[key],
+                                                     text(key[0], key[1])))
+    os.makedirs(out_dir, exist_ok=True)
+    for c in sorted(set(missed) | set(wrong)):
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", c) + ".txt"
+        with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
+            f.write("# %s: %d true lines missed, %d false or template lines flagged\n\n" % (
+                c, len(missed[c]), len(wrong[c])))
+            f.write("## missed (path:line  text)\n")
+            f.writelines(x + "\n" for x in sorted(missed[c]))
+            f.write("\n## false positives (rules  path:line [label]  text)\n")
+            f.writelines(x + "\n" for x in sorted(wrong[c]))
+
+
+def inside_work_tree(path):
+    import subprocess
+    probe = os.path.abspath(path)
+    while not os.path.isdir(probe):
+        probe = os.path.dirname(probe)
+    proc = subprocess.run(["git", "-C", probe, "rev-parse", "--is-inside-work-tree"], capture_output=True)
+    return proc.returncode == 0 and proc.stdout.strip() == b"true"
+
+
 # ---- output --------------------------------------------------------------------------------
 
 def table(rows):
@@ -245,18 +301,25 @@ def main():
                                                     "truth.jsonl"))
     ap.add_argument("--by-category", action="store_true", help="also per category, for each scanner")
     ap.add_argument("--json", metavar="OUT", help="write the figures as JSON to OUT")
+    ap.add_argument("--misses", metavar="DIR", help="write, per category, the true lines the first report "
+                    "misses and the false lines it flags, with their text, to DIR/<category>.txt")
     args = ap.parse_args()
+    if args.misses and inside_work_tree(args.misses):
+        raise ScoreError("%s is inside a git work tree: the misses quote real credentials" % args.misses)
 
     truth = Truth(args.truth)
     lines = collections.Counter(truth.label.values())
     print("truth: %d rows on %d labelled lines (%d true, %d false, %d template)" % (
         len(truth.rows), len(truth.label), lines["T"], lines["F"], lines["Template"]))
     results = {}
-    for spec in args.reports:
+    for i, spec in enumerate(args.reports):
         name, sep, path = spec.partition("=")
         if not sep:
             name, path = os.path.splitext(os.path.basename(spec))[0], spec
-        results[name] = score(truth, load_report(path))
+        rules_at = {} if args.misses and i == 0 else None
+        results[name] = score(truth, load_report(path), rules_at)
+        if rules_at is not None:
+            write_misses(truth, rules_at, os.path.dirname(os.path.abspath(args.truth)), args.misses)
 
     rows = [["scanner", "findings", "TP", "FP", "FP_F", "FP_Tmpl", "FN", "unlabelled", "precision", "recall",
              "F1", "prec_all"]]
