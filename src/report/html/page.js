@@ -235,7 +235,7 @@
       ["Location", esc(D.paths[r[PATH]]) + ":" + r[LINE] + ":" + r[COL]],
       ["Line", "<pre>" + esc(r[BEFORE]) + secretHtml(i) + esc(r[AFTER]) + "</pre>"],
     ];
-    if (r[REPO] >= 0) rows.push(["Repository", esc(D.repos[r[REPO]])]);
+    if (hasRepo && r[REPO] >= 0) rows.push(["Repository", esc(D.repos[r[REPO]])]);
     if (r[COMMIT]) rows.push(["Commit", esc(r[COMMIT]) + " · " + esc(r[AUTHOR]) + " · " + esc(r[DATE])], ["Message", esc(r[MESSAGE])]);
     if (r[DECODED]) rows.push(["Decoded from", esc(r[DECODED])]);
     if (r[TAGS]) rows.push(["Tags", esc(r[TAGS])]);
