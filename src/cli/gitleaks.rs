@@ -144,3 +144,78 @@ fn log_opts(args: &mut GitArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git_args(cli: Cli) -> GitArgs {
+        match normalize(cli).unwrap().command {
+            Command::Git(args) => args,
+            other => panic!("not git: {other:?}"),
+        }
+    }
+
+    fn legacy_str(command: &str, args: &[&str]) -> Cli {
+        legacy(command, args.iter().map(OsString::from).collect()).unwrap()
+    }
+
+    #[test]
+    fn detect_and_protect_become_git_or_dir() {
+        let args = git_args(legacy_str(
+            "detect",
+            &[
+                "-s",
+                "repo",
+                "-f",
+                "sarif",
+                "-r",
+                "out.sarif",
+                "--log-opts",
+                "a..b",
+                "-v",
+            ],
+        ));
+        assert_eq!(args.repos, ["repo"]);
+        assert_eq!(args.range.as_deref(), Some("a..b"));
+        assert_eq!(args.scan.report.format, crate::report::Format::Sarif);
+        assert_eq!(args.scan.report.output, Some(PathBuf::from("out.sarif")));
+        assert!(args.scan.report.verbose);
+
+        let args = git_args(legacy_str("protect", &["-fjson"]));
+        assert!(args.staged);
+        assert_eq!(args.scan.report.format, crate::report::Format::GitleaksJson);
+
+        let cli = normalize(legacy_str(
+            "detect",
+            &["--no-git", "--source=src", "--log-opts=--all", "--staged"],
+        ))
+        .unwrap();
+        let Command::Dir(args) = cli.command else {
+            panic!("--no-git is a dir scan");
+        };
+        assert_eq!(args.paths, [PathBuf::from("src")]);
+    }
+
+    #[test]
+    fn log_opts_ranges_refs_and_refusals() {
+        let parse = |opts: &str| {
+            let cli = Cli::try_parse_from(["keyscout", "git", "--log-opts", opts]).unwrap();
+            normalize(cli).map(|cli| match cli.command {
+                Command::Git(args) => (args.range, args.branch),
+                _ => unreachable!(),
+            })
+        };
+        let range = |r: &str| Some(r.to_string());
+        assert_eq!(parse("--all a^..b").unwrap(), (range("a^..b"), None));
+        assert_eq!(
+            parse("--no-merges --first-parent x..y").unwrap(),
+            (range("x..y"), None)
+        );
+        assert_eq!(parse("main").unwrap(), (None, range("main")));
+        for bad in ["--since=2020-01-01", "a..b -3", "-n many", "-- path"] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(err.contains("--log-opts"), "{bad}: {err}");
+        }
+    }
+}
