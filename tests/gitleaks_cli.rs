@@ -133,6 +133,22 @@ fn readme_git_and_dir_command_lines() {
     assert_eq!(exit(&out), 1);
     assert_eq!(sarif_results(&cwd.join("results2.sarif")).len(), 3);
 
+    // `cat some_file | gitleaks -v stdin`: gitleaks' flags are global.
+    let out = sh(cwd, "cat b.py | gitleaks -v stdin", &[]);
+    assert_eq!(exit(&out), 1, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&fake::stripe_live()),
+        "{}",
+        stdout(&out)
+    );
+    let out = sh(
+        cwd,
+        "gitleaks --no-banner -l error git --report-path g.json",
+        &[],
+    );
+    assert_eq!(exit(&out), 1, "{}", stderr(&out));
+    assert_eq!(files(&cwd.join("g.json")), ["a.env", "b.py", "c.yml"]);
+
     // `--report-format template` is refused clearly.
     let out = sh(
         cwd,

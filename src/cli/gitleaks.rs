@@ -12,6 +12,59 @@ use clap::Parser;
 use super::args::{Cli, Command, DirArgs, GitArgs, ScanArgs};
 use crate::source::git::Repo;
 
+/// gitleaks' flags are global (`gitleaks -v stdin`, `gitleaks --no-banner git .`); keyscout's
+/// belong to a command: flags before the command are moved after it (`-f` spelled out as
+/// gitleaks means it).
+pub fn globals_after_command(argv: Vec<OsString>) -> Vec<OsString> {
+    const TAKE_VALUE: [&str; 16] = [
+        "-l",
+        "--log-level",
+        "-c",
+        "--config",
+        "-r",
+        "--report-path",
+        "-f",
+        "--report-format",
+        "-b",
+        "--baseline-path",
+        "-i",
+        "--gitleaks-ignore-path",
+        "--exit-code",
+        "--max-target-megabytes",
+        "--max-decode-depth",
+        "--redact",
+    ];
+    let mut rest = argv.into_iter();
+    let mut out: Vec<OsString> = rest.next().into_iter().collect();
+    let mut moved = Vec::new();
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy().into_owned();
+        let is_flag = text.starts_with('-') && text.len() > 1;
+        if !is_flag || ["-h", "--help", "-V", "--version"].contains(&text.as_str()) {
+            out.push(arg);
+            break;
+        }
+        // `--redact` takes its value only as `--redact=N`.
+        let takes_value = TAKE_VALUE.contains(&text.as_str()) && text != "--redact";
+        moved.push(if text == "-f" {
+            "--report-format".into()
+        } else {
+            arg
+        });
+        if takes_value && let Some(value) = rest.next() {
+            moved.push(value);
+        }
+    }
+    if out.len() < 2 {
+        // Nothing but flags: clap says what is missing.
+        out.extend(moved);
+        return out;
+    }
+    out.extend(moved);
+    out.extend(rest);
+    out
+}
+
 /// The keyscout command line that gitleaks' `detect ARGS` or `protect ARGS` stands for.
 pub fn legacy(command: &str, args: Vec<OsString>) -> Result<Cli, clap::Error> {
     let no_git = args.iter().any(|a| a == "--no-git");
@@ -158,6 +211,37 @@ mod tests {
 
     fn legacy_str(command: &str, args: &[&str]) -> Cli {
         legacy(command, args.iter().map(OsString::from).collect()).unwrap()
+    }
+
+    #[test]
+    fn global_flags_move_after_the_command() {
+        let moved = |args: &[&str]| -> Vec<String> {
+            let argv = args.iter().map(OsString::from).collect();
+            globals_after_command(argv)
+                .into_iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            moved(&["gitleaks", "-v", "stdin"]),
+            ["gitleaks", "stdin", "-v"]
+        );
+        assert_eq!(
+            moved(&["k", "--no-banner", "-l", "error", "-f", "csv", "git", "."]),
+            [
+                "k",
+                "git",
+                "--no-banner",
+                "-l",
+                "error",
+                "--report-format",
+                "csv",
+                "."
+            ]
+        );
+        assert_eq!(moved(&["k", "dir", "-v"]), ["k", "dir", "-v"]);
+        assert_eq!(moved(&["k", "--version"]), ["k", "--version"]);
+        assert_eq!(moved(&["k", "-v"]), ["k", "-v"]);
     }
 
     #[test]

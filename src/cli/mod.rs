@@ -25,6 +25,14 @@ use args::{Cli, Command, RulesCommand};
 /// Exit code for errors: bad config, missing target, unreadable input.
 pub const EXIT_ERROR: u8 = 2;
 
+/// The command line of this process, gitleaks' global flags moved after the command.
+pub fn args_from_env() -> Cli {
+    use clap::Parser;
+    Cli::parse_from(gitleaks::globals_after_command(
+        std::env::args_os().collect(),
+    ))
+}
+
 /// Runs one command line.
 pub fn run(cli: Cli) -> ExitCode {
     let cli = match cli.command {
