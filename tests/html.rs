@@ -215,6 +215,54 @@ fn history_report_filters_sorts_searches_and_masks_in_a_browser() {
 }
 
 #[test]
+fn audit_of_two_repositories_filters_by_repository() {
+    if browser().is_none() {
+        return;
+    }
+    let dir = Dir::new();
+    for (name, text) in [
+        ("alpha", format!("KEY={}\n", fake::aws_key_id())),
+        (
+            "beta",
+            format!(
+                "STRIPE={}\nTOKEN={}\n",
+                fake::stripe_live(),
+                fake::github_pat()
+            ),
+        ),
+    ] {
+        let repo = dir.path().join(name);
+        std::fs::create_dir(&repo).unwrap();
+        git(&repo, &["init", "-q"]);
+        std::fs::write(repo.join("app.env"), text).unwrap();
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", "config"]);
+    }
+    let out = dir.keyscout(&[
+        "git",
+        "alpha",
+        "beta",
+        "-f",
+        "html",
+        "-o",
+        "audit.html",
+        "-q",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let seen = open(
+        &dir.path().join("audit.html"),
+        &screenshot("audit"),
+        serde_json::json!({"repo": "beta", "rule": "github-pat", "path": "app", "search": "stripe"}),
+    );
+    assert_eq!(seen["errors"], serde_json::json!([]));
+    assert_eq!(seen["requests"], serde_json::json!([]));
+    assert_eq!(seen["repoHidden"], false);
+    assert!(seen["summary"].as_str().unwrap().contains("By repository"));
+    assert_eq!(seen["byRepo"]["count"], "2 of 3 findings");
+    assert_eq!(seen["byRepo"]["repos"], serde_json::json!(["beta", "beta"]));
+}
+
+#[test]
 fn redacted_report_has_nothing_to_show() {
     if browser().is_none() {
         return;

@@ -2,7 +2,8 @@
 // chromium) and reports what it saw as JSON on stdout; the Rust test asserts on it.
 //
 // usage: node html.cjs PLAYWRIGHT_CORE_DIR CHROMIUM REPORT.html SCREENSHOT.png PLAN_JSON
-// PLAN: {"rule": id to filter on, "search": text, "path": text, "perf": true to time only}
+// PLAN: {"rule": id to filter on, "repo": repository to filter on, "search": text, "path": text,
+// "perf": true to time only}
 "use strict";
 const [pwDir, chromiumPath, report, screenshot, planText] = process.argv.slice(2);
 const { chromium } = require(pwDir);
@@ -62,6 +63,12 @@ const plan = JSON.parse(planText || "{}");
     out.summary = await page.textContent("#summary");
     out.ruleOptions = await page.$$eval("#f-rule option", (o) => o.map((x) => x.textContent));
     out.repoHidden = await page.$eval("#f-repo", (e) => e.hidden);
+    // Filter by repository, when the plan names one.
+    if (plan.repo) {
+      await page.selectOption("#f-repo", { label: plan.repo });
+      out.byRepo = { count: await count(), rows: await rows(), repos: await page.$$eval(".row .c-repo", (e) => e.map((x) => x.textContent)) };
+      await page.selectOption("#f-repo", { label: "All repositories" });
+    }
     // Filter by rule.
     await page.selectOption("#f-rule", { label: plan.rule });
     out.byRule = { count: await count(), rows: await rows() };

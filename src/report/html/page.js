@@ -55,7 +55,7 @@
   total.className = "card";
   const byConf = counts(CONF, 3);
   total.innerHTML = "<h2>Findings</h2><div class=\"total\">" + num(R.length) + " <small>in " +
-    num(new Set(R.map((r) => r[PATH])).size) + " path(s)</small></div><p>" +
+    num(new Set(R.map((r) => r[REPO] * D.paths.length + r[PATH])).size) + " path(s)</small></div><p>" +
     [2, 1, 0].map((c) => "<span class=\"badge b" + c + "\">" + CONF_NAMES[c] + " " + num(byConf[c]) + "</span>").join(" ") + "</p>";
   summary.appendChild(total);
   const ruleNames = D.rules.map((r) => esc(r[0]));
@@ -89,8 +89,9 @@
       const v = n.get(k) || 0;
       if (!v) return;
       const h = Math.max(2, (H - pad - 6) * v / max);
-      svg += "<rect x=\"" + (i * bw + bw * 0.1).toFixed(1) + "\" y=\"" + (H - pad - h).toFixed(1) + "\" width=\"" +
-        Math.max(1, bw * 0.8).toFixed(1) + "\" height=\"" + h.toFixed(1) + "\"><title>" + k + ": " + v + "</title></rect>";
+      const w = Math.max(1, Math.min(bw * 0.8, 40));
+      svg += "<rect x=\"" + (i * bw + (bw - w) / 2).toFixed(1) + "\" y=\"" + (H - pad - h).toFixed(1) + "\" width=\"" +
+        w.toFixed(1) + "\" height=\"" + h.toFixed(1) + "\"><title>" + k + ": " + v + "</title></rect>";
     });
     svg += "<text x=\"0\" y=\"" + (H - 6) + "\">" + keys[0] + "</text><text x=\"" + W + "\" y=\"" + (H - 6) +
       "\" text-anchor=\"end\">" + keys[keys.length - 1] + "</text></svg>";
