@@ -34,6 +34,7 @@ pub fn globals_after_command(argv: Vec<OsString>) -> Vec<OsString> {
         "--max-decode-depth",
         "--redact",
     ];
+    let original = argv.clone();
     let mut rest = argv.into_iter();
     let mut out: Vec<OsString> = rest.next().into_iter().collect();
     let mut moved = Vec::new();
@@ -56,9 +57,8 @@ pub fn globals_after_command(argv: Vec<OsString>) -> Vec<OsString> {
         }
     }
     if out.len() < 2 {
-        // Nothing but flags: clap says what is missing.
-        out.extend(moved);
-        return out;
+        // Nothing but flags: clap says what is missing, of the line as typed.
+        return original;
     }
     out.extend(moved);
     out.extend(rest);
@@ -242,6 +242,7 @@ mod tests {
         assert_eq!(moved(&["k", "dir", "-v"]), ["k", "dir", "-v"]);
         assert_eq!(moved(&["k", "--version"]), ["k", "--version"]);
         assert_eq!(moved(&["k", "-v"]), ["k", "-v"]);
+        assert_eq!(moved(&["k", "-f", "html"]), ["k", "-f", "html"]);
     }
 
     #[test]
