@@ -218,6 +218,9 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     if o.checksum.is_some() {
         b.checksum = o.checksum;
     }
+    if o.decodes.is_some() {
+        b.decodes = o.decodes;
+    }
     b.keywords.extend(o.keywords);
     b.tags.extend(o.tags);
     b.allowlists.extend(o.allowlists);

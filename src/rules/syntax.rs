@@ -56,6 +56,9 @@ pub struct RuleSyntax {
     /// A checksum the secret carries (`base62-crc32`); a secret that fails it is reported at
     /// low confidence (keyscout addition).
     pub checksum: Option<String>,
+    /// What the secret must decode to (`basic-auth`); a match that does not is no finding
+    /// (keyscout addition).
+    pub decodes: Option<String>,
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// The older single per-rule `[rules.allowlist]` table.
