@@ -96,7 +96,7 @@ def go_items(toks):
             ctx = "call"
             if text == "{" and prev == ("punct", "]string"):
                 ctx = "list"
-            elif text == "{" and prev and prev[1] == "string" :
+            elif text == "{" and prev and prev[1] == "string":
                 ctx = "list"
             elif text == "(" and prev and prev[1] == "append":
                 ctx = "list"
@@ -144,8 +144,7 @@ def go_rules(src):
             region = fn[m.end() : m.end() + end.start()] if end else fn[m.end() :]
             # each `tps = ...` statement: parse the expressions after the assignments
             region = re.sub(r"\btps\s*=\s*", ";", region)
-            examples = go_items(list(go_tokens("[" + region.replace(";", ",") + "]")))
-            # the outer [] is a call context: re-run treating the top as a list
+            # the whole region is read as one list literal
             examples = go_items(
                 [("punct", "]string"), ("punct", "{")]
                 + list(go_tokens(region.replace(";", ",")))
