@@ -114,7 +114,10 @@ def main():
                 if why:
                     how, what = "note", why
                 elif same:
-                    how, what = "provider", ", ".join(f"`{i}`" for i in sorted(same)[:4])
+                    # the provider's rules that share most words with the peer rule's name
+                    words = set(re.findall(r"[a-z0-9]{3,}", (r.get("name") or r["rule"]).lower()))
+                    same.sort(key=lambda i: (-len(words & set(i.split("-"))), i))
+                    how, what = "provider", ", ".join(f"`{i}`" for i in same[:4])
                 elif r["examples"] and (peer, r["rule"]) not in tried:
                     how, what = "none", "not measured: the peer's examples are all placeholders"
                 else:
