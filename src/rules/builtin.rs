@@ -7,6 +7,7 @@ pub const PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/ai-platforms.toml"),
     ),
     ("rules/ai.toml", include_str!("../../rules/ai.toml")),
+    ("rules/apis.toml", include_str!("../../rules/apis.toml")),
     ("rules/chat.toml", include_str!("../../rules/chat.toml")),
     ("rules/ci.toml", include_str!("../../rules/ci.toml")),
     ("rules/cloud.toml", include_str!("../../rules/cloud.toml")),
