@@ -56,10 +56,14 @@ def read_labels(path):
 
 
 def load(path):
-    if not os.path.exists(path):
+    """The report at path, or None when there is none yet (an empty file: a scan under way)."""
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
         return None
     with open(path) as f:
-        return json.load(f)
+        try:
+            return json.load(f)
+        except json.JSONDecodeError as e:
+            sys.exit(f"{path}: not a JSON report: {e}")
 
 
 def keyscout_distinct(report):

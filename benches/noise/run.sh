@@ -50,8 +50,15 @@ mkdir -p "$OUT"
 # timed NAME CMD...: runs CMD, writes "wall_seconds user+sys_seconds max_rss_kb" to NAME.time.
 timed() {
     local name=$1; shift
-    /usr/bin/time -o "$name.time.raw" -f "%e %U %S %M" "$@" >"$name.log" 2>&1 || {
-        echo "failed: $* (see $name.log)" >&2; return 1; }
+    local rc=0
+    /usr/bin/time -o "$name.time.raw" -f "%e %U %S %M" "$@" >"$name.log" 2>&1 || rc=$?
+    if [ "$rc" != 0 ]; then
+        # A mirror may lack a few objects (keyscout then warns and exits 2): the report of what
+        # could be read still counts, with a warning; no report at all is a failure.
+        [ -s "$name.json" ] || { echo "failed: $* (see $name.log)" >&2; return 1; }
+        echo "warning: exit $rc, report kept: $* (see $name.log)" >&2
+    fi
+    sed -i '/^Command exited/d' "$name.time.raw"
     awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$name.time.raw" >"$name.time"
     rm -f "$name.time.raw"
 }
