@@ -63,6 +63,40 @@ timed() {
     rm -f "$name.time.raw"
 }
 
+# complete_view GIT_DIR: prints a git dir with the same refs and objects as GIT_DIR in which every
+# object GIT_DIR lacks reads as an empty blob (a replace ref), or GIT_DIR itself when it lacks
+# none. Betterleaks runs `git log -p`, which stops at the first blob it cannot read; keyscout and
+# Kingfisher read the object store and skip what is missing. The view lives in OUT and shares
+# the mirror's objects (alternates): the mirror itself is not changed. Betterleaks sets
+# GIT_NO_REPLACE_OBJECTS=1 for its git commands, so it runs with a `git` on PATH that unsets it
+# (GIT_SHIM below) and changes nothing else.
+complete_view() {
+    local git_dir=$1 view=$base.view missing
+    missing=$(git --git-dir "$git_dir" rev-list --objects --all --missing=print | sed -n 's/^?//p')
+    if [ -z "$missing" ]; then echo "$git_dir"; return; fi
+    if [ ! -d "$view" ]; then
+        git init -q --bare "$view.tmp"
+        echo "$(cd "$git_dir" && pwd -P)/objects" >"$view.tmp/objects/info/alternates"
+        git --git-dir "$git_dir" for-each-ref --format='create %(refname) %(objectname)' |
+            git --git-dir "$view.tmp" update-ref --stdin
+        git --git-dir "$view.tmp" symbolic-ref HEAD \
+            "$(git --git-dir "$git_dir" symbolic-ref -q HEAD || echo refs/heads/main)"
+        local empty
+        empty=$(git --git-dir "$view.tmp" hash-object -w -t blob /dev/null)
+        for m in $missing; do echo "create refs/replace/$m $empty"; done |
+            git --git-dir "$view.tmp" update-ref --stdin
+        mv "$view.tmp" "$view"
+    fi
+    echo "$(echo "$missing" | wc -l) objects missing in $git_dir: Betterleaks reads $view" >&2
+    echo "$view"
+}
+
+REAL_GIT=$(command -v git)
+GIT_SHIM=$OUT/git-shim
+mkdir -p "$GIT_SHIM"
+printf '#!/bin/sh\nunset GIT_NO_REPLACE_OBJECTS\nexec %s "$@"\n' "$REAL_GIT" >"$GIT_SHIM/git"
+chmod +x "$GIT_SHIM/git"
+
 found=""
 while read -r repo lang; do
     case $repo in ''|'#'*) continue ;; esac
@@ -80,7 +114,8 @@ while read -r repo lang; do
     [ -n "$KEYSCOUT_ONLY" ] && continue
     if want betterleaks; then
         echo "betterleaks $repo" >&2
-        timed "$base.betterleaks" "$PEERS/betterleaks" git "$git_dir" -s -l error \
+        view=$(complete_view "$git_dir")
+        PATH=$GIT_SHIM:$PATH timed "$base.betterleaks" "$PEERS/betterleaks" git "$view" -s -l error \
             --exit-code 0 -o "$base.betterleaks.json"
     fi
     if want kingfisher; then
