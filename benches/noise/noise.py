@@ -174,7 +174,7 @@ def main():
         sep += " ---: | ---: |"
     head += " seconds (keyscout" + ("" if a.keyscout_only else " / Betterleaks / Kingfisher") + ") |"
     sep += " ---: |"
-    rows, unlabelled, totals = [], [], [0] * 5
+    rows, unlabelled, totals, peer_totals = [], [], [0] * 5, [0] * 5
     for name, lang in repos:
         git_dir = os.path.join(a.mirrors, slug(name), "repo")
         base = os.path.join(a.out, slug(name))
@@ -205,12 +205,16 @@ def main():
             else:
                 n, keys, medium = betterleaks_keys(bl)
                 row += f" {n} / {len(keys)} ({len(medium)}) |"
+                for i, v in enumerate((n, len(keys), len(medium))):
+                    peer_totals[i] += v
             kf = load(base + ".kingfisher.json")
             if kf is None:
                 row += " not scanned |"
             else:
                 n, keys = kingfisher_keys(kf)
                 row += f" {n} / {len(keys)} |"
+                peer_totals[3] += n
+                peer_totals[4] += len(keys)
             times += [seconds(base + ".betterleaks.time"), seconds(base + ".kingfisher.time")]
         row += " " + " / ".join(x or "-" for x in times) + " |"
         rows.append(row)
@@ -229,20 +233,23 @@ def main():
         if a.dump:
             os.makedirs(a.dump, exist_ok=True)
             with open(os.path.join(a.dump, slug(name) + ".txt"), "w") as out:
-                out.write("# fingerprint\trule\tpath:line\tlabel\tcontext line (unmasked)\n")
+                out.write("# fingerprint\trule\tpath:line\tlabel\treason\tcontext line (unmasked)\n")
                 for fp, f, line in entries:
                     lab = labels.get((name, fp))
                     lab = "unlabelled" if lab is None else ("true" if lab else "false")
-                    out.write(f"{fp}\t{f['rule_id']}\t{f['path']}:{f['line']}\t{lab}\t{line}\n")
+                    why = REASONS.get((name, fp), "")
+                    out.write(f"{fp}\t{f['rule_id']}\t{f['path']}:{f['line']}\t{lab}\t{why}\t{line}\n")
 
     print(head)
     print(sep)
     for r in rows:
         print(r)
     if len(repos) > 1:
-        print(
-            f"| total | | | {totals[0]} / {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} |"
-        )
+        total = f"| total | | | {totals[0]} / {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} |"
+        if not a.keyscout_only:
+            b, k = peer_totals[:3], peer_totals[3:]
+            total += f" {b[0]} / {b[1]} ({b[2]}) | {k[0]} / {k[1]} | |"
+        print(total)
     if unlabelled:
         print(f"\n{len(unlabelled)} unlabelled keyscout findings "
               "(repository, fingerprint, rule, path:line, context with the secret masked):\n")
