@@ -779,11 +779,11 @@ mod tests {
         let end = body.find(['"', '\'', ' ']).unwrap_or(body.len());
         let c = Candidate {
             name: name.as_bytes(),
-            value: body[..end].as_bytes(),
-            between: line[name.len()..at + 1].as_bytes(),
+            value: &body.as_bytes()[..end],
+            between: &line.as_bytes()[name.len()..at + 1],
             before_name: None,
             before,
-            after: body[end..].as_bytes(),
+            after: &body.as_bytes()[end..],
             format,
         };
         judge(kind, &c, Confidence::Medium)
@@ -843,17 +843,17 @@ mod tests {
             "key = (RedisModuleKey*)data;",
             "pkey = d2i_PrivateKey_bio(in,",
             "privKey = PK11_FindPrivateKeyFromCert(slot,",
-            "token = Xq3vT9pL2mZ8kR5wN7yB4cJ6",
+            "token = Xq3vT9pL2mZ8kR5wN7yB4cJ6", // keyscout:allow
         ] {
             assert_eq!(check(Assignment::Secret, line, c), None, "{line}");
         }
         assert_eq!(
             check(
                 Assignment::Secret,
-                "token = Xq3vT9pL2mZ8kR5wN7yB4cJ6",
+                "token = Xq3vT9pL2mZ8kR5wN7yB4cJ6", // keyscout:allow
                 Some(Format::Config)
             ),
-            Some("Xq3vT9pL2mZ8kR5wN7yB4cJ6".into())
+            Some("Xq3vT9pL2mZ8kR5wN7yB4cJ6".into()) // keyscout:allow
         );
     }
 
@@ -861,12 +861,12 @@ mod tests {
     fn values() {
         let s = |line| check(Assignment::Secret, line, None);
         assert_eq!(
-            s(r#"api_key = "k3J9x!vQ2pZr8LmN4tW7yB1c""#).as_deref(),
-            Some("k3J9x!vQ2pZr8LmN4tW7yB1c")
+            s(r#"api_key = "k3J9x!vQ2pZr8LmN4tW7yB1c""#).as_deref(), // keyscout:allow
+            Some("k3J9x!vQ2pZr8LmN4tW7yB1c")                         // keyscout:allow
         );
         assert_eq!(
-            s(r#"api_key = "550e8400-e29b-41d4-a716-446655440000""#).as_deref(),
-            Some("550e8400-e29b-41d4-a716-446655440000")
+            s(r#"api_key = "550e8400-e29b-41d4-a716-446655440000""#).as_deref(), // keyscout:allow
+            Some("550e8400-e29b-41d4-a716-446655440000")                         // keyscout:allow
         );
         for line in [
             r#"token = "homepage.hero.call_to_action""#,
@@ -880,10 +880,10 @@ mod tests {
         }
         let p = |line| check(Assignment::Password, line, None);
         assert_eq!(
-            p("DB_PASSWORD=Tq8#vLz2!mK9").as_deref(),
-            Some("Tq8#vLz2!mK9")
+            p("DB_PASSWORD=Tq8#vLz2!mK9").as_deref(), // keyscout:allow
+            Some("Tq8#vLz2!mK9")                      // keyscout:allow
         );
-        assert_eq!(p(r#"password = "hunter22""#).as_deref(), Some("hunter22"));
+        assert_eq!(p(r#"password = "hunter22""#).as_deref(), Some("hunter22")); // keyscout:allow
         for line in [
             "password = ${DB_PASSWORD}",
             r#"password: "********""#,
