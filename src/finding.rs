@@ -83,8 +83,14 @@ impl Strings<'_> {
     /// bytes). Those that join two runs are dropped.
     pub fn relocate(&self, chunk: &Chunk<'_>, found: &mut Vec<Finding>, from: usize) {
         let mut kept = from;
+        let mut lines = Lines {
+            bytes: self.bytes,
+            at: 0,
+            line: chunk.first_line,
+            line_start: 0,
+        };
         for i in from..found.len() {
-            if self.relocate_one(chunk, &mut found[i]) {
+            if self.relocate_one(chunk, &mut found[i], &mut lines) {
                 found.swap(kept, i);
                 kept += 1;
             }
@@ -92,7 +98,7 @@ impl Strings<'_> {
         found.truncate(kept);
     }
 
-    fn relocate_one(&self, chunk: &Chunk<'_>, f: &mut Finding) -> bool {
+    fn relocate_one(&self, chunk: &Chunk<'_>, f: &mut Finding, lines: &mut Lines<'_>) -> bool {
         let Some(t) = f
             .offset
             .and_then(|o| o.checked_sub(chunk.offset))
@@ -121,20 +127,41 @@ impl Strings<'_> {
         let stride = run.stride();
         let start = run.at + (t - run.text) * stride;
         let end = run.at + (t + len.max(1) - 1 - run.text) * stride + stride;
-        let (line, column) = line_column(self.bytes, chunk.first_line, start);
-        let (end_line, end_column) = line_column(self.bytes, chunk.first_line, end - 1);
+        let (line, column) = lines.line_column(start);
+        let (end_line, end_column) = lines.line_column(end - 1);
         f.offset = Some(chunk.offset + start as u64);
         (f.line, f.column, f.end_line, f.end_column) = (line, column, end_line, end_column + 1);
         true
     }
 }
 
-/// 1-based line and column (in bytes) of `pos` in `bytes`, whose first line is `first_line`.
-fn line_column(bytes: &[u8], first_line: usize, pos: usize) -> (usize, usize) {
-    let before = &bytes[..pos.min(bytes.len())];
-    let line = first_line + memchr::memchr_iter(b'\n', before).count();
-    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    (line, pos - start + 1)
+/// Line and column of positions in binary bytes, counted forward from the last one asked
+/// (findings mostly come in order), so that many findings in a large chunk cost one pass.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// A position, the 1-based line it is on, and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Lines<'_> {
+    /// 1-based line and column (in bytes) of `pos`.
+    fn line_column(&mut self, pos: usize) -> (usize, usize) {
+        let pos = pos.min(self.bytes.len());
+        if pos < self.at {
+            self.line -= memchr::memchr_iter(b'\n', &self.bytes[pos..self.at]).count();
+            self.line_start = memchr::memrchr(b'\n', &self.bytes[..pos]).map_or(0, |i| i + 1);
+        } else {
+            let ahead = &self.bytes[self.at..pos];
+            self.line += memchr::memchr_iter(b'\n', ahead).count();
+            if let Some(i) = memchr::memrchr(b'\n', ahead) {
+                self.line_start = self.at + i + 1;
+            }
+        }
+        self.at = pos;
+        (self.line, pos - self.line_start + 1)
+    }
 }
 
 /// One leaked secret. Reports read back (`keyscout merge`) deserialize it; a field missing
@@ -305,6 +332,31 @@ pub fn secret_sha256(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_counted_forward_and_back_match_a_count_from_the_start() {
+        let bytes: Vec<u8> = (0..5000u32)
+            .map(|i| if i % 37 == 0 { b'\n' } else { b'x' })
+            .collect();
+        let naive = |pos: usize| {
+            let before = &bytes[..pos];
+            let line = 3 + before.iter().filter(|&&b| b == b'\n').count();
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            (line, pos - start + 1)
+        };
+        let mut lines = Lines {
+            bytes: &bytes,
+            at: 0,
+            line: 3,
+            line_start: 0,
+        };
+        for pos in [0, 5, 36, 37, 38, 1000, 999, 4999, 2, 74, 75, 4000] {
+            assert_eq!(lines.line_column(pos), naive(pos), "at {pos}");
+        }
+    }
 
     #[test]
     fn fingerprint_hides_the_secret_and_ignores_position() {
