@@ -363,6 +363,7 @@ mod tests {
             decoded: String::new(),
             git: None,
             image: None,
+            why: None,
             context: context.into(),
             context_secret: start..start + secret.len(),
         }
