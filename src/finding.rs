@@ -19,6 +19,10 @@ pub struct Chunk<'a> {
     /// Path relative to the scanned root (`-` or a label for stdin); `None` when there is no
     /// path at all (rule examples), which turns path rules and path allowlists off.
     pub path: Option<&'a str>,
+    /// Byte offset of `data[0]` in the input (of the binary bytes, for `strings`).
+    pub offset: u64,
+    /// Set when `data` is the printable strings of binary bytes rather than the bytes.
+    pub strings: Option<&'a Strings<'a>>,
 }
 
 impl<'a> Chunk<'a> {
@@ -29,7 +33,134 @@ impl<'a> Chunk<'a> {
             own: 0..data.len(),
             first_line: 1,
             path,
+            offset: 0,
+            strings: None,
         }
+    }
+}
+
+/// Where the text of a chunk made of printable strings comes from: runs of printable ASCII or
+/// UTF-16LE in binary bytes, one run per line of the text. A match is reported at its place
+/// in the bytes; one that would join two runs is not reported.
+#[derive(Debug, Clone, Copy)]
+pub struct Strings<'a> {
+    /// The binary bytes (the chunk's `first_line` and `offset` are theirs).
+    pub bytes: &'a [u8],
+    /// Ascending, disjoint, by position in the text and in the bytes alike.
+    pub runs: &'a [TextRun],
+}
+
+/// One run of printable characters: `len` characters at `text` in the text, at `at` in the
+/// bytes, one byte each, or two (UTF-16LE) when `wide`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRun {
+    pub text: usize,
+    pub at: usize,
+    pub len: usize,
+    pub wide: bool,
+}
+
+impl TextRun {
+    fn stride(&self) -> usize {
+        if self.wide { 2 } else { 1 }
+    }
+
+    /// Just past the run, in the bytes.
+    pub fn end(&self) -> usize {
+        self.at + self.len * self.stride()
+    }
+}
+
+impl Strings<'_> {
+    /// The run holding text position `t` (or whose separator is at `t`).
+    fn run_at(&self, t: usize) -> Option<&TextRun> {
+        let i = self.runs.partition_point(|r| r.text <= t);
+        self.runs.get(i.checked_sub(1)?)
+    }
+
+    /// Moves the findings `found[from..]`, made on `chunk`'s text, to their place in the
+    /// bytes: offset, line and column (lines counted by the bytes' newlines, columns in
+    /// bytes). Those that join two runs are dropped.
+    pub fn relocate(&self, chunk: &Chunk<'_>, found: &mut Vec<Finding>, from: usize) {
+        let mut kept = from;
+        let mut lines = Lines {
+            bytes: self.bytes,
+            at: 0,
+            line: chunk.first_line,
+            line_start: 0,
+        };
+        for i in from..found.len() {
+            if self.relocate_one(chunk, &mut found[i], &mut lines) {
+                found.swap(kept, i);
+                kept += 1;
+            }
+        }
+        found.truncate(kept);
+    }
+
+    fn relocate_one(&self, chunk: &Chunk<'_>, f: &mut Finding, lines: &mut Lines<'_>) -> bool {
+        let Some(t) = f
+            .offset
+            .and_then(|o| o.checked_sub(chunk.offset))
+            .and_then(|t| usize::try_from(t).ok())
+        else {
+            // A path-only finding: it has no position.
+            return true;
+        };
+        // The text is ASCII: characters are bytes.
+        let (span, len) = if f.decoded.is_empty() {
+            let before = f.matched.find(&f.secret).unwrap_or(0);
+            let start = t.saturating_sub(before);
+            (start..start + f.matched.len().max(1), f.secret.len())
+        } else {
+            let len = f.end_column.saturating_sub(f.column).max(1);
+            (t..t + len, len)
+        };
+        let Some(run) = self.run_at(span.start) else {
+            return false;
+        };
+        // The match may end on the run's separator (a regex's trailing boundary), not past it.
+        let end = run.text + run.len;
+        if span.end > end + 1 || t + len > end {
+            return false;
+        }
+        let stride = run.stride();
+        let start = run.at + (t - run.text) * stride;
+        let end = run.at + (t + len.max(1) - 1 - run.text) * stride + stride;
+        let (line, column) = lines.line_column(start);
+        let (end_line, end_column) = lines.line_column(end - 1);
+        f.offset = Some(chunk.offset + start as u64);
+        (f.line, f.column, f.end_line, f.end_column) = (line, column, end_line, end_column + 1);
+        true
+    }
+}
+
+/// Line and column of positions in binary bytes, counted forward from the last one asked
+/// (findings mostly come in order), so that many findings in a large chunk cost one pass.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// A position, the 1-based line it is on, and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Lines<'_> {
+    /// 1-based line and column (in bytes) of `pos`.
+    fn line_column(&mut self, pos: usize) -> (usize, usize) {
+        let pos = pos.min(self.bytes.len());
+        if pos < self.at {
+            self.line -= memchr::memchr_iter(b'\n', &self.bytes[pos..self.at]).count();
+            self.line_start = memchr::memrchr(b'\n', &self.bytes[..pos]).map_or(0, |i| i + 1);
+        } else {
+            let ahead = &self.bytes[self.at..pos];
+            self.line += memchr::memchr_iter(b'\n', ahead).count();
+            if let Some(i) = memchr::memrchr(b'\n', ahead) {
+                self.line_start = self.at + i + 1;
+            }
+        }
+        self.at = pos;
+        (self.line, pos - self.line_start + 1)
     }
 }
 
@@ -48,6 +179,10 @@ pub struct Finding {
     pub end_line: usize,
     /// 1-based column just past the secret's last character (exclusive, as in SARIF).
     pub end_column: usize,
+    /// Byte offset of the secret's first byte in the file (blob, archive member); of the
+    /// encoded text for a decoded secret. Absent from reports of older versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     pub secret: String,
     #[serde(rename = "match")]
     pub matched: String,
@@ -65,6 +200,9 @@ pub struct Finding {
     /// places that carry it.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub git: Option<Box<GitOrigin>>,
+    /// Image scans: the image, the layer and the instruction that made it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Box<ImageOrigin>>,
     /// Generic findings: what made the value look like a secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<Why>,
@@ -110,6 +248,20 @@ pub struct GitOrigin {
     /// Those other places, with `--all-provenance`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<GitPlace>,
+}
+
+/// Where a finding of a container image scan lives besides its `path`. Read back only when
+/// `image` is there.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ImageOrigin {
+    /// The image's tag or reference name.
+    pub image: String,
+    /// The digest of the layer holding the file; absent for the image config.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub layer: String,
+    /// The instruction (history `created_by`) that made the layer, or that holds the secret.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub created_by: String,
 }
 
 /// Who made a commit, when, and why (`commit`, `author`, `email`, `date`, `message`). Read
@@ -162,6 +314,9 @@ impl Finding {
         };
         let masked = mask(&self.secret);
         self.matched = self.matched.replace(&self.secret, &masked);
+        if let Some(image) = &mut self.image {
+            image.created_by = image.created_by.replace(&self.secret, &masked);
+        }
         let at = self.context_secret.clone();
         // A decoded secret is shown in its line as the encoded text: mask that.
         let shown = self
@@ -195,6 +350,31 @@ pub fn secret_sha256(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_counted_forward_and_back_match_a_count_from_the_start() {
+        let bytes: Vec<u8> = (0..5000u32)
+            .map(|i| if i % 37 == 0 { b'\n' } else { b'x' })
+            .collect();
+        let naive = |pos: usize| {
+            let before = &bytes[..pos];
+            let line = 3 + before.iter().filter(|&&b| b == b'\n').count();
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            (line, pos - start + 1)
+        };
+        let mut lines = Lines {
+            bytes: &bytes,
+            at: 0,
+            line: 3,
+            line_start: 0,
+        };
+        for pos in [0, 5, 36, 37, 38, 1000, 999, 4999, 2, 74, 75, 4000] {
+            assert_eq!(lines.line_column(pos), naive(pos), "at {pos}");
+        }
+    }
 
     #[test]
     fn fingerprint_hides_the_secret_and_ignores_position() {

@@ -76,19 +76,22 @@ fn hidden_and_ignored_files_are_scanned_but_not_dot_git() {
 }
 
 #[test]
-fn binary_files_are_skipped_unless_asked() {
+fn binary_files_are_read_as_strings_unless_raw_is_asked() {
     let dir = Dir::new();
     let mut blob = b"\x7fELF\0\0\0".to_vec();
     blob.extend_from_slice(format!("\n{}\n", fake::aws_key_id()).as_bytes());
     dir.write("app.bin", &blob);
-    assert_eq!(dir.scan_json(&[]).0.len(), 0);
+    for args in [&[][..], &["--binary"]] {
+        let (found, code) = dir.scan_json(args);
+        assert_eq!((found.len(), code), (1, 1), "{args:?}: {found:?}");
+        let f = &found[0];
+        assert_eq!(
+            (&f["line"], &f["column"], &f["offset"]),
+            (&2.into(), &1.into(), &8.into())
+        );
+    }
     let out = dir.keyscout(&["dir", ".", "-f", "json"]);
-    assert!(
-        stderr(&out).contains("1 binary file(s) skipped"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(dir.scan_json(&["--binary"]).0.len(), 1);
+    assert!(!stderr(&out).contains("skipped"), "{}", stderr(&out));
 }
 
 #[cfg(unix)]

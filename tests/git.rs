@@ -226,11 +226,19 @@ fn binary_and_large_minified_blobs_behave_as_in_dir() {
     dir.write("dist/app.min.js", &minified);
     commit(&dir, "assets");
 
+    // The binary blob is read as its printable strings, as in dir.
     let (found, _) = scan(dir.path(), &[]);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0]["path"], "dist/app.min.js");
-    assert_eq!(found[0]["line"], 1);
-    assert_eq!(found[0]["column"], column + 3);
+    let mut paths: Vec<String> = places(&found).into_iter().map(|p| p.1).collect();
+    paths.sort();
+    assert_eq!(paths, vec!["blob.bin", "dist/app.min.js"], "{found:?}");
+    let minified = found
+        .iter()
+        .find(|f| f["path"] == "dist/app.min.js")
+        .unwrap();
+    assert_eq!(minified["line"], 1);
+    assert_eq!(minified["column"], column + 3);
+    let binary = found.iter().find(|f| f["path"] == "blob.bin").unwrap();
+    assert_eq!(binary["offset"], 6);
 
     let (found, _) = scan(dir.path(), &["--binary"]);
     let mut paths: Vec<String> = places(&found).into_iter().map(|p| p.1).collect();
@@ -238,7 +246,8 @@ fn binary_and_large_minified_blobs_behave_as_in_dir() {
     assert_eq!(paths, vec!["blob.bin", "dist/app.min.js"]);
 
     let (found, _) = scan(dir.path(), &["--max-file-size", "1M"]);
-    assert!(found.is_empty(), "{found:?}");
+    let paths: Vec<String> = places(&found).into_iter().map(|p| p.1).collect();
+    assert_eq!(paths, vec!["blob.bin"], "{found:?}");
 }
 
 #[test]

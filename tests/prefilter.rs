@@ -182,6 +182,47 @@ fn chunked_reading_finds_the_same_as_one_piece() {
 }
 
 #[test]
+fn strings_of_a_binary_read_in_chunks_are_those_of_one_piece() {
+    let scanner = Scanner::new(builtin());
+    // Every fixture, its lines alternately as ASCII and as UTF-16LE, between binary noise.
+    let mut data = b"\x7fELF\0".to_vec();
+    for (i, file) in fixture_files().into_iter().enumerate() {
+        for (j, line) in std::fs::read(file)
+            .unwrap()
+            .split(|&b| b == b'\n')
+            .enumerate()
+        {
+            if (i + j) % 2 == 0 {
+                data.extend_from_slice(line);
+            } else {
+                data.extend(line.iter().flat_map(|&b| [b, 0]));
+            }
+            data.extend_from_slice(b"\n\0\x01\x02");
+        }
+    }
+    let mut whole = Vec::new();
+    let mut matcher = scanner.matcher();
+    keyscout::source::strings::scan_whole(&data, Some("all"), |chunk| {
+        matcher.scan(&chunk, &mut whole)
+    });
+    assert!(whole.len() >= 10, "{} findings", whole.len());
+    assert!(whole.iter().all(|f| f.offset.is_some()));
+    whole.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let opts = ReadOptions {
+        binary: false,
+        chunk_size: 4096,
+        overlap: 2048,
+    };
+    let mut chunked = Vec::new();
+    read_chunks(&data[..], Some("all"), &mut Vec::new(), &opts, |chunk| {
+        matcher.scan(&chunk, &mut chunked)
+    })
+    .unwrap();
+    chunked.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    assert_eq!(chunked, whole);
+}
+
+#[test]
 fn binary_with_and_without_prefilter_reports_the_same() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let run = |extra: &[&str]| {

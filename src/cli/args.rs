@@ -37,6 +37,11 @@ pub enum Command {
     /// commits (--since, --range).
     #[command(after_help = EXIT_CODES)]
     Git(GitArgs),
+    /// Scan container images: `docker save` tarballs, OCI image layouts (a directory or its
+    /// tar). Every layer's files (secrets a later layer deleted too) and the image config (Env,
+    /// labels, the history's Dockerfile instructions).
+    #[command(after_help = EXIT_CODES)]
+    Image(ImageArgs),
     /// Scan standard input.
     #[command(after_help = EXIT_CODES)]
     Stdin(StdinArgs),
@@ -163,6 +168,18 @@ pub struct GitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Image tarballs (`docker save -o app.tar app:1`) or OCI layout directories or tarballs.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Skip files in layers larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct StdinArgs {
     /// The path to show in reports.
     #[arg(long, default_value = "-")]
@@ -219,7 +236,8 @@ pub struct ScanArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Scan binary files too (by default a file with a NUL byte in its first 8 KiB is skipped).
+    /// Scan the raw bytes of binary files (by default a file with a NUL byte in its first 8 KiB
+    /// is scanned as its printable strings, ASCII and UTF-16LE, 8 characters or more).
     #[arg(long)]
     pub binary: bool,
     /// Worker threads (default: one per core).

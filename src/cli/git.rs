@@ -38,7 +38,7 @@ use crate::rules;
 use crate::scan::Scanner;
 use crate::source::git::{Commit, CommitInfo, OnWarning, Place, Repo, Tip, Warning};
 use crate::source::read::{Outcome, is_binary};
-use crate::source::remote;
+use crate::source::{remote, strings};
 
 pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
@@ -609,9 +609,10 @@ fn scan_one(
         return None;
     }
     if !args.scan.binary && is_binary(data) {
-        return Some(Outcome::SkippedBinary);
+        strings::scan_whole(data, path, |chunk| matcher.scan(&chunk, out));
+    } else {
+        matcher.scan(&Chunk::whole(data, path), out);
     }
-    matcher.scan(&Chunk::whole(data, path), out);
     Some(Outcome::Scanned {
         bytes: data.len() as u64,
     })

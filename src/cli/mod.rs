@@ -2,13 +2,15 @@
 //! report together ([`scan`] for files and stdin, [`git`] for repositories), applies ignore
 //! files and baselines and runs `ignore` and `baseline` ([`triage`]), combines reports
 //! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
-//! [`archives`] hands the members of archives to the scan (`--archives`). [`gitleaks`] runs
-//! gitleaks' command lines (`detect`, `protect`, its flags) as keyscout's.
+//! [`archives`] hands the members of archives to the scan (`--archives`), and [`image`]
+//! those of container images' layers. [`gitleaks`] runs gitleaks' command lines (`detect`,
+//! `protect`, its flags) as keyscout's.
 
 mod archives;
 pub mod args;
 mod git;
 mod gitleaks;
+mod image;
 mod merge;
 mod output;
 mod progress;
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = cli.and_then(|cli| match cli.command {
         Command::Dir(args) => scan::dir(args),
         Command::Git(args) => git::git(args),
+        Command::Image(args) => image::image(args),
         Command::Stdin(args) => scan::stdin(args),
         Command::Ignore(args) => triage::ignore(args),
         Command::Baseline(args) => triage::baseline(args),

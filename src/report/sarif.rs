@@ -121,6 +121,9 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     if !f.secret.is_empty() {
         region["snippet"] = json!({ "text": f.secret });
     }
+    if let Some(offset) = f.offset {
+        region["byteOffset"] = json!(offset);
+    }
     let mut physical = json!({ "artifactLocation": artifact, "region": region });
     if let Some(context) = context_region(f) {
         physical["contextRegion"] = context;
@@ -350,6 +353,7 @@ mod tests {
             end_line: line + secret.matches('\n').count(),
             end_column: secret.rsplit('\n').next().map_or(0, |s| s.chars().count())
                 + if secret.contains('\n') { 1 } else { column },
+            offset: None,
             secret: secret.into(),
             matched: secret.into(),
             entropy: 4.0,
@@ -358,6 +362,7 @@ mod tests {
             fingerprint: String::new(),
             decoded: String::new(),
             git: None,
+            image: None,
             why: None,
             context: context.into(),
             context_secret: start..start + secret.len(),

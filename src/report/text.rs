@@ -50,6 +50,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
                 paint(RESET)
             )?;
         }
+        if let Some(image) = &f.image {
+            let mut line = format!("image {}", image.image);
+            if !image.layer.is_empty() {
+                line += &format!(" layer {}", image.layer);
+            }
+            if !image.created_by.is_empty() {
+                line += &format!(": {}", head(&image.created_by, MAX_SHOWN));
+            }
+            writeln!(out, "    {}{line}{}", paint(DIM), paint(RESET))?;
+        }
         let (before, secret, after) = shown_line(f);
         writeln!(
             out,

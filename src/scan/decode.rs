@@ -356,6 +356,7 @@ fn same_place(a: &Finding, b: &Finding) -> bool {
 
 /// Where an encoded span sits in its input, as a finding reports it.
 struct Place {
+    offset: u64,
     line: usize,
     column: usize,
     end_column: usize,
@@ -373,6 +374,7 @@ impl Place {
         let after = lossy(span.end..line.end.max(span.end));
         let column = super::chars(&data[line.start..span.start]) + 1;
         Place {
+            offset: chunk.offset + span.start as u64,
             line: chunk.first_line + memchr::memchr_iter(b'\n', &data[..span.start]).count(),
             column,
             end_column: column + encoded.len(),
@@ -383,6 +385,7 @@ impl Place {
 
     /// Moves a finding made on the decoded bytes onto the encoded span.
     fn relocate(&self, f: &mut Finding, encoding: Encoding) {
+        f.offset = Some(self.offset);
         f.line = self.line;
         f.end_line = self.line;
         f.column = self.column;

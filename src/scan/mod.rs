@@ -98,6 +98,7 @@ impl Scanner {
                 column: 1,
                 end_line: 1,
                 end_column: 1,
+                offset: None,
                 secret: String::new(),
                 matched: format!("file detected: {path}"),
                 entropy: 0.0,
@@ -106,6 +107,7 @@ impl Scanner {
                 fingerprint: Finding::fingerprint(path, &rule.id, b""),
                 decoded: String::new(),
                 git: None,
+                image: None,
                 why: None,
                 context: String::new(),
                 context_secret: 0..0,
@@ -185,7 +187,11 @@ impl Matcher<'_> {
     /// Scans `chunk`, appending its findings to `out`.
     pub fn scan(&mut self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
         self.path_only(chunk, out);
+        let from = out.len();
         self.scan_depth(chunk, self.scanner.decode_depth, out);
+        if let Some(strings) = chunk.strings {
+            strings.relocate(chunk, out, from);
+        }
     }
 
     /// Scans `chunk`'s bytes, then what its encoded spans hold, `depth` encodings deep.
@@ -240,7 +246,7 @@ impl Matcher<'_> {
     /// Rules with a `path` and no regex report the file itself, once.
     fn path_only(&self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
         let Some(path) = chunk.path else { return };
-        if chunk.own.start != 0 || chunk.first_line != 1 {
+        if chunk.own.start != 0 || chunk.first_line != 1 || chunk.offset != 0 {
             return;
         }
         self.scanner.path_findings(path, None, out);
@@ -543,6 +549,7 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             column: chars(&data[m.line.start..m.secret.start]) + 1,
             end_line,
             end_column: chars(&data[end_line_start..m.secret.end]) + 1,
+            offset: Some(chunk.offset + m.secret.start as u64),
             fingerprint: Finding::fingerprint(path, &rule.id, &data[m.secret.clone()]),
             matched: String::from_utf8_lossy(&data[m.matched.clone()]).into_owned(),
             context: format!("{context_prefix}{secret}{context_rest}"),
@@ -553,6 +560,7 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             confidence: m.confidence.as_str().to_string(),
             decoded: String::new(),
             git: None,
+            image: None,
             why: m.why.clone(),
         });
     }

@@ -1,6 +1,7 @@
-//! Archives as a source: zip (and jar), tar, gzip and tar.gz, recognised by their magic bytes,
-//! opened nested up to a depth, each member handed to a callback as a reader with a path like
-//! `a.zip!dir/file.txt` (nested: `a.zip!b.tar.gz!c.txt`; a gzipped tar is one level).
+//! Archives as a source: zip (and jar), tar, gzip, zstd, tar.gz and tar.zst, recognised by
+//! their magic bytes, opened nested up to a depth, each member handed to a callback as a reader
+//! with a path like `a.zip!dir/file.txt` (nested: `a.zip!b.tar.gz!c.txt`; a compressed tar is
+//! one level).
 //!
 //! Sizes declared in headers are never trusted: every byte that comes out of a decompressor (a
 //! gzip stream, a zip member) is counted against one budget per top-level archive, bounded in
@@ -10,9 +11,11 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 
 use flate2::read::MultiGzDecoder;
+use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
+use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
 
 /// How far archives are opened.
 #[derive(Debug, Clone)]
@@ -130,6 +133,7 @@ pub fn visit_reader(
 enum Kind {
     Zip,
     Gzip,
+    Zstd,
     Tar,
 }
 
@@ -142,6 +146,8 @@ fn detect(head: &[u8]) -> Option<Kind> {
         Some(Kind::Zip)
     } else if head.starts_with(&[0x1f, 0x8b, 0x08]) {
         Some(Kind::Gzip)
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Some(Kind::Zstd)
     } else if head.get(257..262) == Some(b"ustar") {
         Some(Kind::Tar)
     } else {
@@ -346,7 +352,8 @@ impl Walker<'_, '_> {
             return Ok(());
         }
         match kind {
-            Kind::Gzip => self.gzip(path, depth, &mut reader),
+            Kind::Gzip => self.compressed(path, depth, MultiGzDecoder::new(reader), ".gz"),
+            Kind::Zstd => self.compressed(path, depth, Zstd::new(reader), ".zst"),
             Kind::Tar => self.tar(path, depth, &mut reader),
             Kind::Zip => {
                 let mut data = Vec::new();
@@ -367,11 +374,11 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// A gzip stream: a tarball is walked as one level (`a.tar.gz!file`), anything else is
-    /// its one member (`a.txt.gz!a.txt`).
-    fn gzip(&mut self, path: &str, depth: usize, reader: &mut dyn Read) -> Flow {
+    /// A gzip or zstd stream (`decoder`, for a file named `*{suffix}`): a tarball is walked as
+    /// one level (`a.tar.gz!file`), anything else is its one member (`a.txt.gz!a.txt`).
+    fn compressed(&mut self, path: &str, depth: usize, decoder: impl Read, suffix: &str) -> Flow {
         let mut inflated = Inflated {
-            inner: MultiGzDecoder::new(reader),
+            inner: decoder,
             budget: self.budget,
         };
         let head = match head(&mut inflated) {
@@ -383,7 +390,7 @@ impl Walker<'_, '_> {
         if is_tar {
             return self.tar(path, depth, &mut reader);
         }
-        let inner = format!("{path}!{}", gunzipped_name(path));
+        let inner = format!("{path}!{}", decompressed_name(path, suffix));
         self.entry()?;
         self.input(&inner, depth + 1, &mut reader)
     }
@@ -458,12 +465,76 @@ impl Walker<'_, '_> {
     }
 }
 
-/// The name of a gzipped file's content: its own name less `.gz`.
-fn gunzipped_name(path: &str) -> &str {
+/// The name of a compressed file's content: its own name less `suffix` (`.gz`).
+fn decompressed_name<'p>(path: &'p str, suffix: &str) -> &'p str {
     let name = path.rsplit(['!', '/']).next().unwrap_or(path);
-    match name.strip_suffix(".gz") {
+    match name.strip_suffix(suffix) {
         Some(stem) if !stem.is_empty() => stem,
         _ => name,
+    }
+}
+
+/// Every frame of a zstd stream in turn, skippable frames skipped, as `zstd -d` reads it
+/// (a zstd:chunked image layer is many frames). ruzstd caps the window a frame may ask for.
+struct Zstd<R> {
+    source: BufReader<R>,
+    frame: FrameDecoder,
+    /// A frame is being decoded.
+    open: bool,
+}
+
+impl<R: Read> Zstd<R> {
+    fn new(source: R) -> Self {
+        Zstd {
+            source: BufReader::new(source),
+            frame: FrameDecoder::new(),
+            open: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Zstd<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.open {
+                if self.frame.can_collect() == 0 && !self.frame.is_finished() {
+                    self.frame
+                        .decode_blocks(&mut self.source, BlockDecodingStrategy::UptoBlocks(1))
+                        .map_err(io::Error::other)?;
+                    continue;
+                }
+                let n = self.frame.read(buf)?;
+                if n > 0 {
+                    return Ok(n);
+                }
+                self.open = !self.frame.is_finished();
+                if self.open {
+                    continue;
+                }
+            }
+            if self.source.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            match self.frame.reset(&mut self.source) {
+                Ok(()) => self.open = true,
+                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
+                    length,
+                    ..
+                })) => {
+                    let skipped = io::copy(
+                        &mut (&mut self.source).take(u64::from(length)),
+                        &mut io::sink(),
+                    )?;
+                    if skipped < u64::from(length) {
+                        return Err(io::ErrorKind::UnexpectedEof.into());
+                    }
+                }
+                Err(err) => return Err(io::Error::other(err)),
+            }
+        }
     }
 }
 
@@ -506,11 +577,40 @@ mod tests {
     }
 
     #[test]
-    fn gunzipped_names() {
-        assert_eq!(gunzipped_name("logs/app.log.gz"), "app.log");
-        assert_eq!(gunzipped_name("a.zip!dir/x.gz"), "x");
-        assert_eq!(gunzipped_name("blob"), "blob");
-        assert_eq!(gunzipped_name(".gz"), ".gz");
+    fn decompressed_names() {
+        assert_eq!(decompressed_name("logs/app.log.gz", ".gz"), "app.log");
+        assert_eq!(decompressed_name("a.zip!dir/x.gz", ".gz"), "x");
+        assert_eq!(decompressed_name("blob", ".gz"), "blob");
+        assert_eq!(decompressed_name(".gz", ".gz"), ".gz");
+        assert_eq!(decompressed_name("a.json.zst", ".zst"), "a.json");
+    }
+
+    fn zstd(data: &[u8]) -> Vec<u8> {
+        ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+    }
+
+    #[test]
+    fn zstd_streams_of_several_frames_and_skippable_frames() {
+        let mut data = zstd(&tar_of(2, 100));
+        // A skippable frame, then a plain member compressed in two frames.
+        data.clear();
+        data.extend(zstd(b"first half, "));
+        data.extend([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 9, 9, 9]);
+        data.extend(zstd(b"second half"));
+        let mut out = Vec::new();
+        Zstd::new(&data[..]).read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"first half, second half");
+
+        let (seen, problems) = walk(&zstd(&tar_of(2, 100)), &Limits::default());
+        let want = vec![("in!f0".to_owned(), 100), ("in!f1".to_owned(), 100)];
+        assert_eq!((seen, problems), (want, vec![]));
+        let (seen, _) = walk(&zstd(b"plain"), &Limits::default());
+        assert_eq!(seen, vec![("in!in".to_owned(), 5)]);
+
+        // Truncated: an error at the member, not a panic or a hang.
+        let whole = zstd(&tar_of(1, 5000));
+        let (_, problems) = walk(&whole[..whole.len() / 2], &Limits::default());
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

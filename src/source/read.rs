@@ -4,6 +4,7 @@
 
 use std::io::{self, Read};
 
+use super::strings::Extracted;
 use crate::finding::Chunk;
 
 /// Bytes looked at to decide whether an input is binary, as git does.
@@ -11,7 +12,8 @@ pub const BINARY_SNIFF: usize = 8 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
-    /// Scan inputs with a NUL byte in their first 8 KiB too.
+    /// Scan the raw bytes of inputs with a NUL byte in their first 8 KiB, rather than their
+    /// printable strings.
     pub binary: bool,
     /// Bytes each chunk owns.
     pub chunk_size: usize,
@@ -42,7 +44,8 @@ pub fn is_binary(head: &[u8]) -> bool {
     memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF)]).is_some()
 }
 
-/// Reads `reader` into `buf` chunk by chunk, handing each chunk to `scan`.
+/// Reads `reader` into `buf` chunk by chunk, handing each chunk to `scan`: the bytes, or for a
+/// binary input (unless `opts.binary`), their printable strings.
 pub fn read_chunks<R: Read>(
     mut reader: R,
     path: Option<&str>,
@@ -56,37 +59,41 @@ pub fn read_chunks<R: Read>(
     let mut own_start = 0;
     let mut first_line = 1;
     let mut total = 0u64;
+    let mut offset = 0u64;
+    let mut strings: Option<Extracted> = None;
     let mut first = true;
     loop {
         let eof = fill(&mut reader, buf, capacity + own_start, &mut total)?;
-        if first {
-            first = false;
-            if !opts.binary && is_binary(buf) {
-                return Ok(Outcome::SkippedBinary);
-            }
+        if std::mem::take(&mut first) && !opts.binary && is_binary(buf) {
+            strings = Some(Extracted::default());
         }
-        if eof {
-            scan(Chunk {
+        let own_end = if eof { buf.len() } else { buf.len() - overlap };
+        let own = own_start..own_end;
+        match &mut strings {
+            Some(extracted) => {
+                extracted.extract(buf);
+                let runs = extracted.strings(buf);
+                scan(extracted.chunk(&runs, own, first_line, offset, path));
+            }
+            None => scan(Chunk {
                 data: buf,
-                own: own_start..buf.len(),
+                own,
                 first_line,
                 path,
-            });
+                offset,
+                strings: None,
+            }),
+        }
+        if eof {
             return Ok(Outcome::Scanned { bytes: total });
         }
-        let own_end = buf.len() - overlap;
-        scan(Chunk {
-            data: buf,
-            own: own_start..own_end,
-            first_line,
-            path,
-        });
 
         // Keep up to `overlap` bytes before the next chunk's own part, from a line start.
         let floor = own_end.saturating_sub(overlap);
         let keep_from =
             memchr::memchr(b'\n', &buf[floor..own_end]).map_or(floor, |i| floor + i + 1);
         first_line += memchr::memchr_iter(b'\n', &buf[..keep_from]).count();
+        offset += keep_from as u64;
         buf.drain(..keep_from);
         own_start = own_end - keep_from;
     }
@@ -152,13 +159,16 @@ mod tests {
     }
 
     #[test]
-    fn small_input_is_one_chunk_and_binary_is_skipped() {
+    fn small_input_is_one_chunk_and_binary_is_read_as_strings() {
         assert_eq!(chunks(b"abc", 1000, 100), vec![(b"abc".to_vec(), 0..3, 1)]);
         let opts = ReadOptions::default();
-        let outcome = read_chunks(&b"PK\0\x03"[..], None, &mut Vec::new(), &opts, |_| {
-            panic!("scanned")
+        let mut seen = Vec::new();
+        let input = &b"PK\0\x03 a long string\0\x01"[..];
+        let outcome = read_chunks(input, None, &mut Vec::new(), &opts, |c| {
+            seen.push((c.data.to_vec(), c.own.clone(), c.strings.is_some()))
         })
         .unwrap();
-        assert_eq!(outcome, Outcome::SkippedBinary);
+        assert_eq!(outcome, Outcome::Scanned { bytes: 20 });
+        assert_eq!(seen, vec![(b" a long string\n".to_vec(), 0..15, true)]);
     }
 }

@@ -119,6 +119,11 @@ pub mod fake {
         format!("ghp_{}{}", "9fZkq2LmT7xWv4RbN8cYs1HdJ6pUe3", "0fdjfo")
     }
 
+    /// An AWS secret access key: 40 of [A-Za-z0-9/+].
+    pub fn aws_secret_key() -> String {
+        format!("{}{}", "w9Xr2Lq7Vb4Nc8Mz1Kd6", "Hf3Jg5Pt0Ys7Ua2Ee4Rn")
+    }
+
     /// A Stripe live secret key.
     pub fn stripe_live() -> String {
         format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dcR2xZ8mNq")
