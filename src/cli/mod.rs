@@ -2,7 +2,8 @@
 //! report together ([`scan`] for files and stdin, [`git`] for repositories), applies ignore
 //! files and baselines and runs `ignore` and `baseline` ([`triage`]), combines reports
 //! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
-//! [`archives`] hands the members of archives to the scan (`--archives`).
+//! [`archives`] hands the members of archives to the scan (`--archives`); [`verify`] adds
+//! each finding's remediation and, with `--verify`, the provider's answer.
 
 mod archives;
 pub mod args;
@@ -15,6 +16,7 @@ mod rules;
 mod scan;
 mod state;
 mod triage;
+mod verify;
 
 use std::process::ExitCode;
 

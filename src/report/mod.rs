@@ -9,7 +9,7 @@ mod text;
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,7 +43,7 @@ pub struct Summary {
 pub struct Reporter {
     format: Format,
     out: Box<dyn Write + Send>,
-    findings: Vec<Finding>,
+    findings: Vec<(Finding, Assessment)>,
     color: bool,
     redact: Option<u8>,
     count: u64,
@@ -67,15 +67,20 @@ impl Reporter {
     }
 
     /// Takes one finding.
-    pub fn finding(&mut self, mut finding: Finding) -> io::Result<()> {
+    pub fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        self.assessed(finding, Assessment::default())
+    }
+
+    /// Takes one finding with what was learnt about it after the scan.
+    pub fn assessed(&mut self, mut finding: Finding, assessment: Assessment) -> io::Result<()> {
         if let Some(percent) = self.redact {
             finding.redact(percent);
         }
         self.count += 1;
         match self.format {
-            Format::Jsonl => json::write_line(&mut self.out, &finding),
+            Format::Jsonl => json::write_line(&mut self.out, &finding, &assessment),
             _ => {
-                self.findings.push(finding);
+                self.findings.push((finding, assessment));
                 Ok(())
             }
         }
@@ -89,7 +94,7 @@ impl Reporter {
     /// Writes what is left and flushes.
     pub fn finish(mut self, summary: &Summary, root: &std::path::Path) -> io::Result<()> {
         self.findings
-            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            .sort_by(|a, b| a.0.order_key().cmp(&b.0.order_key()));
         match self.format {
             Format::Text => text::write(&mut self.out, &self.findings, self.color),
             Format::Json => json::write_document(&mut self.out, &self.findings, summary),
@@ -97,7 +102,7 @@ impl Reporter {
             Format::Sarif => sarif::write(&mut self.out, &self.findings, root),
             Format::Baseline => baseline::write(
                 &mut self.out,
-                self.findings.iter().map(|f| f.fingerprint.as_str()),
+                self.findings.iter().map(|(f, _)| f.fingerprint.as_str()),
             ),
         }?;
         self.out.flush()
