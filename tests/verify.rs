@@ -543,22 +543,26 @@ fn bench_1000_findings() {
         let seen = server.requests()[server_before..].to_vec();
         let mut times: Vec<Instant> = seen.iter().map(|s| s.at).collect();
         times.sort();
-        let min_gap = times
-            .windows(2)
-            .map(|w| w[1] - w[0])
-            .min()
-            .unwrap_or_default();
+        // Most requests the server saw in any one second.
+        let busiest = (0..times.len())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t - times[i] < Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
         let rss = stderr(&out)
             .lines()
             .find_map(|l| l.strip_prefix("peak-rss-kb ").map(str::to_string))
             .unwrap_or_default();
         println!(
-            "concurrency {concurrency}, rate {rate}/s: {} findings, {live} live, {} requests in {seconds:.2} s = {:.0} verifications/s; peak RSS {rss} KiB; server saw at most {} connections at once, smallest gap {:?}",
+            "concurrency {concurrency}, rate {rate}/s: {} findings, {live} live, {} requests in {seconds:.2} s = {:.0} verifications/s; peak RSS {rss} KiB; server saw at most {} connections at once and {busiest} requests in one second",
             findings.len(),
             seen.len(),
             seen.len() as f64 / seconds,
             server.peak.load(std::sync::atomic::Ordering::SeqCst),
-            min_gap
         );
         assert_eq!((findings.len(), live, seen.len()), (1000, 1000, 1000));
         assert!(server.peak.load(std::sync::atomic::Ordering::SeqCst) <= 16);
@@ -570,4 +574,64 @@ fn bench_1000_findings() {
             "rate limit held: {seconds:.2} s"
         );
     }
+}
+
+#[test]
+fn a_bad_verifier_is_an_error_naming_file_rule_and_line() {
+    let dir = Dir::new();
+    let text = rules("").replace(&format!("https://{HOST}"), "http://collector.test");
+    dir.write("rules.toml", text);
+    dir.write("a.env", "k = tok_aaaaaaaaaaaaaaaaaaaa\n");
+    let out = common::keyscout_in(dir.path(), &["dir", ".", "-c", "rules.toml"], None);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("rules.toml:9: rule `test-token`: verify: url `http://collector.test/v1/whoami` is not https://"),
+        "{err}"
+    );
+}
+
+#[test]
+fn aws_keys_are_verified_as_a_pair_with_a_sigv4_signed_get_caller_identity() {
+    let server = Server::start(&["sts.amazonaws.com"], |req, _| {
+        let auth = req.header("authorization").unwrap_or_default();
+        let body = String::from_utf8_lossy(&req.body).into_owned();
+        if req.method == "POST"
+            && body == "Action=GetCallerIdentity&Version=2011-06-15"
+            && auth.starts_with(&format!(
+                "AWS4-HMAC-SHA256 Credential={}/",
+                common::fake::aws_key_id()
+            ))
+            && auth.contains("/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=")
+        {
+            Reply::new(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/dev</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>")
+        } else {
+            Reply::new(403, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code></Error></ErrorResponse>")
+        }
+    });
+    let dir = Dir::new();
+    dir.write(
+        "creds.env",
+        format!(
+            "AWS_ACCESS_KEY_ID={}\nAWS_SECRET_ACCESS_KEY=Zq3LmT7xWv4RbN8cYs1HdJ6pUe9fKk2Gh5Tr0PaB\n",
+            common::fake::aws_key_id()
+        ),
+    );
+    let out = run(
+        &dir,
+        &server,
+        &["dir", ".", "-f", "json", "--verify"],
+        &[(
+            "KEYSCOUT_VERIFY_CONNECT",
+            &server.connect_env(&["sts.amazonaws.com"]),
+        )],
+    );
+    let findings = common::findings(&out);
+    let secret: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "aws-secret-access-key")
+        .collect();
+    assert_eq!(secret.len(), 1, "{}", stderr(&out));
+    assert_eq!(verification(secret[0]).0, "live", "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1);
 }
