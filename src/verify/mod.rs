@@ -16,9 +16,13 @@ mod request;
 mod sigv4;
 
 use std::collections::HashMap;
+#[cfg(feature = "verify")]
 use std::sync::Mutex;
+#[cfg(feature = "verify")]
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(feature = "verify")]
+use std::time::Instant;
 
 use crate::finding::{Assessment, Finding, Verification, VerifyStatus};
 use crate::rules::{RuleSet, Verifier};
@@ -28,6 +32,7 @@ pub use request::Request;
 /// How many candidate pairings (`{{rule:ID}}`) one finding may try.
 const MAX_PAIRINGS: usize = 4;
 /// First wait before a retry without `Retry-After`; it doubles with each try.
+#[cfg(feature = "verify")]
 const BACKOFF: Duration = Duration::from_millis(250);
 
 /// How verification behaves.
@@ -327,6 +332,7 @@ fn ask(
     }
 }
 
+#[cfg(feature = "verify")]
 fn error(detail: String) -> Verification {
     Verification {
         status: VerifyStatus::Error,
@@ -459,11 +465,13 @@ fn mask_query_and_path(url: &str, host: &str) -> String {
 }
 
 /// Spaces requests to one host at least `1 / rate` seconds apart.
+#[cfg(feature = "verify")]
 struct RateLimiter {
     interval: Duration,
     next: Mutex<HashMap<String, Instant>>,
 }
 
+#[cfg(feature = "verify")]
 impl RateLimiter {
     fn new(rate: f64) -> RateLimiter {
         let interval = if rate > 0.0 && rate.is_finite() {
@@ -501,6 +509,7 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "verify")]
     #[test]
     fn the_rate_limiter_spaces_requests_per_host() {
         let limiter = RateLimiter::new(20.0);
