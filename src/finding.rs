@@ -65,6 +65,9 @@ pub struct Finding {
     /// places that carry it.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub git: Option<Box<GitOrigin>>,
+    /// Generic findings: what made the value look like a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<Why>,
     /// The full line(s) holding the secret, for the text report and SARIF snippets.
     #[serde(skip)]
     pub context: String,
@@ -119,6 +122,21 @@ impl VerifyStatus {
             VerifyStatus::Error => "error",
         }
     }
+}
+
+/// Why the generic detector took a value for a secret: the name it was assigned to, how it
+/// was written, and how random it reads.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Why {
+    /// The name the value is assigned to (`DB_PASSWORD`, `clientSecret`).
+    pub name: String,
+    /// `string`: a quoted literal; `bare`: an unquoted value, which counts only in config
+    /// files, shell and other formats where a bare value is a value.
+    pub syntax: String,
+    /// The value's surprise under a model of words and identifiers, in bits per character:
+    /// words and identifiers score below 5, random keys 7 and more.
+    pub randomness: f32,
 }
 
 /// Where a finding of a git scan lives besides its own `path`. Read back only when `blob` is

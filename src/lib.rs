@@ -3,8 +3,9 @@
 //! Data flows one way: a **source** ([`source`]) walks files or reads stdin and cuts each input
 //! into [`finding::Chunk`]s; the **scanner** ([`scan`]) runs the compiled **rules** ([`rules`])
 //! over each chunk (keyword prefilter, then regex, entropy and allowlists) and yields
-//! [`finding::Finding`]s; a **report** ([`report`]) writes them as text, JSON, JSON Lines or
-//! SARIF, less the findings that ignore files and a baseline name ([`triage`]).
+//! [`finding::Finding`]s; a **report** ([`report`]) writes them as text, JSON, JSON Lines,
+//! SARIF, CSV, JUnit, HTML or gitleaks' JSON, less the findings that ignore files and a
+//! baseline name ([`triage`]).
 //! The [`cli`] wires the stages together; the stages do not know each other.
 
 pub mod cli;

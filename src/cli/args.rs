@@ -1,5 +1,6 @@
 //! What the user typed: clap derive structs. [`super`] turns them into a scan.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -7,6 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use super::repos::Shard;
 use crate::report::Format;
 use crate::rules::Confidence;
+
+/// The help heading of the flags taken from gitleaks, so that its command lines run as they are.
+const GITLEAKS: &str = "gitleaks compatibility";
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -46,6 +50,19 @@ pub enum Command {
     /// one, without duplicates.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// gitleaks' `detect`: `keyscout git` (`dir` with --no-git) taking gitleaks' flags as they
+    /// are (`-f` is --report-format, `-s` is --source).
+    #[command(hide = true, disable_help_flag = true)]
+    Detect {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        args: Vec<OsString>,
+    },
+    /// gitleaks' `protect`: `keyscout git --staged` taking gitleaks' flags as they are.
+    #[command(hide = true, disable_help_flag = true)]
+    Protect {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        args: Vec<OsString>,
+    },
     /// List the rules, or check them against their examples.
     Rules {
         #[command(subcommand)]
@@ -71,6 +88,12 @@ pub struct DirArgs {
     /// as `archive.zip!path/inside` (see the README for the limits that stop zip bombs).
     #[arg(long)]
     pub archives: bool,
+    /// A path to scan, as gitleaks' --source (instead of the default `.`).
+    #[arg(short = 's', long, value_name = "PATH", help_heading = GITLEAKS)]
+    pub source: Option<PathBuf>,
+    /// Accepted for gitleaks' `detect --no-git`: `dir` never reads git.
+    #[arg(long, help_heading = GITLEAKS)]
+    pub no_git: bool,
     #[command(flatten)]
     pub scan: ScanArgs,
 }
@@ -124,6 +147,17 @@ pub struct GitArgs {
     /// Skip blobs larger than this (bytes, or with a K, M or G suffix).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// The repository, as gitleaks' --source.
+    #[arg(short = 's', long, value_name = "PATH", help_heading = GITLEAKS)]
+    pub source: Option<String>,
+    /// gitleaks' `git log` options: `A..B` (as --range), `-N` / `-n N` / `--max-count=N` (the
+    /// last N commits of HEAD or of the REF given), a REF (as --branch), `--all`; `--no-merges`,
+    /// `--first-parent` and `--full-history` change nothing here. Any other option is an error.
+    #[arg(long, value_name = "OPTIONS", allow_hyphen_values = true, help_heading = GITLEAKS)]
+    pub log_opts: Option<String>,
+    /// As gitleaks' `git --pre-commit`: scan what is staged (as --staged).
+    #[arg(long, help_heading = GITLEAKS)]
+    pub pre_commit: bool,
     #[command(flatten)]
     pub scan: ScanArgs,
 }
@@ -204,9 +238,21 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Vec<PathBuf>,
     /// Report only findings whose fingerprint is not in FILE: a keyscout JSON or JSON Lines
-    /// report, or a file `keyscout baseline` wrote.
-    #[arg(long, value_name = "FILE")]
+    /// report, a gitleaks JSON report (with its secrets), or a file `keyscout baseline` wrote.
+    #[arg(
+        short = 'b',
+        long,
+        visible_alias = "baseline-path",
+        value_name = "FILE"
+    )]
     pub baseline: Option<PathBuf>,
+    /// The .gitleaksignore to read, or a directory holding one (default: the scanned root).
+    #[arg(short = 'i', long, value_name = "PATH", help_heading = GITLEAKS)]
+    pub gitleaks_ignore_path: Option<PathBuf>,
+    /// gitleaks' size limit: skip files (blobs) larger than N MB (as --max-file-size NM).
+    #[arg(long, value_name = "N", help_heading = GITLEAKS)]
+    pub max_target_megabytes: Option<u64>,
+
     /// List on stderr the ignore entries that matched no finding in this scan.
     #[arg(long)]
     pub report_stale_ignores: bool,
@@ -264,6 +310,91 @@ pub struct ReportArgs {
     /// No summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// gitleaks' report format: `json` is gitleaks' JSON; csv, junit, sarif, or any of -f's.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_report_format,
+          conflicts_with = "format", help_heading = GITLEAKS)]
+    pub report_format: Option<Format>,
+    /// gitleaks' report template: refused with a message that says so.
+    #[arg(long, hide = true, value_name = "FILE", value_parser = no_template)]
+    pub report_template: Option<String>,
+    /// gitleaks' report file (`-` is stdout), as --output; without a format, the format
+    /// follows the extension (.sarif, .csv, .xml JUnit, .html), else gitleaks' JSON.
+    #[arg(short = 'r', long, value_name = "FILE", conflicts_with = "output", help_heading = GITLEAKS)]
+    pub report_path: Option<PathBuf>,
+    /// Also print each finding as text as it is found: on stdout, or on stderr when the
+    /// report goes to stdout.
+    #[arg(short = 'v', long, help_heading = GITLEAKS)]
+    pub verbose: bool,
+    /// gitleaks' log level: `warn`, `error` or `fatal` hide the summary line (as -q).
+    #[arg(short = 'l', long, value_enum, value_name = "LEVEL", help_heading = GITLEAKS)]
+    pub log_level: Option<LogLevel>,
+    /// Accepted for gitleaks' command lines: keyscout prints no banner.
+    #[arg(long, help_heading = GITLEAKS)]
+    pub no_banner: bool,
+    /// No colour in the text report (as --color never).
+    #[arg(long, help_heading = GITLEAKS)]
+    pub no_color: bool,
+}
+
+/// gitleaks' log levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+}
+
+const NO_TEMPLATE: &str =
+    "gitleaks report templates are not supported: use -f html, csv, junit, sarif or json";
+
+fn no_template(_: &str) -> Result<String, String> {
+    Err(NO_TEMPLATE.to_string())
+}
+
+/// `--report-format`: gitleaks' names (`json` is gitleaks' JSON), then keyscout's.
+fn parse_report_format(text: &str) -> Result<Format, String> {
+    use clap::ValueEnum;
+    match text.to_ascii_lowercase().as_str() {
+        "json" => Ok(Format::GitleaksJson),
+        "template" => Err(NO_TEMPLATE.to_string()),
+        other => Format::from_str(other, true),
+    }
+}
+
+impl ReportArgs {
+    /// The format and destination once gitleaks' spellings are folded in: `--report-format`
+    /// wins, then a `--report-path` extension, then gitleaks' JSON for a `--report-path`.
+    pub fn resolve(&mut self) {
+        if let Some(path) = self.report_path.take() {
+            if self.report_format.is_none() && self.format == Format::Text {
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                self.format = match ext.to_ascii_lowercase().as_str() {
+                    "sarif" => Format::Sarif,
+                    "csv" => Format::Csv,
+                    "xml" => Format::Junit,
+                    "html" | "htm" => Format::Html,
+                    "jsonl" => Format::Jsonl,
+                    _ => Format::GitleaksJson,
+                };
+            }
+            self.output = (path.as_os_str() != "-").then_some(path);
+        }
+        if let Some(format) = self.report_format.take() {
+            self.format = format;
+        }
+        if matches!(
+            self.log_level,
+            Some(LogLevel::Warn | LogLevel::Error | LogLevel::Fatal)
+        ) {
+            self.quiet = true;
+        }
+        if self.no_color {
+            self.color = Color::Never;
+        }
+    }
 }
 
 /// A rule confidence level, as typed.

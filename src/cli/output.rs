@@ -8,14 +8,27 @@ use anyhow::Context;
 
 use super::EXIT_ERROR;
 use super::args::{Color, ReportArgs};
-use crate::report::Reporter;
+use crate::report::{Format, Reporter};
 
 impl ReportArgs {
     /// A reporter writing where, and as, these options say.
     pub fn reporter(&self) -> anyhow::Result<Reporter> {
         let out = open(self.output.as_deref())?;
         let color = use_color(self.color, self.output.is_some());
-        Ok(Reporter::new(self.format, out, color, self.redact))
+        let reporter = Reporter::new(self.format, out, color, self.redact);
+        // -v: findings as text besides the report, where the report is not.
+        Ok(match (self.verbose, &self.output) {
+            (false, _) => reporter,
+            (true, Some(_)) => {
+                let color = use_color(self.color, false);
+                reporter.with_echo(Box::new(io::stdout()), color)
+            }
+            (true, None) if self.format == Format::Text => reporter,
+            (true, None) => {
+                let color = self.color == Color::Always;
+                reporter.with_echo(Box::new(io::stderr()), color)
+            }
+        })
     }
 
     /// 2 after an error, else `--exit-code` when something was reported, else 0.

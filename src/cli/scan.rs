@@ -233,7 +233,10 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
 
 /// Loads the rules the user asked for (see [`rules::discover`]).
 pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scanner> {
-    let env = std::env::var("KEYSCOUT_CONFIG").ok();
+    // gitleaks' variable too, so that its command lines find the same rules.
+    let env = std::env::var("KEYSCOUT_CONFIG")
+        .or_else(|_| std::env::var("GITLEAKS_CONFIG"))
+        .ok();
     let source = rules::discover(args.config.as_deref(), env.as_deref(), root);
     let set = rules::load(&source).map_err(anyhow::Error::new)?;
     if let ConfigSource::File(path) = &source

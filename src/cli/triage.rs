@@ -35,7 +35,12 @@ pub(super) fn load(args: &ScanArgs, root: &Path, counters: &Counters) -> anyhow:
     for path in &args.ignore_file {
         files.push((path.clone(), Syntax::Keyscout, true));
     }
-    files.push((at_root(".gitleaksignore"), Syntax::Gitleaks, false));
+    // gitleaks' -i names the file, or a directory holding one.
+    files.push(match &args.gitleaks_ignore_path {
+        Some(path) if path.is_dir() => (path.join(".gitleaksignore"), Syntax::Gitleaks, false),
+        Some(path) => (path.clone(), Syntax::Gitleaks, true),
+        None => (at_root(".gitleaksignore"), Syntax::Gitleaks, false),
+    });
     let mut triage = Triage::default();
     for (path, syntax, given) in files {
         let Some(text) = read(&path, given, counters)? else {

@@ -1,8 +1,13 @@
 //! Reports: one file per format behind one [`Reporter`]. JSON Lines streams each finding as it
-//! arrives; the whole-document formats (text, JSON, SARIF) sort and write at [`Reporter::finish`].
+//! arrives; the whole-document formats (text, JSON, SARIF, CSV, JUnit, HTML, gitleaks' JSON)
+//! sort and write at [`Reporter::finish`].
 
 pub mod baseline;
+mod csv;
+mod gitleaks;
+mod html;
 mod json;
+mod junit;
 pub mod read;
 mod sarif;
 mod text;
@@ -22,6 +27,14 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// CSV with a header row, for spreadsheets (formula-like cells are prefixed with ').
+    Csv,
+    /// JUnit XML: one failed test case per finding, for CI test dashboards.
+    Junit,
+    /// One self-contained HTML page: a summary, and a table to sort, filter and search.
+    Html,
+    /// gitleaks' JSON report (its field names), for tools written for gitleaks.
+    GitleaksJson,
     /// The fingerprints, sorted, one per line: the file `keyscout baseline` writes.
     #[value(skip)]
     Baseline,
@@ -47,6 +60,8 @@ pub struct Reporter {
     color: bool,
     redact: Option<u8>,
     count: u64,
+    /// `-v`: each finding also written as text here as it arrives, coloured or not.
+    echo: Option<(Box<dyn Write + Send>, bool)>,
 }
 
 impl Reporter {
@@ -63,7 +78,14 @@ impl Reporter {
             color,
             redact,
             count: 0,
+            echo: None,
         }
+    }
+
+    /// Also writes each finding as text to `echo` as it arrives.
+    pub fn with_echo(mut self, echo: Box<dyn Write + Send>, color: bool) -> Self {
+        self.echo = Some((echo, color));
+        self
     }
 
     /// Takes one finding.
@@ -77,10 +99,14 @@ impl Reporter {
             finding.redact(percent);
         }
         self.count += 1;
+        let pair = (finding, assessment);
+        if let Some((echo, color)) = self.echo.as_mut() {
+            text::write(echo, std::slice::from_ref(&pair), *color)?;
+        }
         match self.format {
-            Format::Jsonl => json::write_line(&mut self.out, &finding, &assessment),
+            Format::Jsonl => json::write_line(&mut self.out, &pair.0, &pair.1),
             _ => {
-                self.findings.push((finding, assessment));
+                self.findings.push(pair);
                 Ok(())
             }
         }
@@ -93,17 +119,28 @@ impl Reporter {
 
     /// Writes what is left and flushes.
     pub fn finish(mut self, summary: &Summary, root: &std::path::Path) -> io::Result<()> {
-        self.findings
-            .sort_by(|a, b| a.0.order_key().cmp(&b.0.order_key()));
+        if let Some((echo, _)) = self.echo.as_mut() {
+            echo.flush()?;
+        }
+        let mut findings = std::mem::take(&mut self.findings);
+        findings.sort_by(|a, b| a.0.order_key().cmp(&b.0.order_key()));
+        // The formats that carry no assessment take the findings alone.
+        let plain = |all: Vec<(Finding, Assessment)>| -> Vec<Finding> {
+            all.into_iter().map(|(f, _)| f).collect()
+        };
+        let (out, color, redact) = (&mut self.out, self.color, self.redact.is_some());
         match self.format {
-            Format::Text => text::write(&mut self.out, &self.findings, self.color),
-            Format::Json => json::write_document(&mut self.out, &self.findings, summary),
+            Format::Text => text::write(out, &findings, color),
+            Format::Json => json::write_document(out, &findings, summary),
             Format::Jsonl => Ok(()),
-            Format::Sarif => sarif::write(&mut self.out, &self.findings, root),
-            Format::Baseline => baseline::write(
-                &mut self.out,
-                self.findings.iter().map(|(f, _)| f.fingerprint.as_str()),
-            ),
+            Format::Sarif => sarif::write(out, &findings, root),
+            Format::Csv => csv::write(out, &plain(findings)),
+            Format::Junit => junit::write(out, &plain(findings), summary),
+            Format::Html => html::write(out, &plain(findings), summary, root, redact),
+            Format::GitleaksJson => gitleaks::write(out, &plain(findings)),
+            Format::Baseline => {
+                baseline::write(out, findings.iter().map(|(f, _)| f.fingerprint.as_str()))
+            }
         }?;
         self.out.flush()
     }

@@ -382,6 +382,7 @@ mod tests {
             fingerprint: String::new(),
             decoded: String::new(),
             git: None,
+            why: None,
             context: context.into(),
             context_secret: start..start + secret.len(),
         }

@@ -108,7 +108,7 @@ pub fn write(
 }
 
 /// The first line of the finding's context, cut to a readable width around the secret.
-fn shown_line(f: &Finding) -> (String, String, String) {
+pub(super) fn shown_line(f: &Finding) -> (String, String, String) {
     let ctx = &f.context;
     let Some(secret) = ctx.get(f.context_secret.clone()) else {
         return (String::new(), f.matched.clone(), String::new());

@@ -120,6 +120,8 @@ pub struct Rule {
     /// Unset in the file: medium.
     pub confidence: Confidence,
     pub checksum: Option<Checksum>,
+    /// A generic assignment rule: its candidates are judged in context.
+    pub assignment: Option<Assignment>,
     pub allowlists: Vec<Allowlist>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -144,6 +146,14 @@ impl Rule {
             None => self.origin.line,
         }
     }
+}
+
+/// What a generic assignment rule looks for: a key or token, or a password (which people
+/// choose, so it need not read as random).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignment {
+    Secret,
+    Password,
 }
 
 /// How sure a rule's match is a real secret. Ordered: `Low < Medium < High`.
@@ -394,6 +404,24 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
                 .ok_or_else(|| err(format!("unknown checksum `{name}` (known: base62-crc32)")))?,
         ),
     };
+    let assignment = match s.assignment.as_deref() {
+        None => None,
+        Some("secret") => Some(Assignment::Secret),
+        Some("password") => Some(Assignment::Password),
+        Some(other) => {
+            return Err(err(format!(
+                "assignment `{other}` is neither secret nor password"
+            )));
+        }
+    };
+    if assignment.is_some()
+        && let Some(regex) = &s.regex
+        && !(regex.contains("(?P<name>") && regex.contains("(?P<value>"))
+    {
+        return Err(err(
+            "an assignment rule's regex needs groups (?P<name>...) and (?P<value>...)".into(),
+        ));
+    }
     let keywords: Vec<String> = s.keywords.iter().map(|k| k.to_lowercase()).collect();
     if keywords.iter().any(|k| k.is_empty()) {
         return Err(err("empty keyword".into()));
@@ -453,6 +481,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         tags: s.tags,
         confidence,
         checksum,
+        assignment,
         allowlists,
         examples: s.examples,
         negative_examples: s.negative_examples,

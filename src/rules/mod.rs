@@ -18,8 +18,8 @@ pub mod verify;
 
 pub use checksum::Checksum;
 pub use compile::{
-    Allowlist, Candidate, Compiled, Condition, Confidence, Pattern, Regex, RegexTarget, Rule,
-    RuleSet,
+    Allowlist, Assignment, Candidate, Compiled, Condition, Confidence, Pattern, Regex, RegexTarget,
+    Rule, RuleSet,
 };
 pub use error::RuleError;
 pub use keywords::{KeywordHit, Keywords};

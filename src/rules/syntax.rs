@@ -58,6 +58,9 @@ pub struct RuleSyntax {
     /// A checksum the secret carries (`base62-crc32`); a secret that fails it is reported at
     /// low confidence (keyscout addition).
     pub checksum: Option<String>,
+    /// `secret` or `password`: the regex finds `NAME = VALUE` candidates (named groups
+    /// `name` and `value`) that the generic detector judges in context (keyscout addition).
+    pub assignment: Option<String>,
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// The older single per-rule `[rules.allowlist]` table.

@@ -7,8 +7,13 @@
 //! A [`Scanner`] is shared read-only by every thread; each thread scans with its own
 //! [`Matcher`], which owns the scratch buffers and regex caches.
 
+mod assignment;
 pub mod decode;
 pub mod entropy;
+mod format;
+mod randomness;
+
+pub use format::Format;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,7 +21,7 @@ use std::sync::Arc;
 use memchr::memmem;
 use regex_automata::{Input, meta, util::captures::Captures};
 
-use crate::finding::{Chunk, Finding};
+use crate::finding::{Chunk, Finding, Why};
 use crate::rules::{Candidate, Confidence, KeywordHit, Regex, Rule, RuleSet};
 
 /// Markers that suppress findings on their line.
@@ -101,6 +106,7 @@ impl Scanner {
                 fingerprint: Finding::fingerprint(path, &rule.id, b""),
                 decoded: String::new(),
                 git: None,
+                why: None,
                 context: String::new(),
                 context_secret: 0..0,
             });
@@ -116,6 +122,11 @@ impl Scanner {
             return false;
         };
         if !path_matches(rule, Some(path)) {
+            return false;
+        }
+        // A bare value was judged without a path: it stands only where bare values count.
+        let bare = finding.why.as_ref().is_some_and(|w| w.syntax == "bare");
+        if bare && !Format::of(path, b"").allows_bare() {
             return false;
         }
         let candidate = Candidate {
@@ -167,6 +178,7 @@ struct Raw {
     line: Range<usize>,
     entropy: f64,
     confidence: Confidence,
+    why: Option<Why>,
 }
 
 impl Matcher<'_> {
@@ -339,13 +351,18 @@ fn run_rule(
     loop {
         regex.search_captures_with(cache, &input, caps);
         let Some(m) = caps.get_match() else { break };
-        let next = if m.is_empty() { m.end() + 1 } else { m.end() };
-        if next > window.end {
-            input.set_start(window.end);
-        } else {
-            input.set_start(next);
+        let found = check_match(scanner, r, rule, chunk, m.range(), caps);
+        let mut next = if m.is_empty() { m.end() + 1 } else { m.end() };
+        // A rejected assignment's value may hold the next one: `f = Client(token="...")`.
+        if found.is_none()
+            && rule.assignment.is_some()
+            && let Some(value) = caps.get_group_by_name("value")
+            && value.start > m.start()
+        {
+            next = value.start;
         }
-        if let Some(found) = check_match(scanner, r, rule, chunk, m.range(), caps) {
+        input.set_start(next.min(window.end));
+        if let Some(found) = found {
             raw.push(found);
         }
         if input.start() >= window.end {
@@ -366,17 +383,41 @@ fn check_match(
     if !chunk.own.contains(&matched.start) {
         return None;
     }
-    let secret = match rule.secret_group {
-        Some(g) => caps.get_group(g)?.range(),
-        None => (1..caps.group_len())
-            .filter_map(|g| caps.get_group(g))
-            .find(|s| !s.is_empty())
-            .map_or(matched.clone(), |s| s.range()),
+    let data = chunk.data;
+    let mut confidence = rule.confidence;
+    let mut why = None;
+    let secret = if let Some(kind) = rule.assignment {
+        let name = caps.get_group_by_name("name")?.range();
+        let value = caps.get_group_by_name("value")?.range();
+        let line_end =
+            memchr::memchr(b'\n', &data[value.end..]).map_or(data.len(), |i| value.end + i);
+        let candidate = assignment::Candidate {
+            name: &data[name.clone()],
+            value: &data[value.clone()],
+            between: &data[name.end..value.start],
+            before_name: name.start.checked_sub(1).map(|i| data[i]),
+            before: value.start.checked_sub(1).map(|i| data[i]),
+            after: &data[value.end..line_end],
+            format: chunk
+                .path
+                .map(|p| Format::of(p, &data[..data.len().min(128)])),
+        };
+        let verdict = assignment::judge(kind, &candidate, rule.confidence)?;
+        confidence = verdict.confidence;
+        why = Some(verdict.why);
+        value.start + verdict.secret.start..value.start + verdict.secret.end
+    } else {
+        match rule.secret_group {
+            Some(g) => caps.get_group(g)?.range(),
+            None => (1..caps.group_len())
+                .filter_map(|g| caps.get_group(g))
+                .find(|s| !s.is_empty())
+                .map_or(matched.clone(), |s| s.range()),
+        }
     };
     if secret.is_empty() {
         return None;
     }
-    let data = chunk.data;
     let secret_bytes = &data[secret.clone()];
     let entropy = entropy::shannon(secret_bytes);
     if rule.entropy.is_some_and(|min| entropy <= min) {
@@ -405,10 +446,11 @@ fn check_match(
         return None;
     }
     // A token whose checksum fails only looks like one of its kind.
-    let confidence = match rule.checksum {
-        Some(checksum) if !checksum.verify(&data[secret.clone()]) => Confidence::Low,
-        _ => rule.confidence,
-    };
+    if let Some(checksum) = rule.checksum
+        && !checksum.verify(&data[secret.clone()])
+    {
+        confidence = Confidence::Low;
+    }
     Some(Raw {
         rule: r,
         matched,
@@ -416,6 +458,7 @@ fn check_match(
         line,
         entropy,
         confidence,
+        why,
     })
 }
 
@@ -508,6 +551,7 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
             confidence: m.confidence.as_str().to_string(),
             decoded: String::new(),
             git: None,
+            why: m.why.clone(),
         });
     }
 }

@@ -1,5 +1,6 @@
 //! Reading a baseline: the fingerprints of an earlier scan, from a keyscout JSON report, a JSON
-//! Lines report, or a baseline file (one fingerprint per line, `#` comments). Writing the
+//! Lines report, a gitleaks JSON report (keyscout's fingerprint made from its `File`, `RuleID`
+//! and `Secret`), or a baseline file (one fingerprint per line, `#` comments). Writing the
 //! baseline file is a report format (`report::baseline`).
 
 use std::collections::HashSet;
@@ -7,6 +8,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::ignore::{ParseError, check_fingerprint, strip_comment};
+use crate::finding::Finding;
 
 /// The fingerprints in `text` (the contents of the file `name`), and an error for each part
 /// that is not one.
@@ -18,6 +20,10 @@ pub fn parse(name: &str, text: &str) -> (HashSet<String>, Vec<ParseError>) {
         line,
         message,
     };
+    if text.trim_start().starts_with('[') {
+        gitleaks(text, &mut fingerprints, &mut errors, &error);
+        return (fingerprints, errors);
+    }
     if !text.trim_start().starts_with('{') {
         for (i, line) in text.lines().enumerate() {
             let entry = strip_comment(line);
@@ -72,6 +78,31 @@ pub fn parse(name: &str, text: &str) -> (HashSet<String>, Vec<ParseError>) {
     (fingerprints, errors)
 }
 
+/// A gitleaks JSON report (an array of findings), as `--baseline-path` takes it. A redacted
+/// secret cannot give the fingerprint: that finding is an error.
+fn gitleaks(
+    text: &str,
+    fingerprints: &mut HashSet<String>,
+    errors: &mut Vec<ParseError>,
+    error: &dyn Fn(usize, String) -> ParseError,
+) {
+    let items = match serde_json::from_str::<Vec<Value>>(text) {
+        Ok(items) => items,
+        Err(err) => return errors.push(error(err.line(), format!("not a gitleaks report: {err}"))),
+    };
+    for (i, item) in items.iter().enumerate() {
+        let field = |name: &str| item.get(name).and_then(Value::as_str).unwrap_or("");
+        let (file, rule, secret) = (field("File"), field("RuleID"), field("Secret"));
+        if rule.is_empty() || secret.is_empty() || secret == "REDACTED" || secret.ends_with("*****")
+        {
+            let message = format!("finding {}: no `RuleID`, or no unredacted `Secret`", i + 1);
+            errors.push(error(1, message));
+            continue;
+        }
+        fingerprints.insert(Finding::fingerprint(file, rule, secret.as_bytes()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +121,16 @@ mod tests {
         for text in [doc, jsonl, lines] {
             assert_eq!(parse("b", &text), (want.clone(), vec![]), "{text}");
         }
+    }
+
+    #[test]
+    fn gitleaks_reports_give_keyscout_fingerprints() {
+        let text = r#"[{"File": "a.env", "RuleID": "github-pat", "Secret": "ghp_x"},
+                       {"File": "b.env", "RuleID": "github-pat", "Secret": "REDACTED"}]"#;
+        let (fps, errors) = parse("g.json", text);
+        let want = Finding::fingerprint("a.env", "github-pat", b"ghp_x");
+        assert_eq!(fps, HashSet::from([want]));
+        assert_eq!(errors.len(), 1, "{errors:?}");
     }
 
     #[test]

@@ -1,0 +1,988 @@
+//! The generic detector's judgement of one `NAME = VALUE` candidate that a rule with
+//! `assignment = "secret"` or `"password"` found. A regex finds the candidates (a name with a
+//! secret-like word, an assignment operator, a value); this module decides, the way a person
+//! reading the line would:
+//!
+//! - **the name**: its last words must name a secret (`api_key`, `clientSecret`,
+//!   `DB_PASSWORD`, `authToken`), not something about one (`key_id`, `token_url`,
+//!   `auth_timeout`, `password_hash`) nor a key that is no secret (`public_key`,
+//!   `primary_key`, `cache_key`, `page_token`);
+//! - **the syntax**: in code a secret is a string literal; a bare right-hand side is an
+//!   expression and counts only in config files ([`Format`]);
+//! - **the value's shape**: calls, member access, references, templates, paths, URLs,
+//!   versions, placeholders are not secrets;
+//! - **how random it reads** ([`randomness::surprise`]): a key or token must surprise a
+//!   model of words and identifiers; a password need only not read as a placeholder.
+
+use std::ops::Range;
+
+use super::format::Format;
+use super::randomness;
+use crate::finding::Why;
+use crate::rules::{Assignment, Confidence};
+
+/// Bits per character above which a value reads as random (identifiers score below 5.5).
+const RANDOM: f32 = 6.0;
+/// Above this, a key or token is reported at the rule's confidence; between [`RANDOM`] and
+/// here, at low confidence.
+const CLEARLY_RANDOM: f32 = 7.0;
+
+/// What the candidate looks like, as the regex found it.
+pub struct Candidate<'a> {
+    pub name: &'a [u8],
+    pub value: &'a [u8],
+    /// What stands between the name and the value: the operator, quotes, spaces.
+    pub between: &'a [u8],
+    /// The byte before the name (a quote or `?` when the assignment is inside a string).
+    pub before_name: Option<u8>,
+    /// The byte before the value (a quote when it is quoted).
+    pub before: Option<u8>,
+    /// The bytes after the value, to the end of the line.
+    pub after: &'a [u8],
+    /// The file's format, when the path is known.
+    pub format: Option<Format>,
+}
+
+/// A candidate judged a secret: which part of the value is the secret, and why.
+pub struct Verdict {
+    /// The secret within `value`.
+    pub secret: Range<usize>,
+    pub confidence: Confidence,
+    pub why: Why,
+}
+
+/// Judges `c` for a rule of kind `kind` whose confidence is `confidence`; `None`: not a
+/// secret.
+pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
+    let name = secret_name(kind, c.name)?;
+    let (secret, syntax) = literal(c)?;
+    let quoted = syntax != "bare";
+    if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
+        return None;
+    }
+    let value = &c.value[secret.clone()];
+    if type_name(value) || hashed(value) {
+        return None;
+    }
+    let surprise = randomness::surprise(value);
+    let confidence = match kind {
+        Assignment::Secret => key_like(value, surprise, confidence)?,
+        Assignment::Password => password_like(value, quoted, surprise, confidence)?,
+    };
+    Some(Verdict {
+        secret,
+        confidence,
+        why: Why {
+            name,
+            syntax: syntax.to_string(),
+            randomness: (surprise * 100.0).round() / 100.0,
+        },
+    })
+}
+
+/// The name's secret word and what qualifies it, when the name names a secret of `kind`.
+fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
+    let words = words(name);
+    let at = words.iter().rposition(|w| secret_word(kind, w))?;
+    if !words[at + 1..].iter().all(|w| harmless_tail(w)) {
+        return None;
+    }
+    if at > 0 && not_secret_qualifier(kind, &words[at - 1]) {
+        return None;
+    }
+    if compound_qualifier(kind, &words[at]).is_some_and(|q| not_secret_qualifier(kind, q)) {
+        return None;
+    }
+    Some(String::from_utf8_lossy(name).into_owned())
+}
+
+/// The name's words, lowercase: split at separators and at camelCase boundaries
+/// (`clientSecret`, `APIKey`, `DB_PASSWORD`, `x-api-key`).
+fn words(name: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &b) in name.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| name[p]);
+        let next = name.get(i + 1);
+        let boundary = b.is_ascii_uppercase()
+            && (prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                || (prev.is_some_and(|p| p.is_ascii_uppercase())
+                    && next.is_some_and(|n| n.is_ascii_lowercase())));
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        word.push(b.to_ascii_lowercase() as char);
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "key",
+    "keys",
+    "credential",
+    "credentials",
+    "creds",
+    "auth",
+    "apikey",
+    "passkey",
+];
+const PASSWORD_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "pass",
+    "passw",
+    "pword",
+    "passwort",
+];
+/// What may stand glued before a secret word in one word (`apikey`, `dbpassword`).
+const COMPOUND: &[&str] = &[
+    "api",
+    "access",
+    "secret",
+    "auth",
+    "private",
+    "client",
+    "app",
+    "master",
+    "sign",
+    "signing",
+    "encrypt",
+    "encryption",
+    "session",
+    "bearer",
+    "refresh",
+    "oauth",
+    "service",
+    "account",
+    "admin",
+    "user",
+    "db",
+    "bot",
+    "webhook",
+    "license",
+    "my",
+    "root",
+    "mysql",
+    "pg",
+    "redis",
+    "smtp",
+    "mail",
+    "ftp",
+    "ldap",
+    "jwt",
+    "hmac",
+    "consumer",
+    "x",
+    "pub",
+    "public",
+    "cache",
+    "primary",
+    "foreign",
+    "sort",
+    "hash",
+    "page",
+    "next",
+    "csrf",
+    "xsrf",
+    "new",
+    "old",
+];
+
+fn secret_word(kind: Assignment, word: &str) -> bool {
+    let list = match kind {
+        Assignment::Secret => SECRET_WORDS,
+        Assignment::Password => PASSWORD_WORDS,
+    };
+    list.contains(&word) || compound_qualifier(kind, word).is_some()
+}
+
+/// For a word like `apikey` or `dbpassword`: the qualifier glued before the secret word.
+fn compound_qualifier(kind: Assignment, word: &str) -> Option<&str> {
+    let list = match kind {
+        Assignment::Secret => SECRET_WORDS,
+        Assignment::Password => PASSWORD_WORDS,
+    };
+    list.iter().find_map(|s| {
+        let head = word.strip_suffix(s)?;
+        COMPOUND.contains(&head).then_some(head)
+    })
+}
+
+/// Words that may follow the secret word: `SECRET_KEY_BASE`, `api_key_prod`, `token2`.
+fn harmless_tail(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_digit())
+        || matches!(
+            word,
+            "value"
+                | "val"
+                | "str"
+                | "string"
+                | "base"
+                | "b64"
+                | "base64"
+                | "hex"
+                | "raw"
+                | "plain"
+                | "plaintext"
+                | "text"
+                | "prod"
+                | "production"
+                | "dev"
+                | "development"
+                | "test"
+                | "staging"
+                | "stage"
+                | "live"
+                | "sandbox"
+                | "local"
+                | "default"
+                | "v1"
+                | "v2"
+                | "v3"
+                | "secret"
+                | "enc"
+                | "encoded"
+                | "data"
+                | "bytes"
+                | "main"
+        )
+}
+
+/// A word before the secret word that makes it something other than a secret.
+fn not_secret_qualifier(kind: Assignment, word: &str) -> bool {
+    match kind {
+        Assignment::Secret => matches!(
+            word,
+            "public"
+                | "pub"
+                | "publishable"
+                | "primary"
+                | "foreign"
+                | "sort"
+                | "partition"
+                | "hash"
+                | "range"
+                | "cache"
+                | "idempotency"
+                | "object"
+                | "row"
+                | "group"
+                | "unique"
+                | "composite"
+                | "translation"
+                | "i18n"
+                | "lookup"
+                | "shard"
+                | "routing"
+                | "result"
+                | "limit"
+                | "page"
+                | "cursor"
+                | "continuation"
+                | "sync"
+                | "csrf"
+                | "xsrf"
+                | "change"
+                | "request"
+                | "verification"
+                | "input"
+                | "output"
+                | "next"
+                | "action"
+                | "cancellation"
+                | "cancel"
+                | "hot"
+                | "map"
+                | "dict"
+                | "index"
+                | "registry"
+                | "foreign_key"
+                | "sequence"
+                | "message"
+                | "lock"
+                | "locale"
+                | "label"
+                | "metric"
+                | "state"
+                | "storage"
+                | "column"
+                | "field"
+                | "attribute"
+                | "prop"
+                | "property"
+                | "option"
+                | "config"
+                | "setting"
+                | "header"
+                | "sub"
+                | "parent"
+                | "child"
+                | "entry"
+                | "item"
+                | "node"
+                | "tree"
+                | "search"
+                | "query"
+                | "event"
+                | "menu"
+                | "button"
+                | "keyboard"
+                | "mouse"
+                | "next_page"
+                | "prev"
+                | "previous"
+                | "last"
+                | "first"
+                | "stop"
+                | "end"
+                | "start"
+                | "eof"
+                | "lexer"
+                | "parser"
+                | "syntax"
+                | "ast"
+                | "type"
+                | "no"
+                | "max"
+                | "min"
+                | "num"
+                | "len"
+                | "length"
+                | "count"
+                | "hashed"
+                | "encrypted"
+        ),
+        Assignment::Password => matches!(
+            word,
+            "new"
+                | "old"
+                | "confirm"
+                | "repeat"
+                | "forgot"
+                | "reset"
+                | "check"
+                | "verify"
+                | "change"
+                | "sha"
+                | "sha1"
+                | "sha256"
+                | "sha512"
+                | "md5"
+                | "hash"
+                | "hashed"
+                | "bcrypt"
+                | "crypt"
+                | "crypted"
+                | "encrypted"
+                | "digest"
+                | "validate"
+                | "show"
+                | "hide"
+                | "min"
+                | "max"
+                | "no"
+                | "empty"
+                | "input"
+                | "field"
+                | "label"
+                | "bypass"
+        ),
+    }
+}
+
+/// The secret span within the value and how it is written (`string`, `embedded` in a string
+/// or URL, or `bare`); `None` when the quoting is broken (an opening quote closed by nothing:
+/// the literal holds spaces), or a bare value is followed by what makes it prose or code.
+fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
+    let quote = c.before.filter(|q| matches!(q, b'"' | b'\'' | b'`'));
+    let closes = |q: u8| c.after.first() == Some(&q);
+    // An XML element's text, `<password>value</password>`, is delimited like a literal.
+    if c.before == Some(b'>') && c.after.starts_with(b"</") {
+        return Some((0..c.value.len(), "string"));
+    }
+    match quote {
+        Some(q) if closes(q) => return Some((0..c.value.len(), "string")),
+        Some(_) => return None,
+        None => {}
+    }
+    // Inside a string or a URL: a query parameter (`?token=...&`, `"oauth_token=...&..."`)
+    // or a header (`"X-Auth-Token: ..."`).
+    let opened = c
+        .before_name
+        .filter(|b| matches!(b, b'"' | b'\'' | b'`' | b'?' | b'&'));
+    let op = c.between.trim_ascii();
+    if let Some(open) = opened
+        && (op == b"=" && c.between.len() == 1 || op == b":" && !matches!(open, b'?' | b'&'))
+    {
+        let end = match op {
+            b"=" => memchr::memchr2(b'&', b'#', c.value).unwrap_or(c.value.len()),
+            _ => c.value.len(),
+        };
+        let next = c.value.get(end).or(c.after.first()).copied();
+        let closed = match op {
+            b"=" => next.is_none_or(|b| matches!(b, b'&' | b'#' | b' ' | b'"' | b'\'' | b'`')),
+            _ => next == Some(open),
+        };
+        return closed.then_some((0..end, "embedded"));
+    }
+    // A bare value runs to a separator; a trailing `;`, `,` or `)` ends the statement or the
+    // call around it.
+    let mut end = c.value.len();
+    while end > 0 && matches!(c.value[end - 1], b';' | b',' | b')') {
+        end -= 1;
+    }
+    let next = c.after.first().copied();
+    if next.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'#')) {
+        return None;
+    }
+    // `key: value` ends its line (or comes before a comment); words after it make it prose
+    // (`:param password: the user's password`). `KEY=value cmd` is shell.
+    let rest = c.after.trim_ascii_start();
+    let colon = c.between.contains(&b':') && !c.between.contains(&b'=');
+    if colon && !(rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//")) {
+        return None;
+    }
+    // `NAME= OTHER=1`: the value is empty and the next assignment follows.
+    let head = c
+        .value
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_');
+    if c.value.get(head.count()) == Some(&b'=') {
+        return None;
+    }
+    Some((0..end, "bare"))
+}
+
+/// A key or token: not a placeholder, not code, and random; its confidence.
+fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confidence> {
+    if value.len() < 8 || value.len() > 200 || placeholder(value) {
+        return None;
+    }
+    // A random string may hold `(` or `::`; code reads as words.
+    if surprise < RANDOM && code_or_reference(value) {
+        return None;
+    }
+    if uuid(value) {
+        return Some(confidence);
+    }
+    if value.iter().all(u8::is_ascii_digit) || version_or_date(value) || path_or_url(value) {
+        return None;
+    }
+    // Keys and tokens are alphanumeric with a few `-`, `_`, `.`; generated label keys and
+    // dotted names are mostly separators (`3zHw.H__V.Vz_6`).
+    let separators = value
+        .iter()
+        .filter(|b| matches!(b, b'.' | b'_' | b'-'))
+        .count();
+    if separators * 5 > value.len() {
+        return None;
+    }
+    if surprise < RANDOM || value.len() < 12 && surprise < CLEARLY_RANDOM {
+        return None;
+    }
+    Some(if surprise >= CLEARLY_RANDOM {
+        confidence
+    } else {
+        Confidence::Low
+    })
+}
+
+/// A password: not a placeholder, a reference or code. People choose passwords, so a word
+/// counts (`postgres`, `banana`, `hunter2`); the usual defaults and values that spell out
+/// what they are (`admin`, `changeme`, `my_password`) are reported at low confidence.
+fn password_like(
+    value: &[u8],
+    quoted: bool,
+    surprise: f32,
+    confidence: Confidence,
+) -> Option<Confidence> {
+    if value.len() < 4 || value.len() > 128 || placeholder(value) || path_or_url(value) {
+        return None;
+    }
+    if number(value) || value.iter().all(u8::is_ascii_digit) && value.len() < 6 {
+        return None;
+    }
+    if reference(value, quoted) && !(quoted && surprise >= RANDOM) {
+        return None;
+    }
+    let lower = value.to_ascii_lowercase();
+    let stem_len = lower
+        .iter()
+        .rposition(|c| !(c.is_ascii_digit() || c.is_ascii_punctuation()))
+        .map_or(0, |i| i + 1);
+    let stem = &lower[..stem_len];
+    const DEFAULTS: &[&[u8]] = &[
+        b"pass",
+        b"secret",
+        b"admin",
+        b"test",
+        b"root",
+        b"guest",
+        b"user",
+        b"demo",
+        b"default",
+        b"changeit",
+        b"letmein",
+        b"welcome",
+        b"mypass",
+        b"mysecret",
+        b"foo",
+        b"bar",
+        b"baz",
+        b"toor",
+        b"pwd",
+        b"sa",
+        b"abc",
+        b"qwerty",
+        b"testing",
+        b"temp",
+        b"login",
+        b"p@ss",
+        b"invalid",
+        b"wrong",
+        b"nope",
+        b"short",
+        b"bad",
+        b"incorrect",
+        b"new",
+        b"old",
+        b"newpass",
+        b"oldpass",
+        b"valid",
+        b"hello",
+        b"none",
+        b"empty",
+        b"mypwd",
+        b"p@ssw0rd",
+        b"passw0rd",
+        b"pa$$word",
+        b"pa55word",
+    ];
+    let says = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
+    if DEFAULTS.contains(&stem) || says(b"password") || says(b"passwd") {
+        return Some(Confidence::Low);
+    }
+    Some(confidence)
+}
+
+/// A value that names another: code (`get_password()`, `cfg.db.password`, `args[1]`), a
+/// constant (`DB_PASSWORD`), a variable named for a secret (`userPassword`, `db_pass`), or,
+/// unquoted, any identifier of several words (`db_password_value`).
+fn reference(value: &[u8], quoted: bool) -> bool {
+    let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
+    if has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[") {
+        return true;
+    }
+    let dotted = value.contains(&b'.') && value.split(|&b| b == b'.').all(identifier);
+    if dotted && value.iter().filter(|&&b| b == b'.').count() >= 1 && !value.ends_with(b".") {
+        return !value.iter().any(u8::is_ascii_digit) || !quoted;
+    }
+    if !identifier(value) {
+        return false;
+    }
+    let words = words(value);
+    let constant = value.contains(&b'_') && !value.iter().any(u8::is_ascii_lowercase);
+    let names_secret = words.len() >= 2
+        && words
+            .iter()
+            .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
+    constant
+        || names_secret
+        || (!quoted && words.len() >= 2 && randomness::surprise(value) < RANDOM)
+}
+
+/// Template syntax, placeholder words and masked values.
+fn placeholder(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let has = |s: &str| memchr::memmem::find(&lower, s.as_bytes()).is_some();
+    const MARKS: &[&str] = &[
+        "${",
+        "{{",
+        "}}",
+        "%(",
+        "$(",
+        "#{",
+        "@{",
+        "<%",
+        "xxx",
+        "***",
+        "...",
+        "___",
+        "---",
+        "example",
+        "sample",
+        "dummy",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "replace",
+        "redacted",
+        "your_",
+        "your-",
+        "yourpass",
+        "yoursecret",
+        "yourkey",
+        "yourtoken",
+        "notreal",
+        "not_real",
+        "not-real",
+        "fake",
+        "foobar",
+        "lorem",
+        "insert",
+        "todo",
+        "fixme",
+        "secret_here",
+        "key_here",
+        "here>",
+        "<your",
+        "enter_",
+        "required|",
+        "|required",
+        "nullable",
+    ];
+    if MARKS.iter().any(|m| has(m)) {
+        return true;
+    }
+    if matches!(
+        value.first(),
+        Some(b'$' | b'%' | b'<' | b'{' | b'[' | b'@' | b'&' | b'*')
+    ) && !value[1..].iter().any(u8::is_ascii_digit)
+    {
+        return true;
+    }
+    let first = value[0];
+    if value.iter().all(|&b| b == first) || sequence(&lower) {
+        return true;
+    }
+    matches!(
+        lower.as_slice(),
+        b"null"
+            | b"none"
+            | b"nil"
+            | b"true"
+            | b"false"
+            | b"undefined"
+            | b"empty"
+            | b"string"
+            | b"password"
+            | b"passwd"
+            | b"secret"
+            | b"token"
+            | b"apikey"
+            | b"api_key"
+            | b"default"
+            | b"required"
+            | b"optional"
+    )
+}
+
+/// A type where a value would be: `String!`, `str`, `Option<String>`, `number`.
+fn type_name(value: &[u8]) -> bool {
+    let bare = value
+        .strip_suffix(b"!")
+        .or_else(|| value.strip_suffix(b"?"));
+    if let Some(bare) = bare
+        && identifier(bare)
+    {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    matches!(
+        lower.as_slice(),
+        b"str"
+            | b"string"
+            | b"int"
+            | b"integer"
+            | b"bool"
+            | b"boolean"
+            | b"number"
+            | b"float"
+            | b"double"
+            | b"char"
+            | b"bytes"
+            | b"any"
+            | b"object"
+            | b"text"
+            | b"varchar"
+    )
+}
+
+/// A password hash or an encrypted value, not the secret itself: crypt(3) and bcrypt
+/// (`$2b$12$...`), LDAP schemes (`{SSHA}...`), Jasypt's `ENC(...)`, `sha256:...`.
+fn hashed(value: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[
+        b"$2a$",
+        b"$2b$",
+        b"$2y$",
+        b"$1$",
+        b"$5$",
+        b"$6$",
+        b"$apr1$",
+        b"$argon2",
+        b"$pbkdf2",
+        b"$scrypt$",
+        b"{SHA}",
+        b"{SSHA}",
+        b"{MD5}",
+        b"{SMD5}",
+        b"{CRYPT}",
+        b"{SHA256}",
+        b"{SHA512}",
+        b"{bcrypt}",
+        b"{noop}",
+        b"ENC(",
+        b"sha1:",
+        b"sha256:",
+        b"sha512:",
+        b"md5:",
+        b"pbkdf2_",
+        b"pbkdf2:",
+    ];
+    PREFIXES.iter().any(|p| value.starts_with(p))
+}
+
+/// Keyboard and counting sequences that stand in for a value: `123456`, `abcdef`, `a1b2c3`,
+/// `qwerty`.
+fn sequence(lower: &[u8]) -> bool {
+    const RUNS: &[&str] = &[
+        "12345", "23456", "abcdef", "abcd12", "a1b2c3", "qwerty", "asdfgh", "98765",
+    ];
+    RUNS.iter()
+        .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
+}
+
+/// Calls, member access, references, environment lookups, operators.
+fn code_or_reference(value: &[u8]) -> bool {
+    let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
+    if has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[") {
+        return true;
+    }
+    // A dotted identifier path: `settings.SECRET_KEY`, `process.env.TOKEN`, `this.key`.
+    let dotted = value.contains(&b'.')
+        && value
+            .split(|&b| b == b'.')
+            .all(|part| identifier(part) && randomness::surprise(part) < RANDOM);
+    // An identifier in any naming convention that reads as words.
+    let ident = identifier(value) && randomness::surprise(value) < RANDOM;
+    dotted || ident
+}
+
+/// A numeric literal with an optional type suffix: `5i32`, `0x1F`, `3.14f`, `100L`.
+fn number(value: &[u8]) -> bool {
+    let v = value.strip_prefix(b"-").unwrap_or(value);
+    let hex = v.strip_prefix(b"0x").or_else(|| v.strip_prefix(b"0X"));
+    let digits = match hex {
+        Some(h) => {
+            h.iter()
+                .take_while(|b| b.is_ascii_hexdigit() || **b == b'_')
+                .count()
+                + 2
+        }
+        None => v
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'_'))
+            .count(),
+    };
+    if digits == 0 || !v[0].is_ascii_digit() {
+        return false;
+    }
+    let suffix = &v[digits..];
+    suffix.len() <= 5 && suffix.iter().all(|b| b"iufdlUL0123456789size".contains(b))
+}
+
+fn identifier(part: &[u8]) -> bool {
+    part.first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'$')
+        && part
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-'))
+}
+
+/// `8-4-4-4-12` hex: many API keys are UUIDs.
+fn uuid(value: &[u8]) -> bool {
+    value.len() == 36
+        && value.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+fn version_or_date(value: &[u8]) -> bool {
+    let v = value.strip_prefix(b"v").unwrap_or(value);
+    !v.is_empty()
+        && v[0].is_ascii_digit()
+        && v.iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b':' | b'T' | b'Z'))
+        && v.iter().any(|b| matches!(b, b'.' | b'-' | b':'))
+}
+
+fn path_or_url(value: &[u8]) -> bool {
+    let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
+    if has(b"://") || value.starts_with(b"www.") {
+        return true;
+    }
+    if value.starts_with(b"/") || value.starts_with(b"./") || value.starts_with(b"../") {
+        return true;
+    }
+    if value.starts_with(b"~/") || value.get(1..3) == Some(b":\\") {
+        return true;
+    }
+    // `dir/file.ext`: a path with a file extension.
+    let ext = value
+        .iter()
+        .rposition(|&b| b == b'.')
+        .map(|dot| &value[dot + 1..]);
+    value.contains(&b'/')
+        && ext.is_some_and(|e| (2..=5).contains(&e.len()) && e.iter().all(u8::is_ascii_lowercase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(kind: Assignment, line: &str, format: Option<Format>) -> Option<String> {
+        // Split `name = value` by hand: the first operator, an optional quote.
+        let at = line.find(['=', ':'])?;
+        let name = line[..at].trim().trim_matches(['"', '\'']);
+        let rest = line[at + 1..].trim_start();
+        let (before, body) = match rest.as_bytes().first() {
+            Some(q @ (b'"' | b'\'')) => (Some(*q), &rest[1..]),
+            _ => (None, rest),
+        };
+        let end = body.find(['"', '\'', ' ']).unwrap_or(body.len());
+        let c = Candidate {
+            name: name.as_bytes(),
+            value: body[..end].as_bytes(),
+            between: line[name.len()..at + 1].as_bytes(),
+            before_name: None,
+            before,
+            after: body[end..].as_bytes(),
+            format,
+        };
+        judge(kind, &c, Confidence::Medium)
+            .filter(|v| v.confidence >= Confidence::Medium)
+            .map(|v| String::from_utf8_lossy(&c.value[v.secret]).into_owned())
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(words(b"clientSecret"), ["client", "secret"]);
+        assert_eq!(words(b"APIKey"), ["api", "key"]);
+        assert_eq!(words(b"DB_PASSWORD"), ["db", "password"]);
+        assert_eq!(words(b"x-api-key2"), ["x", "api", "key2"]);
+        for name in [
+            "api_key",
+            "clientSecret",
+            "AUTH_TOKEN",
+            "apikey",
+            "SECRET_KEY_BASE",
+        ] {
+            assert!(
+                secret_name(Assignment::Secret, name.as_bytes()).is_some(),
+                "{name}"
+            );
+        }
+        for name in [
+            "key_id",
+            "token_url",
+            "auth_timeout",
+            "public_key",
+            "tokenizer",
+        ] {
+            assert!(
+                secret_name(Assignment::Secret, name.as_bytes()).is_none(),
+                "{name}"
+            );
+        }
+        for name in ["DB_PASSWORD", "dbPassword", "adminpass", "pwd"] {
+            assert!(
+                secret_name(Assignment::Password, name.as_bytes()).is_some(),
+                "{name}"
+            );
+        }
+        for name in ["password_hash", "passwordMinLength", "bypass", "compass"] {
+            assert!(
+                secret_name(Assignment::Password, name.as_bytes()).is_none(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn code_is_not_a_secret() {
+        let c = Some(Format::Code);
+        for line in [
+            "auth_timeout = server.cluster_node_timeout*2;",
+            "key = (RedisModuleKey*)data;",
+            "pkey = d2i_PrivateKey_bio(in,",
+            "privKey = PK11_FindPrivateKeyFromCert(slot,",
+            "token = Xq3vT9pL2mZ8kR5wN7yB4cJ6",
+        ] {
+            assert_eq!(check(Assignment::Secret, line, c), None, "{line}");
+        }
+        assert_eq!(
+            check(
+                Assignment::Secret,
+                "token = Xq3vT9pL2mZ8kR5wN7yB4cJ6",
+                Some(Format::Config)
+            ),
+            Some("Xq3vT9pL2mZ8kR5wN7yB4cJ6".into())
+        );
+    }
+
+    #[test]
+    fn values() {
+        let s = |line| check(Assignment::Secret, line, None);
+        assert_eq!(
+            s(r#"api_key = "k3J9x!vQ2pZr8LmN4tW7yB1c""#).as_deref(),
+            Some("k3J9x!vQ2pZr8LmN4tW7yB1c")
+        );
+        assert_eq!(
+            s(r#"api_key = "550e8400-e29b-41d4-a716-446655440000""#).as_deref(),
+            Some("550e8400-e29b-41d4-a716-446655440000")
+        );
+        for line in [
+            r#"token = "homepage.hero.call_to_action""#,
+            r#"key = "America/New_York""#,
+            r#"secret = "${SECRET}""#,
+            r#"secret_key = "/etc/acme/secrets/signing-key.pem""#,
+            r#"api_key = "your_api_key_here""#,
+            r#"token = "GoogleOAuth2ProviderConfig""#,
+        ] {
+            assert_eq!(s(line), None, "{line}");
+        }
+        let p = |line| check(Assignment::Password, line, None);
+        assert_eq!(
+            p("DB_PASSWORD=Tq8#vLz2!mK9").as_deref(),
+            Some("Tq8#vLz2!mK9")
+        );
+        assert_eq!(p(r#"password = "hunter22""#).as_deref(), Some("hunter22"));
+        for line in [
+            "password = ${DB_PASSWORD}",
+            r#"password: "********""#,
+            "password = request.form",
+            "password=changeme",
+            r#"password = "password""#,
+        ] {
+            assert_eq!(p(line), None, "{line}");
+        }
+    }
+}
