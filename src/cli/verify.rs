@@ -44,9 +44,11 @@ impl<'a> Assessor<'a> {
     }
 }
 
-/// Whether the rule file was named by the user (so its verifiers may run).
+/// Whether the rule file was named by the user (so its verifiers may run): `--config`, or
+/// the environment (`$KEYSCOUT_CONFIG`, or gitleaks' `$GITLEAKS_CONFIG`, which the scan reads too).
 fn config_named(args: &ScanArgs) -> bool {
-    args.config.is_some() || std::env::var_os("KEYSCOUT_CONFIG").is_some_and(|v| !v.is_empty())
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    args.config.is_some() || set("KEYSCOUT_CONFIG") || set("GITLEAKS_CONFIG")
 }
 
 /// Runs `--verify` over `items` and drops what `--only-verified` leaves out.
