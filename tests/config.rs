@@ -226,6 +226,10 @@ fn bad_rule_files_name_file_rule_and_line() {
         (config("entropy = 12.0"), ":4: rule `tok`: entropy"),
         (config("colour = 1"), "unknown field `colour`"),
         (
+            config("decodes = \"rot13\""),
+            ":4: rule `tok`: unknown decodes `rot13`",
+        ),
+        (
             config("[[rules.allowlists]]\nregexTarget = \"nope\"\nregexes = ['x']"),
             "rule `tok`: allowlist",
         ),
@@ -365,6 +369,35 @@ fn confidence_levels_and_failed_checksums() {
     dir.write(".gitleaks.toml", config(""));
     assert_eq!(dir.scan_json(&[]).0[0]["confidence"], "medium");
     assert_eq!(dir.scan_json(&["--min-confidence", "high"]), (vec![], 0));
+}
+
+#[test]
+fn decodes_basic_auth_reports_only_base64_of_user_and_password() {
+    let dir = Dir::new();
+    dir.write(
+        ".gitleaks.toml",
+        r#"
+[[rules]]
+id = "basic"
+regex = '''Basic ([A-Za-z0-9+/=]{8,})'''
+keywords = ["basic"]
+decodes = "basic-auth"
+"#,
+    );
+    let b64 = |text: &str| common::encode::base64(text.as_bytes(), false, true);
+    let lines = [
+        format!("Authorization: Basic {}", b64("deploy:Xk9pQ2vL7mZr")),
+        format!("Authorization: Basic {}", b64("user:password")),
+        format!("Authorization: Basic {}", b64("no-colon-at-all")),
+        "Authorization: Basic Authentication".to_string(),
+        format!("Authorization: Basic {}", b64("ci:${CI_TOKEN}")),
+        format!("Authorization: Basic {}", b64("svc:Tz4wB8nQ2rLc\n")),
+    ];
+    dir.write("req.http", lines.join("\n") + "\n");
+    let (found, code) = dir.scan_json(&["--min-confidence", "low"]);
+    let at: Vec<u64> = found.iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    assert_eq!((at, code), (vec![1, 6], 1));
+    assert_eq!(found[0]["secret"], b64("deploy:Xk9pQ2vL7mZr"));
 }
 
 #[test]

@@ -84,6 +84,17 @@ pub fn write(
                 paint(RESET)
             )?;
         }
+        if let Some(why) = &f.why {
+            writeln!(
+                out,
+                "    {}why: `{}` = a {} value, randomness {:.1} bits/char{}",
+                paint(DIM),
+                why.name,
+                why.syntax,
+                why.randomness,
+                paint(RESET)
+            )?;
+        }
         writeln!(
             out,
             "    {}fingerprint: {}{}",

@@ -33,6 +33,10 @@ pub const PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/hosting.toml"),
     ),
     ("rules/infra.toml", include_str!("../../rules/infra.toml")),
+    (
+        "rules/inline-credentials.toml",
+        include_str!("../../rules/inline-credentials.toml"),
+    ),
     ("rules/keys.toml", include_str!("../../rules/keys.toml")),
     (
         "rules/messaging.toml",

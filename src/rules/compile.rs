@@ -9,6 +9,7 @@ use regex_automata::{meta, util::syntax};
 use regex_syntax::hir::Hir;
 
 use super::checksum::Checksum;
+use super::decodes::Decodes;
 use super::error::{RuleError, line_of};
 use super::keywords::Keywords;
 use super::load::{AllowlistDef, Origin, RuleDef};
@@ -122,6 +123,7 @@ pub struct Rule {
     pub checksum: Option<Checksum>,
     /// A generic assignment rule: its candidates are judged in context.
     pub assignment: Option<Assignment>,
+    pub decodes: Option<Decodes>,
     pub allowlists: Vec<Allowlist>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
@@ -399,9 +401,17 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
     };
     let checksum = match s.checksum.as_deref() {
         None => None,
+        Some(name) => Some(Checksum::parse(name).ok_or_else(|| {
+            err(format!(
+                "unknown checksum `{name}` (known: base62-crc32, nkey-seed)"
+            ))
+        })?),
+    };
+    let decodes = match s.decodes.as_deref() {
+        None => None,
         Some(name) => Some(
-            Checksum::parse(name)
-                .ok_or_else(|| err(format!("unknown checksum `{name}` (known: base62-crc32)")))?,
+            Decodes::parse(name)
+                .ok_or_else(|| err(format!("unknown decodes `{name}` (known: basic-auth)")))?,
         ),
     };
     let assignment = match s.assignment.as_deref() {
@@ -482,6 +492,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         confidence,
         checksum,
         assignment,
+        decodes,
         allowlists,
         examples: s.examples,
         negative_examples: s.negative_examples,

@@ -241,6 +241,12 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     if over.verify.is_some() {
         base.verify = over.verify;
     }
+    if o.assignment.is_some() {
+        b.assignment = o.assignment;
+    }
+    if o.decodes.is_some() {
+        b.decodes = o.decodes;
+    }
     b.keywords.extend(o.keywords);
     b.tags.extend(o.tags);
     b.allowlists.extend(o.allowlists);

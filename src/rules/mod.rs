@@ -9,6 +9,7 @@
 pub mod builtin;
 mod checksum;
 mod compile;
+mod decodes;
 mod error;
 mod keywords;
 mod load;
@@ -21,6 +22,7 @@ pub use compile::{
     Allowlist, Assignment, Candidate, Compiled, Condition, Confidence, Pattern, Regex, RegexTarget,
     Rule, RuleSet,
 };
+pub use decodes::Decodes;
 pub use error::RuleError;
 pub use keywords::{KeywordHit, Keywords};
 pub use load::{ConfigSource, discover, load};

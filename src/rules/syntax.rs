@@ -61,6 +61,9 @@ pub struct RuleSyntax {
     /// `secret` or `password`: the regex finds `NAME = VALUE` candidates (named groups
     /// `name` and `value`) that the generic detector judges in context (keyscout addition).
     pub assignment: Option<String>,
+    /// What the secret must decode to (`basic-auth`); a match that does not is no finding
+    /// (keyscout addition).
+    pub decodes: Option<String>,
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// The older single per-rule `[rules.allowlist]` table.

@@ -55,6 +55,14 @@ pub struct Verdict {
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
     let name = secret_name(kind, c.name)?;
+    // `>` assigns only in an element, `<password>value</password>`: `pwd >file` is a shell
+    // redirect.
+    if c.between.trim_ascii().ends_with(b">")
+        && c.between.trim_ascii() != b"=>"
+        && c.before_name != Some(b'<')
+    {
+        return None;
+    }
     let (secret, syntax) = literal(c)?;
     let quoted = syntax != "bare";
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
@@ -263,145 +271,38 @@ fn harmless_tail(word: &str) -> bool {
         )
 }
 
+/// Words before `key`, `token` or `secret` that make it no secret: `public_key`,
+/// `primary_key`, `page_token`, `csrf_token`, `authenticity_token`.
+#[rustfmt::skip]
+const NOT_A_SECRET_KEY: &[&str] = &[
+    "public", "pub", "publishable", "primary", "foreign", "sort", "partition", "hash", "range",
+    "cache", "idempotency", "object", "row", "group", "unique", "composite", "translation",
+    "i18n", "lookup", "shard", "routing", "result", "limit", "page", "cursor", "continuation",
+    "sync", "csrf", "xsrf", "change", "request", "verification", "input", "output", "next",
+    "action", "cancellation", "cancel", "hot", "map", "dict", "index", "registry",
+    "foreign_key", "sequence", "message", "lock", "locale", "label", "metric", "state",
+    "storage", "column", "field", "attribute", "prop", "property", "option", "config",
+    "setting", "header", "sub", "parent", "child", "entry", "item", "node", "tree", "search",
+    "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
+    "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
+    "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
+];
+
+/// Words before `password` that make it no password: `new_password` (a form field),
+/// `sha256_password` (a hash), `confirm_password`.
+#[rustfmt::skip]
+const NOT_A_PASSWORD: &[&str] = &[
+    "new", "old", "confirm", "repeat", "forgot", "reset", "check", "verify", "change", "sha",
+    "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
+    "encrypted", "digest", "validate", "show", "hide", "min", "max", "no", "empty", "input",
+    "field", "label", "bypass",
+];
+
 /// A word before the secret word that makes it something other than a secret.
 fn not_secret_qualifier(kind: Assignment, word: &str) -> bool {
     match kind {
-        Assignment::Secret => matches!(
-            word,
-            "public"
-                | "pub"
-                | "publishable"
-                | "primary"
-                | "foreign"
-                | "sort"
-                | "partition"
-                | "hash"
-                | "range"
-                | "cache"
-                | "idempotency"
-                | "object"
-                | "row"
-                | "group"
-                | "unique"
-                | "composite"
-                | "translation"
-                | "i18n"
-                | "lookup"
-                | "shard"
-                | "routing"
-                | "result"
-                | "limit"
-                | "page"
-                | "cursor"
-                | "continuation"
-                | "sync"
-                | "csrf"
-                | "xsrf"
-                | "change"
-                | "request"
-                | "verification"
-                | "input"
-                | "output"
-                | "next"
-                | "action"
-                | "cancellation"
-                | "cancel"
-                | "hot"
-                | "map"
-                | "dict"
-                | "index"
-                | "registry"
-                | "foreign_key"
-                | "sequence"
-                | "message"
-                | "lock"
-                | "locale"
-                | "label"
-                | "metric"
-                | "state"
-                | "storage"
-                | "column"
-                | "field"
-                | "attribute"
-                | "prop"
-                | "property"
-                | "option"
-                | "config"
-                | "setting"
-                | "header"
-                | "sub"
-                | "parent"
-                | "child"
-                | "entry"
-                | "item"
-                | "node"
-                | "tree"
-                | "search"
-                | "query"
-                | "event"
-                | "menu"
-                | "button"
-                | "keyboard"
-                | "mouse"
-                | "next_page"
-                | "prev"
-                | "previous"
-                | "last"
-                | "first"
-                | "stop"
-                | "end"
-                | "start"
-                | "eof"
-                | "lexer"
-                | "parser"
-                | "syntax"
-                | "ast"
-                | "type"
-                | "no"
-                | "max"
-                | "min"
-                | "num"
-                | "len"
-                | "length"
-                | "count"
-                | "hashed"
-                | "encrypted"
-        ),
-        Assignment::Password => matches!(
-            word,
-            "new"
-                | "old"
-                | "confirm"
-                | "repeat"
-                | "forgot"
-                | "reset"
-                | "check"
-                | "verify"
-                | "change"
-                | "sha"
-                | "sha1"
-                | "sha256"
-                | "sha512"
-                | "md5"
-                | "hash"
-                | "hashed"
-                | "bcrypt"
-                | "crypt"
-                | "crypted"
-                | "encrypted"
-                | "digest"
-                | "validate"
-                | "show"
-                | "hide"
-                | "min"
-                | "max"
-                | "no"
-                | "empty"
-                | "input"
-                | "field"
-                | "label"
-                | "bypass"
-        ),
+        Assignment::Secret => NOT_A_SECRET_KEY.contains(&word),
+        Assignment::Password => NOT_A_PASSWORD.contains(&word),
     }
 }
 
@@ -575,6 +476,14 @@ fn password_like(
     ];
     let says = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
     if DEFAULTS.contains(&stem) || says(b"password") || says(b"passwd") {
+        return Some(Confidence::Low);
+    }
+    // A plain word (`postgres`, `tiger`, `swordfish`) is a local or sample default more often
+    // than a live password: reported at low confidence.
+    let word = value
+        .iter()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-'));
+    if word && surprise < RANDOM {
         return Some(Confidence::Low);
     }
     Some(confidence)

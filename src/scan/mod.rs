@@ -420,7 +420,9 @@ fn check_match(
     }
     let secret_bytes = &data[secret.clone()];
     let entropy = entropy::shannon(secret_bytes);
-    if rule.entropy.is_some_and(|min| entropy <= min) {
+    if rule.entropy.is_some_and(|min| entropy <= min)
+        || rule.decodes.is_some_and(|d| !d.accepts(secret_bytes))
+    {
         return None;
     }
     let line = line_span(data, &matched);

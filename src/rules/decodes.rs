@@ -1,0 +1,176 @@
+//! Checks on what a rule's secret decodes to, for formats whose encoded text cannot tell a
+//! credential from an ordinary word by its shape: `Authorization: Basic` is followed by
+//! base64 of `user:password`, and so is `Basic Authentication` by a word in the base64
+//! alphabet. A match whose secret fails its rule's check is no finding.
+
+/// What a rule's secret must decode to (`decodes = "..."` in a rule file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decodes {
+    /// Base64 (standard alphabet, padding optional) of `user:password` as HTTP Basic
+    /// authentication sends it: UTF-8 text without control characters, a non-empty user,
+    /// a colon, and a password that is not a placeholder.
+    BasicAuth,
+}
+
+impl Decodes {
+    /// The check named in a rule file.
+    pub fn parse(name: &str) -> Option<Decodes> {
+        match name {
+            "basic-auth" => Some(Decodes::BasicAuth),
+            _ => None,
+        }
+    }
+
+    /// Whether `secret` decodes to what this check requires.
+    pub fn accepts(self, secret: &[u8]) -> bool {
+        match self {
+            Decodes::BasicAuth => base64(secret)
+                .and_then(|raw| String::from_utf8(raw).ok())
+                .is_some_and(|text| is_user_password(&text)),
+        }
+    }
+}
+
+/// `user:password` with a real-looking password. A final newline is forgiven: `echo`
+/// without `-n` piped to `base64` adds one.
+fn is_user_password(text: &str) -> bool {
+    let text = text
+        .strip_suffix('\n')
+        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+    if text.chars().any(char::is_control) {
+        return false;
+    }
+    let Some((user, password)) = text.split_once(':') else {
+        return false;
+    };
+    !user.trim().is_empty() && !password.trim().is_empty() && !is_placeholder(password)
+}
+
+/// Passwords that documentation and templates write in place of a real one.
+fn is_placeholder(password: &str) -> bool {
+    let lower = password.to_ascii_lowercase();
+    let templated = ["${", "$(", "{{", "<", "%s", "%(", "#{"]
+        .iter()
+        .any(|m| lower.contains(m))
+        || lower.starts_with('$');
+    let one_char_repeated = lower.len() >= 3 && lower.bytes().all(|b| b == lower.as_bytes()[0]);
+    let words = [
+        "password",
+        "changeme",
+        "change_me",
+        "example",
+        "placeholder",
+        "yourpassword",
+        "your_password",
+        "your-password",
+        "mypassword",
+        "redacted",
+        "foo",
+        "bar",
+        "baz",
+    ];
+    templated || one_char_repeated || words.contains(&lower.as_str())
+}
+
+/// Decodes standard base64, padded or not; `None` for any other byte or a length that no
+/// encoding has.
+fn base64(text: &[u8]) -> Option<Vec<u8>> {
+    let body = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"="));
+    let body = body.unwrap_or(text);
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in body {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Standard base64 with padding, written independently of the decoder under test.
+    fn encode(raw: &[u8]) -> String {
+        const DIGITS: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in raw.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(DIGITS[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn base64_round_trips_every_length_padded_or_not() {
+        let raw: Vec<u8> = (0..=255u8).rev().collect();
+        for len in 0..40 {
+            let encoded = encode(&raw[..len]);
+            assert_eq!(
+                base64(encoded.as_bytes()),
+                Some(raw[..len].to_vec()),
+                "{len}"
+            );
+            let bare = encoded.trim_end_matches('=');
+            assert_eq!(base64(bare.as_bytes()), Some(raw[..len].to_vec()), "{len}");
+        }
+        assert_eq!(base64(b"abcde"), None);
+        assert_eq!(base64(b"ab-_"), None);
+        assert_eq!(base64(b"a=bc"), None);
+    }
+
+    #[test]
+    fn basic_auth_needs_user_colon_real_password() {
+        let check = |text: &str| Decodes::BasicAuth.accepts(encode(text.as_bytes()).as_bytes());
+        assert!(check("deploy:Xk9pQ2vL7mZr"));
+        assert!(check("svc-orders@acme.io:a:b:c"));
+        assert!(check("ci:P4ss wörd"));
+        assert!(check("deploy:Xk9pQ2vL7mZr\n"));
+        assert!(!check("deploy"));
+        assert!(!check(":Xk9pQ2vL7mZr"));
+        assert!(!check("deploy:"));
+        assert!(!check("user:password"));
+        assert!(!check("admin:PASSWORD"));
+        assert!(!check("api:${API_TOKEN}"));
+        assert!(!check("api:<token>"));
+        assert!(!check("api:{{ token }}"));
+        assert!(!check("api:xxxxxxxx"));
+        assert!(!check("foo:bar"));
+        assert!(!check("line\nbreak:Xk9pQ2vL7mZr"));
+        assert!(!check("deploy:Xk9pQ2vL7mZr\n\n"));
+        assert!(!Decodes::BasicAuth.accepts(b"Authentication"));
+        assert!(!Decodes::BasicAuth.accepts(&[0xff, 0xfe]));
+    }
+
+    #[test]
+    fn names_in_rule_files() {
+        assert_eq!(Decodes::parse("basic-auth"), Some(Decodes::BasicAuth));
+        assert_eq!(Decodes::parse("base64"), None);
+    }
+}
