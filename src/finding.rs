@@ -214,6 +214,54 @@ pub struct Finding {
     pub context_secret: Range<usize>,
 }
 
+/// What keyscout learns about a finding after the scan, reported next to it: what to do about
+/// it, what the provider said (`--verify`), and offline facts that lower its weight.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Assessment {
+    /// Where and how to revoke or rotate this kind of credential (the rule's `remediation`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub remediation: String,
+    /// The provider's answer, with `--verify` and a verifier for the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    /// Facts found offline that make the finding less likely to matter (an expired JWT, a
+    /// provider's documented example key, a public key).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What `--verify` learnt from the provider.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Verification {
+    pub status: VerifyStatus,
+    /// What the answer was (an account name, a status code, an error), never the secret.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// `live` and `invalid` only on the provider's explicit word; anything unexpected is
+/// `unknown`; `error` when no answer came (network, timeout, too many retries).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyStatus {
+    Live,
+    Invalid,
+    Unknown,
+    Error,
+}
+
+impl VerifyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyStatus::Live => "live",
+            VerifyStatus::Invalid => "invalid",
+            VerifyStatus::Unknown => "unknown",
+            VerifyStatus::Error => "error",
+        }
+    }
+}
+
 /// Why the generic detector took a value for a secret: the name it was assigned to, how it
 /// was written, and how random it reads.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

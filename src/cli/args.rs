@@ -277,6 +277,33 @@ pub struct ScanArgs {
     /// Run every rule over the whole input (the reference path the prefilter is tested against).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+}
+
+/// `--verify` and its limits.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Ask each provider whether a found secret is live: one read-only HTTPS request per
+    /// distinct secret, only to the host its rule's verifier names (built-in rules, or a rule
+    /// file named with --config or $KEYSCOUT_CONFIG; never one found in the scanned tree).
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: report only the findings the provider confirmed live.
+    #[arg(long, requires = "verify")]
+    pub only_verified: bool,
+    /// Verification requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub verify_concurrency: u16,
+    /// Seconds one verification request may take, body included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub verify_timeout: u64,
+    /// Verification requests per second to one provider host.
+    #[arg(long, value_name = "N", default_value_t = 5.0)]
+    pub verify_rate: f64,
+    /// Print each verification request and answer on stderr, secrets masked.
+    #[arg(long, requires = "verify")]
+    pub verify_debug: bool,
 }
 
 /// How to write the report: every scan and `merge` take these.
@@ -415,7 +442,8 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List every rule: id, keywords, tags, where it is defined.
+    /// List every rule: id, keywords, tags, where it is defined, confidence, and the host
+    /// `--verify` asks (`verify:HOST`, or `-`).
     List {
         #[arg(short, long, value_name = "FILE")]
         config: Option<PathBuf>,

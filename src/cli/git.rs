@@ -112,7 +112,7 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
                 }
             }
         });
-        report(&args.scan, triage, &counters, batches)
+        report(&args.scan, scanner.rules(), triage, &counters, batches)
     })?;
     if let Some(err) = failure {
         return Err(err);

@@ -14,7 +14,7 @@ use anyhow::Context;
 
 use super::args::MergeArgs;
 use super::output;
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 use crate::report::Summary;
 use crate::report::read::{self, Identity};
 
@@ -23,7 +23,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     let mut summary = Summary::default();
     let mut errors = 0;
     let mut read_count = 0;
-    let mut merged: BTreeMap<Identity, Finding> = BTreeMap::new();
+    let mut merged: BTreeMap<Identity, (Finding, Assessment)> = BTreeMap::new();
     for path in &args.reports {
         let report = std::fs::read(path)
             .map_err(|e| e.to_string())
@@ -48,7 +48,9 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
         }
         for found in report.findings {
             read_count += 1;
-            merged.entry(found.identity).or_insert(found.finding);
+            merged
+                .entry(found.identity)
+                .or_insert((found.finding, found.assessment));
         }
     }
     summary.errors += errors;
@@ -56,11 +58,15 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
 
     // By place (as every report sorts), then identity: the same bytes whatever the order of
     // the inputs, in every format.
-    let mut findings: Vec<(Identity, Finding)> = merged.into_iter().collect();
-    findings.sort_by(|(a_id, a), (b_id, b)| (a.order_key(), a_id).cmp(&(b.order_key(), b_id)));
+    let mut findings: Vec<(Identity, (Finding, Assessment))> = merged.into_iter().collect();
+    findings.sort_by(|(a_id, (a, _)), (b_id, (b, _))| {
+        (a.order_key(), a_id).cmp(&(b.order_key(), b_id))
+    });
     let mut reporter = args.report.reporter()?;
-    for (_, finding) in findings {
-        reporter.finding(finding).context("writing the report")?;
+    for (_, (finding, assessment)) in findings {
+        reporter
+            .assessed(finding, assessment)
+            .context("writing the report")?;
     }
     let count = reporter.count();
     // Paths in the findings are relative to what each input scanned; SARIF anchors them at

@@ -4,7 +4,8 @@
 //! ([`merge`]), runs `rules list|check` ([`rules`]), and turns the outcome into an exit code.
 //! [`archives`] hands the members of archives to the scan (`--archives`), and [`image`]
 //! those of container images' layers. [`gitleaks`] runs gitleaks' command lines (`detect`,
-//! `protect`, its flags) as keyscout's.
+//! `protect`, its flags) as keyscout's. [`verify`] adds each finding's remediation and, with
+//! `--verify`, the provider's answer.
 
 mod archives;
 pub mod args;
@@ -19,6 +20,7 @@ mod rules;
 mod scan;
 mod state;
 mod triage;
+mod verify;
 
 use std::process::ExitCode;
 

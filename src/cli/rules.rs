@@ -22,7 +22,7 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
     for rule in &set.rules {
         writeln!(
             out,
-            "{}\t{}\t[{}]\t{}:{}\t{}\t{}\t{}",
+            "{}\t{}\t[{}]\t{}:{}\t{}\t{}\t{}\t{}",
             rule.id,
             rule.keywords.join(","),
             rule.tags.join(","),
@@ -40,6 +40,10 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
                 "whole-input"
             },
             rule.confidence.as_str(),
+            // Where `--verify` asks about its secrets, or `-`.
+            rule.verify
+                .as_ref()
+                .map_or("-".to_string(), |v| format!("verify:{}", v.host)),
             rule.description
         )?;
     }

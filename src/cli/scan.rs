@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 
 use super::archives::{Archives, Input};
 use super::args::{DirArgs, ScanArgs, StdinArgs};
-use super::{output, triage};
+use super::{output, triage, verify};
 use crate::finding::{Chunk, Finding};
 use crate::report::{Reporter, Summary};
 use crate::rules::{self, Confidence, ConfigSource, RuleSet};
@@ -173,7 +173,7 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
             }
             drop(tx);
         });
-        report(&args.scan, triage, counters, rx)
+        report(&args.scan, scanner.rules(), triage, counters, rx)
     })?;
     counters.rule_errors(scanner.rules());
     // Paths are relative to the one directory scanned, else as walked from the working
@@ -226,7 +226,7 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
             Err(err) => counters.error(&format!("reading standard input: {err}")),
         }
     }
-    let reported = report(&args.scan, triage, &counters, [found])?;
+    let reported = report(&args.scan, scanner.rules(), triage, &counters, [found])?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }
@@ -253,15 +253,20 @@ pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scann
 }
 
 /// Feeds every batch of findings (a channel from the workers, or one batch) to a new
-/// reporter, less those `triage` suppresses, and returns it unfinished.
+/// reporter, less those `triage` suppresses, each with its assessment (remediation, and with
+/// `--verify` the provider's answer), and returns it unfinished. With `--verify` findings are
+/// held until their answers come.
 pub(super) fn report(
     args: &ScanArgs,
+    rules: &RuleSet,
     mut triage: Triage,
     counters: &Counters,
     batches: impl IntoIterator<Item = Vec<Finding>>,
 ) -> anyhow::Result<Reporter> {
     let mut reporter = args.report.reporter()?;
     let min = Confidence::from(args.min_confidence);
+    let assessor = verify::Assessor::new(rules);
+    let mut held = Vec::new();
     for batch in batches {
         for finding in batch {
             let suppressed = triage.suppresses(&finding);
@@ -272,7 +277,22 @@ pub(super) fn report(
                 counters.suppressed.fetch_add(1, Relaxed);
                 continue;
             }
-            reporter.finding(finding).context("writing the report")?;
+            let assessment = assessor.assess(&finding);
+            if args.verify.verify {
+                held.push((finding, assessment));
+            } else {
+                reporter
+                    .assessed(finding, assessment)
+                    .context("writing the report")?;
+            }
+        }
+    }
+    if args.verify.verify {
+        verify::verify(args, rules, &mut held)?;
+        for (finding, assessment) in held {
+            reporter
+                .assessed(finding, assessment)
+                .context("writing the report")?;
         }
     }
     triage::report_stale(args, &triage);

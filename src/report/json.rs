@@ -5,13 +5,31 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Summary;
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
 #[derive(Serialize)]
 struct Document<'a> {
     tool: Tool,
-    findings: &'a [Finding],
+    findings: Vec<Assessed<'a>>,
     summary: SummaryJson,
+}
+
+/// A finding with its assessment's fields beside its own.
+#[derive(Serialize)]
+pub(super) struct Assessed<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+}
+
+impl<'a> Assessed<'a> {
+    pub(super) fn new(finding: &'a Finding, assessment: &'a Assessment) -> Self {
+        Assessed {
+            finding,
+            assessment,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -32,7 +50,7 @@ struct SummaryJson {
 
 pub fn write_document(
     out: &mut dyn Write,
-    findings: &[Finding],
+    findings: &[(Finding, Assessment)],
     summary: &Summary,
 ) -> io::Result<()> {
     let doc = Document {
@@ -40,7 +58,7 @@ pub fn write_document(
             name: "keyscout",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings,
+        findings: findings.iter().map(|(f, a)| Assessed::new(f, a)).collect(),
         summary: SummaryJson {
             findings: findings.len(),
             files: summary.files,
@@ -53,7 +71,11 @@ pub fn write_document(
     writeln!(out)
 }
 
-pub fn write_line(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, finding)?;
+pub fn write_line(
+    out: &mut dyn Write,
+    finding: &Finding,
+    assessment: &Assessment,
+) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &Assessed::new(finding, assessment))?;
     writeln!(out)
 }

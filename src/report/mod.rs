@@ -14,7 +14,7 @@ mod text;
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,7 +56,7 @@ pub struct Summary {
 pub struct Reporter {
     format: Format,
     out: Box<dyn Write + Send>,
-    findings: Vec<Finding>,
+    findings: Vec<(Finding, Assessment)>,
     color: bool,
     redact: Option<u8>,
     count: u64,
@@ -89,18 +89,24 @@ impl Reporter {
     }
 
     /// Takes one finding.
-    pub fn finding(&mut self, mut finding: Finding) -> io::Result<()> {
+    pub fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        self.assessed(finding, Assessment::default())
+    }
+
+    /// Takes one finding with what was learnt about it after the scan.
+    pub fn assessed(&mut self, mut finding: Finding, assessment: Assessment) -> io::Result<()> {
         if let Some(percent) = self.redact {
             finding.redact(percent);
         }
         self.count += 1;
+        let pair = (finding, assessment);
         if let Some((echo, color)) = self.echo.as_mut() {
-            text::write(echo, std::slice::from_ref(&finding), *color)?;
+            text::write(echo, std::slice::from_ref(&pair), *color)?;
         }
         match self.format {
-            Format::Jsonl => json::write_line(&mut self.out, &finding),
+            Format::Jsonl => json::write_line(&mut self.out, &pair.0, &pair.1),
             _ => {
-                self.findings.push(finding);
+                self.findings.push(pair);
                 Ok(())
             }
         }
@@ -116,27 +122,25 @@ impl Reporter {
         if let Some((echo, _)) = self.echo.as_mut() {
             echo.flush()?;
         }
-        self.findings
-            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let mut findings = std::mem::take(&mut self.findings);
+        findings.sort_by(|a, b| a.0.order_key().cmp(&b.0.order_key()));
+        // The formats that carry no assessment take the findings alone.
+        let plain = |all: Vec<(Finding, Assessment)>| -> Vec<Finding> {
+            all.into_iter().map(|(f, _)| f).collect()
+        };
+        let (out, color, redact) = (&mut self.out, self.color, self.redact.is_some());
         match self.format {
-            Format::Text => text::write(&mut self.out, &self.findings, self.color),
-            Format::Json => json::write_document(&mut self.out, &self.findings, summary),
+            Format::Text => text::write(out, &findings, color),
+            Format::Json => json::write_document(out, &findings, summary),
             Format::Jsonl => Ok(()),
-            Format::Sarif => sarif::write(&mut self.out, &self.findings, root),
-            Format::Csv => csv::write(&mut self.out, &self.findings),
-            Format::Junit => junit::write(&mut self.out, &self.findings, summary),
-            Format::Html => html::write(
-                &mut self.out,
-                &self.findings,
-                summary,
-                root,
-                self.redact.is_some(),
-            ),
-            Format::GitleaksJson => gitleaks::write(&mut self.out, &self.findings),
-            Format::Baseline => baseline::write(
-                &mut self.out,
-                self.findings.iter().map(|f| f.fingerprint.as_str()),
-            ),
+            Format::Sarif => sarif::write(out, &findings, root),
+            Format::Csv => csv::write(out, &plain(findings)),
+            Format::Junit => junit::write(out, &plain(findings), summary),
+            Format::Html => html::write(out, &plain(findings), summary, root, redact),
+            Format::GitleaksJson => gitleaks::write(out, &plain(findings)),
+            Format::Baseline => {
+                baseline::write(out, findings.iter().map(|(f, _)| f.fingerprint.as_str()))
+            }
         }?;
         self.out.flush()
     }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::Summary;
 use super::sarif::{FIELDS_IN_PLACE, FINDING_PROPERTY, FINGERPRINT_KEY};
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
 /// What one report holds.
 #[derive(Debug, Default)]
@@ -28,6 +28,8 @@ pub struct Report {
 #[derive(Debug)]
 pub struct ReadFinding {
     pub finding: Finding,
+    /// Its remediation, verification and notes, as the report had them.
+    pub assessment: Assessment,
     pub identity: Identity,
 }
 
@@ -213,8 +215,13 @@ fn finding(value: Value) -> Result<ReadFinding, String> {
     if field("rule_id").is_empty() || identity.fingerprint.is_empty() {
         return Err("not a keyscout finding (no rule_id or fingerprint)".to_string());
     }
+    let assessment = serde_json::from_value(value.clone()).unwrap_or_default();
     let finding = serde_json::from_value(value).map_err(|e| e.to_string())?;
-    Ok(ReadFinding { finding, identity })
+    Ok(ReadFinding {
+        finding,
+        assessment,
+        identity,
+    })
 }
 
 /// `%XX` escapes to bytes; anything malformed is kept as it is.

@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding, VerifyStatus};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -44,20 +44,24 @@ const CONTEXT_CHARS: usize = 100;
 
 /// Writes one SARIF log. `root` is what was scanned: finding paths are relative to it when
 /// it is a directory, and relative to the working directory (or absolute) otherwise.
-pub fn write(out: &mut dyn Write, findings: &[Finding], root: &Path) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[(Finding, Assessment)],
+    root: &Path,
+) -> io::Result<()> {
     let anchor = Anchor::new(root);
     // Rules in order of first appearance, each once.
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
-    for f in findings {
+    for (f, a) in findings {
         if !rule_index.contains_key(f.rule_id.as_str()) {
             rule_index.insert(&f.rule_id, rules.len());
-            rules.push(rule(f));
+            rules.push(rule(f, &a.remediation));
         }
     }
     let results: Vec<Value> = findings
         .iter()
-        .map(|f| result(f, rule_index[f.rule_id.as_str()], &anchor))
+        .map(|(f, a)| result(f, a, rule_index[f.rule_id.as_str()], &anchor))
         .collect();
     let log = json!({
         "$schema": SCHEMA,
@@ -83,12 +87,15 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], root: &Path) -> io::Resu
     writeln!(out)
 }
 
-fn rule(f: &Finding) -> Value {
+fn rule(f: &Finding, remediation: &str) -> Value {
     let description = sentence(label(f));
-    let help = format!(
+    let mut help = format!(
         "{description} A secret committed to a repository stays in its history: revoke or rotate it \
          with its issuer, then remove it from the code and load it from the environment or a secret store."
     );
+    if !remediation.is_empty() {
+        help = format!("{help}\n\n{}", sentence(remediation));
+    }
     json!({
         "id": f.rule_id,
         "name": pascal_case(&f.rule_id),
@@ -105,7 +112,7 @@ fn rule(f: &Finding) -> Value {
     })
 }
 
-fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
+fn result(f: &Finding, a: &Assessment, index: usize, anchor: &Anchor) -> Value {
     let (uri, base_id) = anchor.locate(&f.path);
     let mut artifact = json!({ "uri": uri });
     if let Some(id) = base_id {
@@ -128,15 +135,32 @@ fn result(f: &Finding, index: usize, anchor: &Anchor) -> Value {
     if let Some(context) = context_region(f) {
         physical["contextRegion"] = context;
     }
+    // Low-confidence findings (shown only with --min-confidence low) are warnings; a secret
+    // the provider confirmed is live is an error whatever its confidence, one it rejected a note.
+    let level = match a.verification.as_ref().map(|v| v.status) {
+        Some(VerifyStatus::Live) => "error",
+        Some(VerifyStatus::Invalid) => "note",
+        _ if f.confidence == "low" => "warning",
+        _ => "error",
+    };
+    let message = match &a.verification {
+        Some(v) => format!("{} found (verified: {})", label(f), v.status.as_str()),
+        None => format!("{} found", label(f)),
+    };
+    let mut properties = other_fields(f);
+    if let (Some(fields), Ok(Value::Object(extra))) =
+        (properties.as_object_mut(), serde_json::to_value(a))
+    {
+        fields.extend(extra);
+    }
     json!({
         "ruleId": f.rule_id,
         "ruleIndex": index,
-        // Low-confidence findings (shown only with --min-confidence low) are warnings.
-        "level": if f.confidence == "low" { "warning" } else { "error" },
-        "message": { "text": sentence(&format!("{} found", label(f))) },
+        "level": level,
+        "message": { "text": sentence(&message) },
         "locations": [{ "physicalLocation": physical }],
         "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
-        "properties": { FINDING_PROPERTY: other_fields(f) },
+        "properties": { FINDING_PROPERTY: properties },
     })
 }
 

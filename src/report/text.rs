@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding, VerifyStatus};
 
 /// Longest stretch of a line shown around the secret.
 const MAX_SHOWN: usize = 160;
@@ -10,14 +10,31 @@ const MAX_SHOWN: usize = 160;
 const BOLD_RED: &str = "\x1b[1;31m";
 const CYAN: &str = "\x1b[36m";
 const DIM: &str = "\x1b[2m";
+const GREEN: &str = "\x1b[1;32m";
 const RESET: &str = "\x1b[0m";
 
-pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[(Finding, Assessment)],
+    color: bool,
+) -> io::Result<()> {
     let paint = |code: &'static str| if color { code } else { "" };
-    for f in findings {
+    for (f, a) in findings {
+        // `[live]`, `[invalid]`...: what the provider said, with --verify.
+        let tag = match &a.verification {
+            Some(v) => {
+                let code = match v.status {
+                    VerifyStatus::Live => BOLD_RED,
+                    VerifyStatus::Invalid => GREEN,
+                    VerifyStatus::Unknown | VerifyStatus::Error => DIM,
+                };
+                format!("{}[{}]{} ", paint(code), v.status.as_str(), paint(RESET))
+            }
+            None => String::new(),
+        };
         writeln!(
             out,
-            "{}{}:{}:{}{} {}{}{} {}",
+            "{}{}:{}:{}{} {}{}{} {tag}{}",
             paint(CYAN),
             f.path,
             f.line,
@@ -95,6 +112,17 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Resu
             f.fingerprint,
             paint(RESET)
         )?;
+        if let Some(v) = a.verification.as_ref().filter(|v| !v.detail.is_empty()) {
+            let status = v.status.as_str();
+            let detail = head(&v.detail, MAX_SHOWN);
+            writeln!(out, "    {}{status}: {detail}{}", paint(DIM), paint(RESET))?;
+        }
+        for note in &a.notes {
+            writeln!(out, "    {}note: {note}{}", paint(DIM), paint(RESET))?;
+        }
+        if !a.remediation.is_empty() {
+            writeln!(out, "    remediation: {}", a.remediation)?;
+        }
         writeln!(out)?;
     }
     Ok(())

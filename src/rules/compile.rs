@@ -15,6 +15,7 @@ use super::keywords::Keywords;
 use super::load::{AllowlistDef, Origin, RuleDef};
 use super::shape;
 use super::syntax::AllowlistSyntax;
+use super::verify::{self, Verifier};
 
 /// A compiled regex over bytes.
 pub type Regex = meta::Regex;
@@ -107,6 +108,8 @@ impl Pattern {
 pub struct Rule {
     pub id: String,
     pub description: String,
+    /// Where and how to revoke or rotate the credential; empty when the rule says nothing.
+    pub remediation: String,
     pub regex: Option<Pattern>,
     /// `secretGroup`; `None`: the first non-empty group, else the whole match.
     pub secret_group: Option<usize>,
@@ -127,6 +130,8 @@ pub struct Rule {
     pub origin: Origin,
     /// Tagged `generic`: it yields to any specific rule that reports the same secret.
     pub generic: bool,
+    /// `[rules.verify]`: how `--verify` asks the provider about a secret.
+    pub verify: Option<Verifier>,
 }
 
 impl Rule {
@@ -372,7 +377,11 @@ pub(super) fn compile(
 }
 
 fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
-    let RuleDef { origin, syntax: s } = def;
+    let RuleDef {
+        origin,
+        syntax: s,
+        verify,
+    } = def;
     let err = |msg: String| RuleError::new(&origin.file, Some(origin.line), Some(&s.id), msg);
     if s.id.trim().is_empty() {
         return Err(RuleError::new(
@@ -460,9 +469,19 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| err(format!("allowlist: {e}")))?;
 
+    let verify = verify
+        .map(|v| {
+            verify::compile(v.syntax, v.builtin, &v.file, v.line).map_err(|msg| {
+                RuleError::new(&v.file, Some(v.line), Some(&s.id), format!("verify: {msg}"))
+            })
+        })
+        .transpose()?;
+
     Ok(Rule {
         id: s.id,
         description: s.description,
+        remediation: s.remediation.unwrap_or_default(),
+        verify,
         regex,
         secret_group,
         entropy: s.entropy.filter(|&e| e > 0.0),

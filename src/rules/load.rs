@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::builtin;
 use super::compile::{RuleSet, compile};
 use super::error::{RuleError, line_of};
-use super::syntax::{AllowlistSyntax, ConfigSyntax, RuleSyntax};
+use super::syntax::{AllowlistSyntax, ConfigSyntax, RuleSyntax, VerifySyntax};
 
 /// How deep `[extend] path` chains may go, as in gitleaks.
 const MAX_EXTEND_DEPTH: usize = 2;
@@ -62,6 +62,16 @@ pub struct Origin {
 pub(super) struct RuleDef {
     pub origin: Origin,
     pub syntax: RuleSyntax,
+    /// `[rules.verify]`, with where it is written: a rule merged over a built-in one keeps
+    /// the built-in verifier, and its origin, unless it brings its own.
+    pub verify: Option<VerifyDef>,
+}
+
+pub(super) struct VerifyDef {
+    pub syntax: VerifySyntax,
+    pub file: String,
+    pub line: usize,
+    pub builtin: bool,
 }
 
 pub(super) struct AllowlistDef {
@@ -134,7 +144,13 @@ impl Definitions {
         let mut seen = std::collections::HashSet::new();
         for spanned in config.rules {
             let offset = spanned.span().start;
-            let rule = spanned.into_inner();
+            let mut rule = spanned.into_inner();
+            let verify = rule.verify.take().map(|v| VerifyDef {
+                file: name.to_string(),
+                line: line_of(text, v.span().start),
+                builtin,
+                syntax: v.into_inner(),
+            });
             if !seen.insert(rule.id.clone()) {
                 return Err(RuleError::new(
                     name,
@@ -146,6 +162,7 @@ impl Definitions {
             let def = RuleDef {
                 origin: origin(offset),
                 syntax: rule,
+                verify,
             };
             match base.rules.iter_mut().find(|r| r.syntax.id == def.syntax.id) {
                 Some(existing) => merge(existing, def),
@@ -217,6 +234,12 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     }
     if o.checksum.is_some() {
         b.checksum = o.checksum;
+    }
+    if o.remediation.is_some() {
+        b.remediation = o.remediation;
+    }
+    if over.verify.is_some() {
+        base.verify = over.verify;
     }
     if o.assignment.is_some() {
         b.assignment = o.assignment;

@@ -1,6 +1,7 @@
 //! Rules: TOML rule files as written ([`syntax`]), their loading and merging (`[extend]`,
 //! [`load`]), and the compiled, validated [`RuleSet`] ([`compile`]) with its keyword
-//! prefilter tables and the keyword pass ([`keywords`]). The built-in packs under `rules/` are
+//! prefilter tables and the keyword pass ([`keywords`]), and each rule's `[rules.verify]`
+//! ([`verify`]: validated here, sent by `crate::verify`). The built-in packs under `rules/` are
 //! embedded by [`builtin`].
 //!
 //! This module knows nothing of files being scanned, git or reports.
@@ -14,6 +15,7 @@ mod keywords;
 mod load;
 mod shape;
 pub mod syntax;
+pub mod verify;
 
 pub use checksum::Checksum;
 pub use compile::{
@@ -24,3 +26,4 @@ pub use decodes::Decodes;
 pub use error::RuleError;
 pub use keywords::{KeywordHit, Keywords};
 pub use load::{ConfigSource, discover, load};
+pub use verify::{Method, Verifier, VerifyKind};

@@ -42,6 +42,8 @@ pub struct RuleSyntax {
     pub id: String,
     #[serde(default)]
     pub description: String,
+    /// Where and how to revoke or rotate this kind of credential (keyscout addition).
+    pub remediation: Option<String>,
     pub regex: Option<String>,
     #[serde(default, rename = "secretGroup")]
     pub secret_group: Option<usize>,
@@ -76,6 +78,55 @@ pub struct RuleSyntax {
     /// Inputs that must not produce a finding of this rule (keyscout addition).
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    /// How `--verify` asks the provider whether a found secret is live (keyscout addition).
+    #[serde(default)]
+    pub verify: Option<Spanned<VerifySyntax>>,
+}
+
+/// `[rules.verify]`: one read-only request to the provider, as templates over the secret.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifySyntax {
+    /// `http` (the default) or `aws-sigv4`.
+    pub kind: Option<String>,
+    /// `GET` (the default), `HEAD` or `POST`.
+    pub method: Option<String>,
+    pub url: String,
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub body: Option<String>,
+    /// `[user, password]` templates for HTTP Basic authentication.
+    pub basic_auth: Option<Vec<String>>,
+    /// `aws-sigv4`: the access key id template (usually `{{rule:aws-access-key-id}}`).
+    pub key_id: Option<String>,
+    /// `aws-sigv4`: region and service of the signature.
+    pub region: Option<String>,
+    pub service: Option<String>,
+    /// What a response says when the secret works.
+    pub live: Option<ResponseSyntax>,
+    /// What a response says when the provider rejects the secret.
+    pub invalid: Option<ResponseSyntax>,
+    /// JSON fields of a live response shown as the detail (`login`, `team.name`).
+    #[serde(default)]
+    pub detail: Vec<String>,
+}
+
+/// A response matcher: every condition given must hold.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSyntax {
+    /// Any of these statuses.
+    #[serde(default)]
+    pub status: Vec<u16>,
+    /// Texts the body contains, all of them.
+    #[serde(default)]
+    pub body: Vec<String>,
+    /// JSON fields (dotted paths) and the values they must have.
+    #[serde(default)]
+    pub json: std::collections::BTreeMap<String, toml::Value>,
+    /// Headers (names any case) and a text their value contains.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

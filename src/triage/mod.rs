@@ -4,9 +4,11 @@
 //! earlier scan. [`Triage`] holds both, says for each finding whether it is suppressed, and
 //! counts what each ignore entry matched, for `--report-stale-ignores`. It works on text and
 //! findings; reading the files and printing are the command line's. Inline `keyscout:allow`
-//! comments and rule allowlists are judged earlier, by the scanner.
+//! comments and rule allowlists are judged earlier, by the scanner. [`facts`] notes what can be
+//! told offline that makes a finding matter less (an expired JWT, an example or test-mode key).
 
 pub mod baseline;
+pub mod facts;
 pub mod ignore;
 
 use std::collections::HashSet;

@@ -1,0 +1,637 @@
+//! `--verify` against real HTTPS servers on 127.0.0.1 (a test CA made in the test, reached
+//! through the `KEYSCOUT_VERIFY_CONNECT` testing hook and `SSL_CERT_FILE`), one server
+//! behaviour per test: live, invalid, 429 then live, 500, a timeout, a redirect to another
+//! host, a huge body, a slow body. Nothing here reaches beyond loopback.
+
+mod common;
+#[path = "common/https.rs"]
+mod https;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Dir, code, stderr, stdout};
+use https::{Reply, Seen, Server};
+use serde_json::Value;
+
+const HOST: &str = "api.provider.test";
+
+/// A rule file the user names with --config: a made-up token format and its verifier.
+fn rules(extra: &str) -> String {
+    format!(
+        r#"
+[[rules]]
+id = "test-token"
+description = "Test provider token"
+remediation = "Revoke it at https://provider.test/tokens"
+regex = '''\b(tok_[a-z0-9]{{20}})\b'''
+keywords = ["tok_"]
+
+[rules.verify]
+url = "https://{HOST}/v1/whoami"
+headers = {{ Authorization = "Bearer {{{{secret}}}}" }}
+detail = ["user"]
+{extra}
+[rules.verify.live]
+status = [200]
+json = {{ ok = true }}
+
+[rules.verify.invalid]
+status = [401]
+"#
+    )
+}
+
+/// `tok_` + 20 characters naming the scenario (padded with `0`).
+fn token(name: &str) -> String {
+    format!("tok_{name:0<20}")
+}
+
+fn run(dir: &Dir, server: &Server, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyscout"));
+    cmd.args(args)
+        .current_dir(dir.path())
+        .env_remove("KEYSCOUT_CONFIG")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env(
+            "KEYSCOUT_VERIFY_CONNECT",
+            server.connect_env(&[HOST, "api.github.com"]),
+        )
+        .env("SSL_CERT_FILE", server.ca_file())
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run keyscout")
+}
+
+/// The provider: the token after `Bearer ` picks the behaviour.
+fn provider(req: &Seen, n: usize) -> Reply {
+    let auth = req.header("authorization").unwrap_or_default();
+    let live = Reply::new(200, r#"{"ok": true, "user": "octo"}"#);
+    match auth.strip_prefix("Bearer tok_").unwrap_or_default() {
+        t if t.starts_with("live") => live,
+        t if t.starts_with("dead") => Reply::new(401, r#"{"ok": false, "error": "bad token"}"#),
+        t if t.starts_with("busy") && n == 0 => Reply::new(429, "{}").header("Retry-After", "1"),
+        t if t.starts_with("busy") => live,
+        t if t.starts_with("down") => Reply::new(500, "oops"),
+        t if t.starts_with("slow") => Reply {
+            delay: Duration::from_secs(5),
+            ..live
+        },
+        t if t.starts_with("move") => {
+            Reply::new(302, "").header("Location", "https://collector.evil.test/steal?t=x")
+        }
+        t if t.starts_with("huge") => {
+            let mut body = br#"{"ok": true, "user": "octo", "pad": ""#.to_vec();
+            body.resize(8 << 20, b'x');
+            Reply::new(200, body)
+        }
+        t if t.starts_with("drip") => Reply {
+            trickle: Some(Duration::from_millis(400)),
+            ..Reply::new(
+                200,
+                format!(
+                    r#"{{"user": "octo", "pad": "{}", "ok": true}}"#,
+                    "x".repeat(100)
+                ),
+            )
+        },
+        t if t.starts_with("odd") => Reply::new(418, "teapot"),
+        _ => Reply::new(400, "{}"),
+    }
+}
+
+/// Scans a tree holding `tokens` with --verify and the test rules; the JSON findings.
+fn verify(tokens: &[&str], args: &[&str]) -> (Server, Vec<Value>, Output) {
+    let server = Server::start(&[HOST, "api.github.com"], provider);
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    let body: String = tokens
+        .iter()
+        .map(|t| format!("key = {}\n", token(t)))
+        .collect();
+    dir.write("app/config.env", body);
+    let mut all = vec!["dir", "app", "-c", "rules.toml", "-f", "json", "--verify"];
+    all.extend_from_slice(args);
+    let out = run(&dir, &server, &all, &[]);
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    (server, findings, out)
+}
+
+fn verification(f: &Value) -> (String, String) {
+    (
+        f["verification"]["status"]
+            .as_str()
+            .unwrap_or("none")
+            .to_string(),
+        f["verification"]["detail"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+    )
+}
+
+#[test]
+fn a_live_secret_is_reported_live_with_the_account_and_sent_only_where_the_rule_says() {
+    let (server, findings, out) = verify(&["live"], &[]);
+    assert_eq!(findings.len(), 1, "{}", stderr(&out));
+    assert_eq!(
+        verification(&findings[0]),
+        ("live".into(), "user=octo".into())
+    );
+    assert_eq!(
+        findings[0]["remediation"],
+        "Revoke it at https://provider.test/tokens"
+    );
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].path.as_str()),
+        ("GET", "/v1/whoami")
+    );
+    assert_eq!(seen[0].header("host"), Some(HOST));
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some(format!("Bearer {}", token("live")).as_str())
+    );
+    // Found with --verify: exit 1 as for any finding; a summary on stderr.
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("1 live, 0 invalid"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_rejected_secret_is_invalid() {
+    let (_, findings, _) = verify(&["dead"], &[]);
+    assert_eq!(
+        verification(&findings[0]),
+        ("invalid".into(), "HTTP 401".into())
+    );
+}
+
+#[test]
+fn an_answer_the_verifier_does_not_know_is_unknown() {
+    let (_, findings, _) = verify(&["odd"], &[]);
+    assert_eq!(verification(&findings[0]).0, "unknown");
+    assert!(verification(&findings[0]).1.contains("HTTP 418"));
+}
+
+#[test]
+fn too_many_requests_waits_for_retry_after_then_gets_the_answer() {
+    let (server, findings, _) = verify(&["busy"], &[]);
+    assert_eq!(verification(&findings[0]).0, "live");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2, "one 429, one retry");
+    let gap = seen[1].at - seen[0].at;
+    assert!(
+        gap >= Duration::from_millis(950),
+        "Retry-After: 1 honoured, waited {gap:?}"
+    );
+}
+
+#[test]
+fn a_server_error_is_retried_with_backoff_then_reported_as_error() {
+    let (server, findings, _) = verify(&["down"], &[]);
+    assert_eq!(
+        verification(&findings[0]),
+        ("error".into(), "HTTP 500 after 3 tries".into())
+    );
+    let seen = server.requests();
+    assert_eq!(seen.len(), 3);
+    assert!(
+        seen[2].at - seen[1].at > seen[1].at - seen[0].at,
+        "backoff grows"
+    );
+}
+
+#[test]
+fn a_slow_provider_times_out() {
+    let started = Instant::now();
+    let (_, findings, _) = verify(&["slow"], &["--verify-timeout", "1"]);
+    assert_eq!(
+        verification(&findings[0]),
+        ("error".into(), "timed out".into())
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    let (server, findings, _) = verify(&["move"], &[]);
+    assert_eq!(
+        verification(&findings[0]),
+        (
+            "unknown".into(),
+            "HTTP 302: redirect to collector.evil.test not followed".into()
+        )
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_huge_body_is_cut() {
+    let started = Instant::now();
+    let (_, findings, _) = verify(&["huge"], &[]);
+    // The JSON is cut before it closes, so the `ok` field cannot be read: not live.
+    assert_eq!(verification(&findings[0]).0, "unknown");
+    assert!(
+        verification(&findings[0]).1.contains("(body cut)"),
+        "{:?}",
+        verification(&findings[0])
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_slow_body_is_cut_by_the_deadline() {
+    let started = Instant::now();
+    let (_, findings, _) = verify(&["drip"], &["--verify-timeout", "1"]);
+    let (status, _) = verification(&findings[0]);
+    assert_ne!(status, "live", "half a body proves nothing");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn each_distinct_secret_is_asked_once() {
+    let (server, findings, out) = verify(&["live", "live", "dead", "live"], &[]);
+    assert_eq!(findings.len(), 4);
+    assert_eq!(server.requests().len(), 2, "{}", stderr(&out));
+}
+
+#[test]
+fn only_verified_keeps_the_live_findings() {
+    let (_, findings, out) = verify(&["live", "dead", "odd"], &["--only-verified"]);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["secret"], token("live"));
+    assert_eq!(code(&out), 1);
+    let (_, findings, out) = verify(&["dead"], &["--only-verified"]);
+    assert!(findings.is_empty());
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn without_the_test_ca_the_connection_is_refused() {
+    let server = Server::start(&[HOST], provider);
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    dir.write("app/a.env", format!("k = {}\n", token("live")));
+    let other = Dir::new();
+    let ca = other.write(
+        "other-ca.pem",
+        std::fs::read(Server::start(&[HOST], provider).ca_file()).unwrap(),
+    );
+    let out = run(
+        &dir,
+        &server,
+        &["dir", "app", "-c", "rules.toml", "-f", "json", "--verify"],
+        &[("SSL_CERT_FILE", ca.to_str().unwrap())],
+    );
+    let f = &common::findings(&out)[0];
+    assert_eq!(f["verification"]["status"], "error");
+    assert!(
+        f["verification"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("TLS"),
+        "{f}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_rule_file_found_in_the_scanned_tree_sends_nothing() {
+    let server = Server::start(&[HOST], provider);
+    let dir = Dir::new();
+    dir.write(".keyscout.toml", rules(""));
+    dir.write("a.env", format!("k = {}\n", token("live")));
+    let out = run(&dir, &server, &["dir", ".", "-f", "json", "--verify"], &[]);
+    let findings = common::findings(&out);
+    assert_eq!(findings.len(), 1, "the repository's rule still finds");
+    assert!(findings[0].get("verification").is_none());
+    assert!(server.requests().is_empty());
+    assert!(stderr(&out).contains("not used"), "{}", stderr(&out));
+    // The same file named with --config (or $KEYSCOUT_CONFIG) is the user's choice.
+    let out = run(
+        &dir,
+        &server,
+        &["dir", ".", "-f", "json", "--verify"],
+        &[("KEYSCOUT_CONFIG", ".keyscout.toml")],
+    );
+    assert_eq!(verification(&common::findings(&out)[0]).0, "live");
+}
+
+#[test]
+fn without_verify_nothing_is_sent() {
+    let server = Server::start(&[HOST], provider);
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    dir.write("a.env", format!("k = {}\n", token("live")));
+    let out = run(
+        &dir,
+        &server,
+        &["dir", ".", "-c", "rules.toml", "-f", "json"],
+        &[],
+    );
+    let findings = common::findings(&out);
+    assert!(findings[0].get("verification").is_none());
+    assert_eq!(
+        findings[0]["remediation"],
+        "Revoke it at https://provider.test/tokens"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn text_shows_a_tag_and_sarif_raises_the_level_of_a_live_secret() {
+    let server = Server::start(&[HOST], provider);
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    dir.write(
+        "a.env",
+        format!("a = {}\nb = {}\n", token("live"), token("dead")),
+    );
+    let args = [
+        "dir",
+        ".",
+        "-c",
+        "rules.toml",
+        "--verify",
+        "--color",
+        "never",
+    ];
+    let text = stdout(&run(&dir, &server, &args, &[]));
+    assert!(
+        text.contains("test-token [live] Test provider token"),
+        "{text}"
+    );
+    assert!(
+        text.contains("test-token [invalid] Test provider token"),
+        "{text}"
+    );
+    assert!(
+        text.contains("remediation: Revoke it at https://provider.test/tokens"),
+        "{text}"
+    );
+    let mut sarif_args = args.to_vec();
+    sarif_args.extend(["-f", "sarif"]);
+    let sarif: Value =
+        serde_json::from_slice(&run(&dir, &server, &sarif_args, &[]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let levels: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["properties"]["keyscout"]["verification"]["status"]
+                    .as_str()
+                    .unwrap(),
+                r["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(levels.contains(&("live", "error")), "{levels:?}");
+    assert!(levels.contains(&("invalid", "note")), "{levels:?}");
+    let help = sarif["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        help.contains("Revoke it at https://provider.test/tokens"),
+        "{help}"
+    );
+}
+
+#[test]
+fn debug_output_masks_the_secret() {
+    let (_, _, out) = verify(&["live"], &["--verify-debug"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("keyscout: verify: GET https://api.provider.test/****"),
+        "{err}"
+    );
+    assert!(err.contains("Authorization: ****"), "{err}");
+    assert!(!err.contains(&token("live")), "{err}");
+    let (_, _, out) = verify(&["live"], &[]);
+    assert!(
+        !stderr(&out).contains("keyscout: verify:"),
+        "quiet without --verify-debug"
+    );
+}
+
+#[test]
+fn the_concurrency_and_per_host_rate_limits_hold() {
+    let server = Server::start(&[HOST], |_, _| Reply {
+        delay: Duration::from_millis(100),
+        ..Reply::new(200, r#"{"ok": true}"#)
+    });
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    let body: String = (0..12)
+        .map(|i| format!("k = {}\n", token(&format!("live{i:02}"))))
+        .collect();
+    dir.write("a.env", body);
+    let args = [
+        "dir",
+        ".",
+        "-c",
+        "rules.toml",
+        "-f",
+        "json",
+        "--verify",
+        "--verify-concurrency",
+        "2",
+        "--verify-rate",
+        "20",
+    ];
+    let out = run(&dir, &server, &args, &[]);
+    assert_eq!(common::findings(&out).len(), 12);
+    let seen = server.requests();
+    assert_eq!(seen.len(), 12);
+    let mut times: Vec<Instant> = seen.iter().map(|s| s.at).collect();
+    times.sort();
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(45),
+            "20/s: {:?}",
+            pair[1] - pair[0]
+        );
+    }
+    assert!(server.peak.load(std::sync::atomic::Ordering::SeqCst) <= 2);
+}
+
+#[test]
+fn the_builtin_github_verifier_asks_the_user_endpoint() {
+    let server = Server::start(&["api.github.com"], |req, _| {
+        match req.header("authorization") {
+            Some(a) if a.starts_with("Bearer ghp_") && req.path == "/user" => {
+                Reply::new(200, r#"{"login": "octocat", "id": 1}"#)
+            }
+            _ => Reply::new(401, r#"{"message": "Bad credentials"}"#),
+        }
+    });
+    let dir = Dir::new();
+    dir.write(
+        "a.env",
+        format!("GITHUB_TOKEN={}\n", common::fake::github_pat()),
+    );
+    let out = run(&dir, &server, &["dir", ".", "-f", "json", "--verify"], &[]);
+    let findings = common::findings(&out);
+    let gh: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "github-pat")
+        .collect();
+    assert_eq!(gh.len(), 1, "{}", stderr(&out));
+    assert_eq!(verification(gh[0]), ("live".into(), "login=octocat".into()));
+    assert!(
+        gh[0]["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("github.com")
+    );
+}
+
+/// The benchmark (README "Verification"): 1,000 distinct secrets against a local server that
+/// takes 20 ms an answer; verifications per second, peak memory (with /usr/bin/time), and the
+/// concurrency and per-host rate limits as the server saw them. Run with
+/// `cargo test --test verify -- --ignored --nocapture bench`.
+#[test]
+#[ignore]
+fn bench_1000_findings() {
+    let server = Server::start(&[HOST], |_, _| Reply {
+        delay: Duration::from_millis(20),
+        ..Reply::new(200, r#"{"ok": true, "user": "octo"}"#)
+    });
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    let body: String = (0..1000)
+        .map(|i| format!("k = {}\n", token(&format!("b{i:04}"))))
+        .collect();
+    dir.write("app/a.env", body);
+    for (concurrency, rate) in [("8", "1000"), ("16", "200")] {
+        let server_before = server.requests().len();
+        let started = Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "peak-rss-kb %M", env!("CARGO_BIN_EXE_keyscout")])
+            .args(["dir", "app", "-c", "rules.toml", "-f", "json", "--verify"])
+            .args(["--verify-concurrency", concurrency, "--verify-rate", rate])
+            .current_dir(dir.path())
+            .env("KEYSCOUT_VERIFY_CONNECT", server.connect_env(&[HOST]))
+            .env("SSL_CERT_FILE", server.ca_file())
+            .env_remove("HTTPS_PROXY")
+            .output()
+            .expect("run keyscout under /usr/bin/time");
+        let seconds = started.elapsed().as_secs_f64();
+        let findings = common::findings(&out);
+        let live = findings
+            .iter()
+            .filter(|f| f["verification"]["status"] == "live")
+            .count();
+        let seen = server.requests()[server_before..].to_vec();
+        let mut times: Vec<Instant> = seen.iter().map(|s| s.at).collect();
+        times.sort();
+        // Most requests the server saw in any one second.
+        let busiest = (0..times.len())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t - times[i] < Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        let rss = stderr(&out)
+            .lines()
+            .find_map(|l| l.strip_prefix("peak-rss-kb ").map(str::to_string))
+            .unwrap_or_default();
+        println!(
+            "concurrency {concurrency}, rate {rate}/s: {} findings, {live} live, {} requests in {seconds:.2} s = {:.0} verifications/s; peak RSS {rss} KiB; server saw at most {} connections at once and {busiest} requests in one second",
+            findings.len(),
+            seen.len(),
+            seen.len() as f64 / seconds,
+            server.peak.load(std::sync::atomic::Ordering::SeqCst),
+        );
+        assert_eq!((findings.len(), live, seen.len()), (1000, 1000, 1000));
+        assert!(server.peak.load(std::sync::atomic::Ordering::SeqCst) <= 16);
+        let rate: f64 = rate.parse().unwrap();
+        // The limiter hands out slots 1/rate apart; the server timestamps after TLS and
+        // parsing, so allow some jitter below the interval.
+        assert!(
+            seconds >= 999.0 / rate * 0.95,
+            "rate limit held: {seconds:.2} s"
+        );
+    }
+}
+
+#[test]
+fn a_bad_verifier_is_an_error_naming_file_rule_and_line() {
+    let dir = Dir::new();
+    let text = rules("").replace(&format!("https://{HOST}"), "http://collector.test");
+    dir.write("rules.toml", text);
+    dir.write("a.env", "k = tok_aaaaaaaaaaaaaaaaaaaa\n");
+    let out = common::keyscout_in(dir.path(), &["dir", ".", "-c", "rules.toml"], None);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("rules.toml:9: rule `test-token`: verify: url `http://collector.test/v1/whoami` is not https://"),
+        "{err}"
+    );
+}
+
+#[test]
+fn aws_keys_are_verified_as_a_pair_with_a_sigv4_signed_get_caller_identity() {
+    let server = Server::start(&["sts.amazonaws.com"], |req, _| {
+        let auth = req.header("authorization").unwrap_or_default();
+        let body = String::from_utf8_lossy(&req.body).into_owned();
+        if req.method == "POST"
+            && body == "Action=GetCallerIdentity&Version=2011-06-15"
+            && auth.starts_with(&format!(
+                "AWS4-HMAC-SHA256 Credential={}/",
+                common::fake::aws_key_id()
+            ))
+            && auth.contains("/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=")
+        {
+            Reply::new(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/dev</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>")
+        } else {
+            Reply::new(403, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code></Error></ErrorResponse>")
+        }
+    });
+    let dir = Dir::new();
+    dir.write(
+        "creds.env",
+        format!(
+            "AWS_ACCESS_KEY_ID={}\nAWS_SECRET_ACCESS_KEY=Zq3LmT7xWv4RbN8cYs1HdJ6pUe9fKk2Gh5Tr0PaB\n",
+            common::fake::aws_key_id()
+        ),
+    );
+    let out = run(
+        &dir,
+        &server,
+        &["dir", ".", "-f", "json", "--verify"],
+        &[(
+            "KEYSCOUT_VERIFY_CONNECT",
+            &server.connect_env(&["sts.amazonaws.com"]),
+        )],
+    );
+    let findings = common::findings(&out);
+    let secret: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "aws-secret-access-key")
+        .collect();
+    assert_eq!(secret.len(), 1, "{}", stderr(&out));
+    assert_eq!(verification(secret[0]).0, "live", "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1);
+}
