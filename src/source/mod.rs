@@ -1,10 +1,11 @@
 //! Where bytes come from: the file-system walker ([`fs`]), git history and the staged index
-//! ([`git`]), clone URLs cloned and fetched ([`remote`]), the members of archives
+//! ([`git`]; [`delta`] reads git's delta instructions), clone URLs cloned and fetched ([`remote`]), the members of archives
 //! ([`archive`]), and the chunked reader every source shares ([`read`]), which also serves
 //! stdin.
 //! Sources know nothing of rules.
 
 pub mod archive;
+pub mod delta;
 pub mod fs;
 pub mod git;
 pub mod read;

@@ -1,0 +1,366 @@
+//! Scanning blobs: each once, in parallel, without a path. A blob a pack stores as a delta of
+//! another wanted blob is scanned only in windows around what it does not copy from its base
+//! ([`super::windows`]); the findings of its base that lie inside a copy are carried over
+//! afterwards, once every blob is done. A blob whose base was not scanned as text (binary,
+//! too large, unreadable, unwanted) is scanned whole, and so is everything when a rule has no
+//! bounded match length or [`Options::whole_blobs`] is set.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Mutex;
+
+use gix::ObjectId;
+
+use super::{OnOutcome, Options, windows};
+use crate::finding::{Chunk, Finding};
+use crate::scan::{Matcher, Scanner};
+use crate::source::delta::{Copy, Delta};
+use crate::source::git::{OnWarning, Repo};
+use crate::source::read::{Outcome, is_binary};
+
+/// A finding in a blob, with where it lies there.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub finding: Finding,
+    /// The bytes of the match's secret (the encoded text, for a decoded secret).
+    pub span: Range<usize>,
+    /// The bytes that decide the finding ([`windows::region`]).
+    pub region: Range<usize>,
+    /// Whether the region reaches the start and the end of the blob.
+    pub edges: (bool, bool),
+    /// Carried from a base: `finding`'s line and columns are the base's, not this blob's.
+    pub carried: bool,
+}
+
+/// What became of one blob.
+enum Entry {
+    /// Over the size limit, or binary: nothing found, nothing to carry.
+    Skipped,
+    Scanned {
+        len: usize,
+        hits: Vec<Hit>,
+        /// Scanned in windows: what it copied from its base.
+        delta: Option<Copied>,
+    },
+}
+
+/// The copies a windowed blob made from its base, long enough to hold a region.
+struct Copied {
+    base: ObjectId,
+    base_len: usize,
+    copies: Vec<Copy>,
+}
+
+/// The longest match any rule can make, when every rule's is bounded: the margin of the
+/// windows of a delta-aware scan.
+pub fn margin(scanner: &Scanner) -> Option<usize> {
+    let mut longest = 0;
+    for rule in &scanner.rules().rules {
+        if let Some(pattern) = &rule.regex {
+            longest = longest.max(pattern.max_len()?);
+        }
+    }
+    Some(longest)
+}
+
+/// Scans `blobs` (sorted, distinct); the hits of each blob that has some, at its own offsets.
+pub fn scan(
+    repo: &Repo,
+    scanner: &Scanner,
+    options: &Options,
+    blobs: &[ObjectId],
+    outcome: OnOutcome<'_>,
+    warn: OnWarning<'_>,
+) -> HashMap<ObjectId, Vec<Hit>> {
+    let margin = if options.whole_blobs {
+        None
+    } else {
+        margin(scanner)
+    };
+    let entries: Mutex<HashMap<ObjectId, Entry>> = Mutex::new(HashMap::new());
+    read(
+        repo, scanner, options, blobs, margin, true, &entries, outcome, warn,
+    );
+    let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A blob scanned in windows needs its base's findings: when the base was not scanned as
+    // text, scan it whole now.
+    let orphans: Vec<ObjectId> = {
+        let mut ids: Vec<ObjectId> = entries
+            .iter()
+            .filter_map(|(id, entry)| match entry {
+                Entry::Scanned { delta: Some(d), .. }
+                    if !matches!(entries.get(&d.base), Some(Entry::Scanned { .. })) =>
+                {
+                    Some(*id)
+                }
+                _ => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    if !orphans.is_empty() {
+        // Their outcomes were recorded when first read.
+        let silent = |_: Outcome| {};
+        let again = Mutex::new(HashMap::new());
+        read(
+            repo, scanner, options, &orphans, margin, false, &again, &silent, warn,
+        );
+        entries.extend(again.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
+    resolve(entries)
+}
+
+/// Reads and scans `blobs` into `entries`; with a margin and `windowed`, deltas in windows.
+#[allow(clippy::too_many_arguments)]
+fn read(
+    repo: &Repo,
+    scanner: &Scanner,
+    options: &Options,
+    blobs: &[ObjectId],
+    margin: Option<usize>,
+    windowed: bool,
+    entries: &Mutex<HashMap<ObjectId, Entry>>,
+    outcome: OnOutcome<'_>,
+    warn: OnWarning<'_>,
+) {
+    let make_visitor = || {
+        let mut matcher = scanner.matcher();
+        let mut found = Vec::new();
+        move |id: &gix::oid, data: &[u8], delta: Option<&Delta>| {
+            // Only a delta of a blob this scan reads can be scanned in windows.
+            let delta = delta.filter(|d| windowed && blobs.binary_search(&d.base).is_ok());
+            let entry = scan_blob(
+                options,
+                &mut matcher,
+                data,
+                margin,
+                delta,
+                &mut found,
+                outcome,
+            );
+            let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.insert(id.to_owned(), entry);
+        }
+    };
+    let deltas = windowed && margin.is_some();
+    repo.read_blobs(blobs, deltas, options.threads, &make_visitor, warn);
+}
+
+/// Scans one blob, in windows when it comes with a delta (and a margin).
+fn scan_blob(
+    options: &Options,
+    matcher: &mut Matcher<'_>,
+    data: &[u8],
+    margin: Option<usize>,
+    delta: Option<&Delta>,
+    found: &mut Vec<Finding>,
+    outcome: OnOutcome<'_>,
+) -> Entry {
+    found.clear();
+    let plan = margin.zip(delta).and_then(|(margin, delta)| {
+        windows::plan(data, delta.base_len, &delta.copies, margin).map(|w| (margin, delta, w))
+    });
+    let Some((margin, delta, plan)) = plan else {
+        return match scan_one(options, matcher, data, None, found) {
+            Some(o @ Outcome::Scanned { .. }) => {
+                outcome(o);
+                Entry::Scanned {
+                    len: data.len(),
+                    hits: hits(data, found, margin.unwrap_or(0)),
+                    delta: None,
+                }
+            }
+            Some(o) => {
+                outcome(o);
+                Entry::Skipped
+            }
+            None => Entry::Skipped,
+        };
+    };
+    match admit(options, data) {
+        Some(o @ Outcome::Scanned { .. }) => outcome(o),
+        Some(o) => {
+            outcome(o);
+            return Entry::Skipped;
+        }
+        None => return Entry::Skipped,
+    }
+    let mut first_line = 1;
+    let mut counted = 0;
+    for w in &plan {
+        first_line += memchr::memchr_iter(b'\n', &data[counted..w.data.start]).count();
+        counted = w.data.start;
+        let chunk = Chunk {
+            data: &data[w.data.clone()],
+            own: w.own.start - w.data.start..w.own.end - w.data.start,
+            first_line,
+            path: None,
+        };
+        matcher.scan(&chunk, found);
+    }
+    // A region shorter than twice the margin cannot fit a copy: only longer ones can carry.
+    let copies = delta
+        .copies
+        .iter()
+        .filter(|c| c.len > 2 * margin)
+        .copied()
+        .collect();
+    Entry::Scanned {
+        len: data.len(),
+        hits: hits(data, found, margin),
+        delta: Some(Copied {
+            base: delta.base,
+            base_len: delta.base_len,
+            copies,
+        }),
+    }
+}
+
+/// Whether a blob is scanned at all, as `keyscout dir` decides for a file: `None` when it is
+/// over the size limit, `SkippedBinary` when binary.
+fn admit(options: &Options, data: &[u8]) -> Option<Outcome> {
+    if options
+        .max_file_size
+        .is_some_and(|max| data.len() as u64 > max)
+    {
+        return None;
+    }
+    if !options.binary && is_binary(data) {
+        return Some(Outcome::SkippedBinary);
+    }
+    Some(Outcome::Scanned {
+        bytes: data.len() as u64,
+    })
+}
+
+/// Scans one blob whole, as `keyscout dir` scans a file: `None` when it is over the size
+/// limit.
+pub fn scan_one(
+    options: &Options,
+    matcher: &mut Matcher<'_>,
+    data: &[u8],
+    path: Option<&str>,
+    out: &mut Vec<Finding>,
+) -> Option<Outcome> {
+    let outcome = admit(options, data)?;
+    if let Outcome::Scanned { .. } = outcome {
+        matcher.scan(&Chunk::whole(data, path), out);
+    }
+    Some(outcome)
+}
+
+/// `found` (made on `data`) with where each lies.
+fn hits(data: &[u8], found: &mut Vec<Finding>, margin: usize) -> Vec<Hit> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let at: Vec<(usize, usize, usize, usize)> = found
+        .iter()
+        .map(|f| (f.line, f.column, f.end_line, f.end_column))
+        .collect();
+    let spans = windows::spans(data, &at);
+    found
+        .drain(..)
+        .zip(spans)
+        .map(|(finding, span)| {
+            let (region, start, end) = windows::region(data, span.clone(), margin);
+            Hit {
+                finding,
+                span,
+                region,
+                edges: (start, end),
+                carried: false,
+            }
+        })
+        .collect()
+}
+
+/// Every blob's hits: its own, plus those carried from its base (resolved base first).
+fn resolve(mut entries: HashMap<ObjectId, Entry>) -> HashMap<ObjectId, Vec<Hit>> {
+    let mut done: HashMap<ObjectId, Vec<Hit>> = HashMap::new();
+    let ids: Vec<ObjectId> = entries.keys().copied().collect();
+    for id in ids {
+        // The chain of bases still to resolve, this blob first.
+        let mut chain = vec![id];
+        while let Some(&top) = chain.last() {
+            if done.contains_key(&top) {
+                chain.pop();
+                continue;
+            }
+            let base = match entries.get(&top) {
+                Some(Entry::Scanned { delta: Some(d), .. }) => Some(d.base),
+                _ => None,
+            };
+            match base {
+                // A chain that comes back on itself (a damaged pack) stops here.
+                Some(base) if !done.contains_key(&base) && !chain.contains(&base) => {
+                    chain.push(base);
+                }
+                _ => {
+                    let hits = match entries.remove(&top) {
+                        Some(Entry::Scanned { len, hits, delta }) => {
+                            let from = delta.as_ref().and_then(|d| {
+                                let base_hits = done.get(&d.base)?;
+                                Some(carry(base_hits, d, len))
+                            });
+                            merge(hits, from.unwrap_or_default())
+                        }
+                        _ => Vec::new(),
+                    };
+                    done.insert(top, hits);
+                    chain.pop();
+                }
+            }
+        }
+    }
+    done.retain(|_, hits| !hits.is_empty());
+    done
+}
+
+/// The hits of a base that a blob made from it holds, at the blob's offsets.
+fn carry(base_hits: &[Hit], copied: &Copied, len: usize) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for hit in base_hits {
+        for shift in windows::carried(&hit.region, hit.edges, copied.base_len, len, &copied.copies)
+        {
+            let moved = |r: &Range<usize>| {
+                r.start.saturating_add_signed(shift)..r.end.saturating_add_signed(shift)
+            };
+            out.push(Hit {
+                finding: hit.finding.clone(),
+                span: moved(&hit.span),
+                region: moved(&hit.region),
+                // A copy carries a region reaching an edge only to the same edge.
+                edges: hit.edges,
+                carried: true,
+            });
+        }
+    }
+    out
+}
+
+/// A blob's own hits and those carried in, each once, in span order.
+fn merge(mut own: Vec<Hit>, carried: Vec<Hit>) -> Vec<Hit> {
+    for hit in carried {
+        let known = own.iter().any(|h| {
+            h.span == hit.span
+                && h.finding.rule_id == hit.finding.rule_id
+                && h.finding.secret == hit.finding.secret
+        });
+        if !known {
+            own.push(hit);
+        }
+    }
+    own.sort_by(|a, b| (a.span.start, &a.finding.rule_id).cmp(&(b.span.start, &b.finding.rule_id)));
+    own
+}
+
+/// Puts the line and columns of a carried hit right, from the bytes of its blob.
+pub fn relocate(hit: &mut Hit, data: &[u8]) {
+    let (line, column) = windows::line_column(data, hit.span.start);
+    let (end_line, end_column) = windows::end_line_column(data, hit.span.clone());
+    let f = &mut hit.finding;
+    (f.line, f.column, f.end_line, f.end_column) = (line, column, end_line, end_column);
+    hit.carried = false;
+}
