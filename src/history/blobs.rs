@@ -1,7 +1,9 @@
 //! Scanning blobs: each once, in parallel, without a path. A blob a pack stores as a delta of
 //! another wanted blob is scanned only in windows around what it does not copy from its base
 //! ([`super::windows`]); the findings of its base that lie inside a copy are carried over
-//! afterwards, once every blob is done. A blob whose base was not scanned as text (binary,
+//! afterwards, once every blob is done. Rules whose matches can be long (private key blocks,
+//! JWTs) would make every window most of a file: a blob holding one of their keywords is
+//! scanned whole instead ([`Tiers`]). A blob whose base was not scanned as text (binary,
 //! too large, unreadable, unwanted) is scanned whole, and so is everything when a rule has no
 //! bounded match length or [`Options::whole_blobs`] is set.
 
@@ -51,16 +53,66 @@ struct Copied {
     copies: Vec<Copy>,
 }
 
-/// The longest match any rule can make, when every rule's is bounded: the margin of the
-/// windows of a delta-aware scan.
-pub fn margin(scanner: &Scanner) -> Option<usize> {
-    let mut longest = 0;
-    for rule in &scanner.rules().rules {
-        if let Some(pattern) = &rule.regex {
-            longest = longest.max(pattern.max_len()?);
+/// Rules longer than this are "long": a blob holding none of their keywords (they all have
+/// some, and every match holds one) is scanned in windows of the short rules' margin; one that
+/// holds one is scanned whole. A margin of 16 KiB (PGP keys, JWTs) would make every window
+/// most of a typical file.
+const SHORT: usize = 512;
+
+/// How delta blobs are windowed for a rule set.
+pub struct Tiers {
+    /// The longest match a short rule can make.
+    pub margin: usize,
+    /// The ids of the long rules: their findings are never carried from a base.
+    pub long: Vec<String>,
+    /// The keywords of the long rules, ASCII case-insensitively; `None` when there are none.
+    pub long_keywords: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Tiers {
+    /// `None` when some rule has no bounded match length, or is long without keywords: every
+    /// blob is then scanned whole.
+    pub fn new(scanner: &Scanner) -> Option<Tiers> {
+        let mut margin = 0;
+        let mut long = Vec::new();
+        let mut keywords: Vec<&str> = Vec::new();
+        for rule in &scanner.rules().rules {
+            let Some(pattern) = &rule.regex else { continue };
+            let len = pattern.max_len()?;
+            if len <= SHORT {
+                margin = margin.max(len);
+            } else if rule.keywords.is_empty() {
+                return None;
+            } else {
+                long.push(rule.id.clone());
+                keywords.extend(rule.keywords.iter().map(String::as_str));
+            }
         }
+        keywords.sort_unstable();
+        keywords.dedup();
+        let long_keywords = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&keywords)
+                    .ok()?,
+            )
+        };
+        Some(Tiers {
+            margin,
+            long,
+            long_keywords,
+        })
     }
-    Some(longest)
+
+    /// Whether `data` may hold a match of a long rule.
+    fn long_may_match(&self, data: &[u8]) -> bool {
+        self.long_keywords
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(data))
+    }
 }
 
 /// Scans `blobs` (sorted, distinct); the hits of each blob that has some, at its own offsets.
@@ -72,14 +124,15 @@ pub fn scan(
     outcome: OnOutcome<'_>,
     warn: OnWarning<'_>,
 ) -> HashMap<ObjectId, Vec<Hit>> {
-    let margin = if options.whole_blobs {
+    let tiers = if options.whole_blobs {
         None
     } else {
-        margin(scanner)
+        Tiers::new(scanner)
     };
+    let tiers = tiers.as_ref();
     let entries: Mutex<HashMap<ObjectId, Entry>> = Mutex::new(HashMap::new());
     read(
-        repo, scanner, options, blobs, margin, true, &entries, outcome, warn,
+        repo, scanner, options, blobs, tiers, true, &entries, outcome, warn,
     );
     let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
     // A blob scanned in windows needs its base's findings: when the base was not scanned as
@@ -104,21 +157,22 @@ pub fn scan(
         let silent = |_: Outcome| {};
         let again = Mutex::new(HashMap::new());
         read(
-            repo, scanner, options, &orphans, margin, false, &again, &silent, warn,
+            repo, scanner, options, &orphans, tiers, false, &again, &silent, warn,
         );
         entries.extend(again.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
-    resolve(entries)
+    let long = tiers.map(|t| t.long.as_slice()).unwrap_or_default();
+    resolve(entries, long)
 }
 
-/// Reads and scans `blobs` into `entries`; with a margin and `windowed`, deltas in windows.
+/// Reads and scans `blobs` into `entries`; with tiers and `windowed`, deltas in windows.
 #[allow(clippy::too_many_arguments)]
 fn read(
     repo: &Repo,
     scanner: &Scanner,
     options: &Options,
     blobs: &[ObjectId],
-    margin: Option<usize>,
+    tiers: Option<&Tiers>,
     windowed: bool,
     entries: &Mutex<HashMap<ObjectId, Entry>>,
     outcome: OnOutcome<'_>,
@@ -134,7 +188,7 @@ fn read(
                 options,
                 &mut matcher,
                 data,
-                margin,
+                tiers,
                 delta,
                 &mut found,
                 outcome,
@@ -143,7 +197,7 @@ fn read(
             entries.insert(id.to_owned(), entry);
         }
     };
-    let deltas = windowed && margin.is_some();
+    let deltas = windowed && tiers.is_some();
     repo.read_blobs(blobs, deltas, options.threads, &make_visitor, warn);
 }
 
@@ -152,14 +206,17 @@ fn scan_blob(
     options: &Options,
     matcher: &mut Matcher<'_>,
     data: &[u8],
-    margin: Option<usize>,
+    tiers: Option<&Tiers>,
     delta: Option<&Delta>,
     found: &mut Vec<Finding>,
     outcome: OnOutcome<'_>,
 ) -> Entry {
     found.clear();
-    let plan = margin.zip(delta).and_then(|(margin, delta)| {
-        windows::plan(data, delta.base_len, &delta.copies, margin).map(|w| (margin, delta, w))
+    let margin = tiers.map(|t| t.margin);
+    let plan = tiers.zip(delta).and_then(|(tiers, delta)| {
+        let windows = windows::plan(data, delta.base_len, &delta.copies, tiers.margin)?;
+        // Most blobs hold no keyword of a long rule: checking costs far less than a scan.
+        (!tiers.long_may_match(data)).then_some((tiers.margin, delta, windows))
     });
     let Some((margin, delta, plan)) = plan else {
         return match scan_one(options, matcher, data, None, found) {
@@ -277,7 +334,7 @@ fn hits(data: &[u8], found: &mut Vec<Finding>, margin: usize) -> Vec<Hit> {
 }
 
 /// Every blob's hits: its own, plus those carried from its base (resolved base first).
-fn resolve(mut entries: HashMap<ObjectId, Entry>) -> HashMap<ObjectId, Vec<Hit>> {
+fn resolve(mut entries: HashMap<ObjectId, Entry>, long: &[String]) -> HashMap<ObjectId, Vec<Hit>> {
     let mut done: HashMap<ObjectId, Vec<Hit>> = HashMap::new();
     let ids: Vec<ObjectId> = entries.keys().copied().collect();
     for id in ids {
@@ -302,7 +359,7 @@ fn resolve(mut entries: HashMap<ObjectId, Entry>) -> HashMap<ObjectId, Vec<Hit>>
                         Some(Entry::Scanned { len, hits, delta }) => {
                             let from = delta.as_ref().and_then(|d| {
                                 let base_hits = done.get(&d.base)?;
-                                Some(carry(base_hits, d, len))
+                                Some(carry(base_hits, d, len, long))
                             });
                             merge(hits, from.unwrap_or_default())
                         }
@@ -318,10 +375,14 @@ fn resolve(mut entries: HashMap<ObjectId, Entry>) -> HashMap<ObjectId, Vec<Hit>>
     done
 }
 
-/// The hits of a base that a blob made from it holds, at the blob's offsets.
-fn carry(base_hits: &[Hit], copied: &Copied, len: usize) -> Vec<Hit> {
+/// The hits of a base that a blob made from it holds, at the blob's offsets. Long rules'
+/// hits are not carried: a blob scanned in windows holds none of their keywords.
+fn carry(base_hits: &[Hit], copied: &Copied, len: usize, long: &[String]) -> Vec<Hit> {
     let mut out = Vec::new();
     for hit in base_hits {
+        if long.contains(&hit.finding.rule_id) {
+            continue;
+        }
         for shift in windows::carried(&hit.region, hit.edges, copied.base_len, len, &copied.copies)
         {
             let moved = |r: &Range<usize>| {
@@ -363,4 +424,23 @@ pub fn relocate(hit: &mut Hit, data: &[u8]) {
     let f = &mut hit.finding;
     (f.line, f.column, f.end_line, f.end_column) = (line, column, end_line, end_column);
     hit.carried = false;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn built_in_rules_allow_delta_aware_scans_with_a_short_margin() {
+        let set = crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap();
+        let scanner = Scanner::new(Arc::new(set));
+        let tiers = Tiers::new(&scanner).expect("every built-in rule has a bounded length");
+        assert!(tiers.margin <= SHORT, "{}", tiers.margin);
+        // The long rules all have keywords, which a blob must hold for them to match.
+        assert!(!tiers.long.is_empty());
+        let long = tiers.long_keywords.as_ref().unwrap();
+        assert!(long.is_match(b"x = 'eyJhbGciOi'"));
+        assert!(!long.is_match(b"fn main() { println!(\"hello\"); }"));
+    }
 }

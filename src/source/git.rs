@@ -511,8 +511,10 @@ impl Repo {
             })
             .collect();
         let packed: usize = packs.iter().map(|p| p.1.num_objects() as usize).sum();
-        // Decoding a whole pack beats looking objects up once a fair share of it is wanted.
-        if wanted.ids.len().saturating_mul(6) >= packed {
+        // Decoding a whole pack beats looking objects up once a fair share of it is wanted
+        // (blobs are a fraction of a pack's objects: a mirror holds as many trees), and only
+        // a traversal says what a delta copied.
+        if wanted.ids.len().saturating_mul(8) >= packed {
             for (idx, index, map) in &packs {
                 traverse_pack(
                     idx,
