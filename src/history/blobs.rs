@@ -56,8 +56,9 @@ struct Copied {
 /// Rules longer than this are "long": a blob holding none of their keywords (they all have
 /// some, and every match holds one) is scanned in windows of the short rules' margin; one that
 /// holds one is scanned whole. A margin of 16 KiB (PGP keys, JWTs) would make every window
-/// most of a typical file.
-const SHORT: usize = 512;
+/// most of a typical file; a lower bound would make long rules with common keywords (`jf`,
+/// `sl.`, `password`, `curl`) send most blobs to a whole scan.
+const SHORT: usize = 1536;
 
 /// How delta blobs are windowed for a rule set.
 pub struct Tiers {
