@@ -123,7 +123,7 @@ bench() {
     pack=$(du -smL "$REPO/objects/pack" | cut -f1)
     blobs=$(git -C "$REPO" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' --unordered |
         awk '$1=="blob"{n++; s+=$2} END{printf "%d blobs, %.0f MB", n, s/1e6}')
-    reachable=$(git -C "$REPO" rev-list --objects --all | git -C "$REPO" cat-file --batch-check='%(objecttype) %(objectsize)' |
+    reachable=$(git -C "$REPO" rev-list --objects --all | cut -d' ' -f1 | git -C "$REPO" cat-file --batch-check='%(objecttype) %(objectsize)' |
         awk '$1=="blob"{n++; s+=$2} END{printf "%d blobs, %.0f MB", n, s/1e6}')
     echo
     echo "repository: $REPO: $commits commits; pack $pack MiB: $blobs; reachable: $reachable"

@@ -95,8 +95,11 @@ impl Tiers {
             None
         } else {
             Some(
+                // A DFA: this runs over every delta blob, and a few dozen keywords make the
+                // default automaton several times slower.
                 aho_corasick::AhoCorasick::builder()
                     .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&keywords)
                     .ok()?,
             )
