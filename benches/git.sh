@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# History benchmark for `keyscout git`: builds a large repository from real code, then scans
-# its full history with keyscout, Kingfisher, gitleaks and Betterleaks, alternating, plus the
-# floor `git cat-file --batch-all-objects --batch --unordered`; and times `keyscout git
-# --staged` on a one-file change. Reports the median wall time, CPU time (user + system: less
-# moved by other load on a shared machine than wall time) and peak RSS of each, and the load
-# average before and after.
+# History benchmark for `keyscout git`: scans the full history of each repository with
+# keyscout, Kingfisher, gitleaks and Betterleaks, alternating, plus the floor `git cat-file
+# --batch-all-objects --batch --unordered` (decoding every object of the packs, nothing
+# scanned) in the same run; and times `keyscout git --staged` on a one-file change. Reports
+# per repository the median wall time, CPU time (user + system: less moved by other load on a
+# shared machine than wall time) and peak RSS of each, the findings of each tool (and for
+# keyscout the distinct fingerprints, which must be equal: one finding per secret and path),
+# and the load average before and after.
 #
-# The repository is made deterministically (fixed dates, sorted inputs) with `git
+# The repositories: REPOS (space-separated bare or worktree paths, e.g. mirrors fetched from
+# GitHub), default the one built here. `PATH:no-pulls` stands for a mirror clone of PATH (its
+# packs hard-linked) whose refs/pull/* are then deleted without a repack: their objects stay in
+# the pack, unreachable, as on a server after pull requests are closed or branches rewritten.
+#
+# The built repository is made deterministically (fixed dates, sorted inputs) with `git
 # fast-import` from the crate sources in ~/.cargo/registry/src: every file is committed in
 # small batches, then REVISIONS successive "versions" rewrite each file (a revision comment
 # and rotated lines), so history holds many blobs per path and packs hold long delta chains.
 # A few made-up secrets are committed and later deleted. It is cached and reused.
 #
-# Usage: benches/git.sh [RUNS]     (env: REPO, REVISIONS, FILES_PER_COMMIT, PEERS, KEYSCOUT)
+# Usage: benches/git.sh [RUNS]
+#   env: REPOS, REVISIONS, FILES_PER_COMMIT, PEERS, KEYSCOUT, TOOLS (default: keyscout
+#   keyscout-whole cat-file kingfisher gitleaks betterleaks), TIMEOUT (seconds per run)
 set -euo pipefail
 
 RUNS=${1:-3}
-REPO=${REPO:-$HOME/.cache/keyscout-bench/history-repo}
+BUILT=$HOME/.cache/keyscout-bench/history-repo
+REPOS=${REPOS:-$BUILT}
+TOOLS=${TOOLS:-keyscout keyscout-whole cat-file kingfisher gitleaks betterleaks}
+TIMEOUT=${TIMEOUT:-3600}
 REVISIONS=${REVISIONS:-4}
 FILES_PER_COMMIT=${FILES_PER_COMMIT:-2}
 PEERS=${PEERS:-$HOME/.cache/keyscout-peers/bin}
@@ -26,6 +38,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 build_repo() {
+    REPO=$BUILT
     echo "building $REPO (revisions=$REVISIONS, files/commit=$FILES_PER_COMMIT)" >&2
     rm -rf "$REPO.tmp"
     git init -q --bare -b main "$REPO.tmp"
@@ -89,61 +102,100 @@ PY
     mv "$REPO.tmp" "$REPO"
 }
 
-[ -d "$REPO" ] || build_repo
-commits=$(git -C "$REPO" rev-list --all | wc -l)
-pack=$(du -sm "$REPO/objects/pack" | cut -f1)
-blobs=$(git -C "$REPO" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
-    awk '$1=="blob"{n++; s+=$2} END{printf "%d blobs, %.0f MB", n, s/1e6}')
-echo "repository: $REPO: $commits commits, $blobs, pack $pack MiB"
-
-declare -A CMD=(
-    [keyscout]="$KEYSCOUT git $REPO -q -f json -o $OUT/keyscout.json --exit-code 0"
-    [kingfisher]="$PEERS/kingfisher scan $REPO --no-validate --no-update-check -q -f json -o $OUT/kingfisher.json"
-    [gitleaks]="$PEERS/gitleaks git $REPO --no-banner -l error --exit-code 0 -f json -r $OUT/gitleaks.json"
-    [betterleaks]="$PEERS/betterleaks git $REPO -s -l error --exit-code 0 -o $OUT/betterleaks.json"
-    [cat-file]="git -C $REPO cat-file --batch-all-objects --batch --unordered"
-)
-ORDER=(keyscout cat-file kingfisher gitleaks betterleaks)
-for name in "${ORDER[@]}"; do : >"$OUT/$name.times"; done
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for run in $(seq "$RUNS"); do
-    for name in "${ORDER[@]}"; do
-        tool=${CMD[$name]%% *}
-        if [ "$name" != cat-file ] && [ ! -x "$tool" ]; then continue; fi
-        /usr/bin/time -f '%e %M %U %S' -o "$OUT/t" bash -c "${CMD[$name]} >/dev/null 2>$OUT/$name.err" || true
-        # Only the numbers: `time` adds a "Command exited with non-zero status" line when a
-        # tool exits non-zero (Kingfisher does when it finds something), which must not be
-        # taken for a measurement.
-        grep -E '^[0-9.]+ [0-9]+ ' "$OUT/t" >>"$OUT/$name.times" || true
-    done
-done
+# A mirror clone of $1 without its refs/pull/*: their objects stay, unreachable.
+no_pulls() {
+    local src=$1 dst
+    dst=$HOME/.cache/keyscout-bench/$(basename "$(dirname "$src")")-no-pulls
+    if [ ! -d "$dst" ]; then
+        git clone -q --mirror "$src" "$dst.tmp"
+        git -C "$dst.tmp" for-each-ref --format='delete %(refname)' refs/pull | git -C "$dst.tmp" update-ref --stdin
+        mv "$dst.tmp" "$dst"
+    fi
+    echo "$dst"
+}
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-12s %10s %10s %12s %10s  %s\n' tool "wall (s)" "cpu (s)" "peak (MiB)" findings "walls (s)"
-for name in "${ORDER[@]}"; do
-    [ -s "$OUT/$name.times" ] || continue
-    wall=$(cut -d' ' -f1 "$OUT/$name.times" | median)
-    rss=$(cut -d' ' -f2 "$OUT/$name.times" | median)
-    cpu=$(awk '{printf "%.2f\n", $3 + $4}' "$OUT/$name.times" | median)
-    walls=$(cut -d' ' -f1 "$OUT/$name.times" | tr '\n' ' ')
-    n=-
-    case $name in
-        keyscout) n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$OUT/keyscout.json" 2>/dev/null || echo "?") ;;
-        cat-file) ;;
-        *) n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d) if isinstance(d, list) else len(d.get("findings", d)))' "$OUT/$name.json" 2>/dev/null || echo "?") ;;
+
+bench() {
+    local REPO=$1 name tool run
+    local commits pack blobs reachable
+    commits=$(git -C "$REPO" rev-list --all | wc -l)
+    pack=$(du -smL "$REPO/objects/pack" | cut -f1)
+    blobs=$(git -C "$REPO" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' --unordered |
+        awk '$1=="blob"{n++; s+=$2} END{printf "%d blobs, %.0f MB", n, s/1e6}')
+    reachable=$(git -C "$REPO" rev-list --objects --all | cut -d' ' -f1 | git -C "$REPO" cat-file --batch-check='%(objecttype) %(objectsize)' |
+        awk '$1=="blob"{n++; s+=$2} END{printf "%d blobs, %.0f MB", n, s/1e6}')
+    echo
+    echo "repository: $REPO: $commits commits; pack $pack MiB: $blobs; reachable: $reachable"
+    declare -A CMD=(
+        [keyscout]="$KEYSCOUT git $REPO -q -f json -o $OUT/keyscout.json --exit-code 0"
+        [keyscout-whole]="$KEYSCOUT git $REPO --whole-blobs -q -f json -o $OUT/keyscout-whole.json --exit-code 0"
+        [kingfisher]="$PEERS/kingfisher scan $REPO --no-validate --no-update-check -q -f json -o $OUT/kingfisher.json"
+        [gitleaks]="$PEERS/gitleaks git $REPO --no-banner -l error --exit-code 0 -f json -r $OUT/gitleaks.json"
+        [betterleaks]="$PEERS/betterleaks git $REPO -s -l error --exit-code 0 -o $OUT/betterleaks.json"
+        [cat-file]="git -C $REPO cat-file --batch-all-objects --batch --unordered"
+    )
+    for name in $TOOLS; do : >"$OUT/$name.times"; done
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    for run in $(seq "$RUNS"); do
+        for name in $TOOLS; do
+            tool=${CMD[$name]%% *}
+            if [ "$name" != cat-file ] && [ ! -x "$tool" ]; then continue; fi
+            /usr/bin/time -f '%e %M %U %S' -o "$OUT/t" timeout "$TIMEOUT" bash -c "${CMD[$name]} >/dev/null 2>$OUT/$name.err" || true
+            # Only the numbers: `time` adds a "Command exited with non-zero status" line when a
+            # tool exits non-zero (Kingfisher does when it finds something), which must not be
+            # taken for a measurement.
+            grep -E '^[0-9.]+ [0-9]+ ' "$OUT/t" >>"$OUT/$name.times" || true
+        done
+    done
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%-15s %10s %10s %12s %10s %13s  %s\n' tool "wall (s)" "cpu (s)" "peak (MiB)" findings fingerprints "walls (s)"
+    for name in $TOOLS; do
+        [ -s "$OUT/$name.times" ] || continue
+        local wall rss cpu walls n=- fp=-
+        wall=$(cut -d' ' -f1 "$OUT/$name.times" | median)
+        rss=$(cut -d' ' -f2 "$OUT/$name.times" | median)
+        cpu=$(awk '{printf "%.2f\n", $3 + $4}' "$OUT/$name.times" | median)
+        walls=$(cut -d' ' -f1 "$OUT/$name.times" | tr '\n' ' ')
+        case $name in
+            keyscout*)
+                n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$OUT/$name.json" 2>/dev/null || echo "?")
+                fp=$(python3 -c 'import json,sys; print(len({f["fingerprint"] for f in json.load(open(sys.argv[1]))["findings"]}))' "$OUT/$name.json" 2>/dev/null || echo "?")
+                ;;
+            cat-file) ;;
+            *) n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d) if isinstance(d, list) else len(d.get("findings", d)))' "$OUT/$name.json" 2>/dev/null || echo "?") ;;
+        esac
+        printf '%-15s %10s %10s %12d %10s %13s  %s\n' "$name" "$wall" "$cpu" "$((rss / 1024))" "$n" "$fp" "$walls"
+    done
+    if [ -s "$OUT/keyscout.json" ] && [ -s "$OUT/keyscout-whole.json" ]; then
+        python3 - "$OUT/keyscout.json" "$OUT/keyscout-whole.json" <<'PY'
+import json, sys
+key = lambda f: (f["fingerprint"], f.get("commit"), f["line"], f.get("occurrences"))
+a, b = ({key(f) for f in json.load(open(p))["findings"]} for p in sys.argv[1:3])
+print("delta-aware vs whole-blob findings: %s (%d only delta-aware, %d only whole)" % ("same" if a == b else "DIFFERENT", len(a - b), len(b - a)))
+PY
+    fi
+}
+
+echo "keyscout: $KEYSCOUT; $(nproc) cores"
+for spec in $REPOS; do
+    case $spec in
+        *:no-pulls) repo=$(no_pulls "${spec%:no-pulls}") ;;
+        "$BUILT") [ -d "$BUILT" ] || build_repo; repo=$BUILT ;;
+        *) repo=$spec ;;
     esac
-    printf '%-12s %10s %10s %12d %10s  %s\n' "$name" "$wall" "$cpu" "$((rss / 1024))" "$n" "$walls"
+    bench "$repo"
 done
 
-# The pre-commit hook: one staged file in a worktree of the big repository.
+# The pre-commit hook: one staged file in a worktree of the built repository (11,000+ files).
+[ -d "$BUILT" ] || build_repo
 WT=$OUT/worktree
-git clone -q --shared -b main "$REPO" "$WT"
+git clone -q --shared -b main "$BUILT" "$WT"
 echo "fn added() {}" >>"$WT/$(git -C "$WT" ls-files | head -1)"
 git -C "$WT" add -A
 : >"$OUT/staged.times"
-for run in $(seq 5); do
+for run in $(seq 11); do
     /usr/bin/time -f '%e %M' -o "$OUT/t" "$KEYSCOUT" git --staged -q "$WT" >/dev/null || true
     grep -E '^[0-9.]+ [0-9]+' "$OUT/t" >>"$OUT/staged.times" || true
 done
-echo "keyscout git --staged (one file, $(git -C "$WT" ls-files | wc -l) files in HEAD): median $(cut -d' ' -f1 "$OUT/staged.times" | median) s"
+echo "keyscout git --staged (one file, $(git -C "$WT" ls-files | wc -l) files in HEAD): median $(cut -d' ' -f1 "$OUT/staged.times" | median) s of $(cut -d' ' -f1 "$OUT/staged.times" | tr '\n' ' ')"

@@ -290,9 +290,14 @@ pub struct GitOrigin {
     pub introduced: Option<CommitInfo>,
     /// The blob's object id.
     pub blob: String,
-    /// How many other commit/path pairs introduced the same blob.
+    /// How many other commits introduced a version of the file at `path` holding the same
+    /// secret (`occurrences` - 1).
     #[serde(default)]
     pub also_in: usize,
+    /// How many commits introduced a version of the file at `path` holding the secret, this
+    /// finding's commit included (0 for a blob no commit introduces).
+    #[serde(default)]
+    pub occurrences: usize,
     /// Those other places, with `--all-provenance`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<GitPlace>,
@@ -456,6 +461,7 @@ mod tests {
             }),
             blob: "b10b".into(),
             also_in: 2,
+            occurrences: 3,
             places: vec![],
         }));
         let mut dangling = git.clone();

@@ -172,7 +172,7 @@ fn a_secret_added_by_a_merge_commit_is_attributed_to_the_merge() {
 }
 
 #[test]
-fn a_blob_carried_by_many_commits_and_paths_is_reported_once() {
+fn a_secret_is_reported_once_per_path_at_its_first_commit() {
     let dir = repo();
     let leak = format!("key={}\n", fake::aws_key_id());
     dir.write("one.env", &leak);
@@ -183,20 +183,29 @@ fn a_blob_carried_by_many_commits_and_paths_is_reported_once() {
         dir.write("other.txt", format!("{i}\n"));
         commit(&dir, &format!("churn {i}"));
     }
+    // Kept while the file around it changes: still the same secret at the same path.
+    dir.write("one.env", format!("# edited\n{leak}"));
+    let edited = commit(&dir, "edit one");
     std::fs::remove_file(dir.path().join("one.env")).unwrap();
     commit(&dir, "delete one");
     dir.write("one.env", &leak);
     let third = commit(&dir, "restore one");
 
     let (found, _) = scan(dir.path(), &[]);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0]["path"], "one.env");
-    assert_eq!(found[0]["commit"], first.as_str());
-    assert_eq!(found[0]["also_in"], 2);
-    assert!(found[0].get("places").is_none());
+    assert_eq!(found.len(), 2, "{found:?}");
+    let one = found.iter().find(|f| f["path"] == "one.env").unwrap();
+    assert_eq!(one["commit"], first.as_str());
+    assert_eq!(one["line"], 1);
+    assert_eq!(one["occurrences"], 3);
+    assert_eq!(one["also_in"], 2);
+    assert!(one.get("places").is_none());
+    let two = found.iter().find(|f| f["path"] == "copy/two.env").unwrap();
+    assert_eq!(two["commit"], second.as_str());
+    assert_eq!(two["occurrences"], 1);
 
     let (found, _) = scan(dir.path(), &["--all-provenance"]);
-    let others: Vec<(String, String)> = found[0]["places"]
+    let one = found.iter().find(|f| f["path"] == "one.env").unwrap();
+    let others: Vec<(String, String)> = one["places"]
         .as_array()
         .unwrap()
         .iter()
@@ -209,7 +218,7 @@ fn a_blob_carried_by_many_commits_and_paths_is_reported_once() {
         .collect();
     assert_eq!(
         others,
-        vec![("copy/two.env".into(), second), ("one.env".into(), third)]
+        vec![("one.env".into(), edited), ("one.env".into(), third)]
     );
 }
 

@@ -133,9 +133,14 @@ pub struct GitArgs {
     /// Also scan objects no ref reaches (blobs of deleted branches, rewritten history).
     #[arg(long, conflicts_with_all = ["staged", "since", "range", "branch"])]
     pub all_objects: bool,
-    /// List every other commit and path that introduced a leaked blob, not only their number.
+    /// List every other commit that introduced a version of the file holding a secret, not
+    /// only their number.
     #[arg(long)]
     pub all_provenance: bool,
+    /// Scan every blob whole, even one stored as a delta of another (the reference the
+    /// delta-aware scan is tested against).
+    #[arg(long, hide = true)]
+    pub whole_blobs: bool,
     /// Scan what is staged for the next commit and report only added or changed lines
     /// (the pre-commit hook).
     #[arg(long, conflicts_with_all = ["since", "range", "branch"])]

@@ -85,6 +85,16 @@ impl Pattern {
             .map_err(String::as_str)
     }
 
+    /// The longest match the regex can make in bytes, when bounded; read from the compiled
+    /// pattern when there is one, else from a parse (which builds nothing). `None` too for a
+    /// regex that does not parse.
+    pub fn max_len(&self) -> Option<usize> {
+        match self.compiled.get() {
+            Some(Ok(compiled)) => compiled.max_len,
+            _ => self.parse().ok()?.properties().maximum_len(),
+        }
+    }
+
     pub fn regex(&self) -> Result<&Regex, &str> {
         self.compiled().map(|c| &c.regex)
     }

@@ -1,6 +1,7 @@
 //! Git repositories as a source, read in-process with gix: the commits of every ref, the
 //! objects of the repository, the bytes of blobs (packs decoded in parallel by a delta-tree
-//! traversal, the rest looked up one by one), which commit introduced a blob at which path (one
+//! traversal, the rest looked up one by one; for a blob stored as a delta, what it copied from
+//! which base), which commit introduced a blob at which path (one
 //! parallel pass of tree diffs), and what is staged for the next commit.
 //!
 //! The repository is opened isolated: no system or global configuration, and nothing it
@@ -13,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use super::delta::{self, Delta};
 pub use crate::finding::CommitInfo;
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -477,16 +479,20 @@ impl Repo {
     /// hands its bytes to a visitor, on `threads` threads. `make_visitor` makes one visitor
     /// per worker. When many of the packed objects are wanted, packs are decoded whole by a
     /// parallel delta-tree traversal (each base inflated once); what remains (loose objects,
-    /// small selections, anything a pack could not give) is looked up one by one.
+    /// small selections, anything a pack could not give) is looked up one by one. With
+    /// `deltas`, a blob a pack stores as a delta comes with what it copied from its base (read
+    /// again from the pack: the traversal does not say); otherwise, and for blobs read whole
+    /// from the start, the visitor gets `None`.
     pub fn read_blobs<F, V>(
         &self,
         wanted: &[ObjectId],
+        deltas: bool,
         threads: usize,
         make_visitor: &F,
         warn: OnWarning<'_>,
     ) where
         F: Fn() -> V + Sync,
-        V: FnMut(&gix::oid, &[u8]) + Send,
+        V: FnMut(&gix::oid, &[u8], Option<&Delta>) + Send,
     {
         let wanted = Wanted::new(wanted);
         let hash = self.local.object_hash();
@@ -505,10 +511,21 @@ impl Repo {
             })
             .collect();
         let packed: usize = packs.iter().map(|p| p.1.num_objects() as usize).sum();
-        // Decoding a whole pack beats looking objects up once a fair share of it is wanted.
-        if wanted.ids.len().saturating_mul(6) >= packed {
+        // Decoding a whole pack beats looking objects up once a fair share of it is wanted
+        // (blobs are a fraction of a pack's objects: a mirror holds as many trees), and only
+        // a traversal says what a delta copied.
+        if wanted.ids.len().saturating_mul(8) >= packed {
             for (idx, index, map) in &packs {
-                traverse_pack(idx, index, map, &wanted, threads, make_visitor, warn);
+                traverse_pack(
+                    idx,
+                    index,
+                    map,
+                    &wanted,
+                    deltas,
+                    threads,
+                    make_visitor,
+                    warn,
+                );
             }
         }
         drop(packs);
@@ -524,7 +541,7 @@ impl Repo {
         warn: OnWarning<'_>,
     ) where
         F: Fn() -> V + Sync,
-        V: FnMut(&gix::oid, &[u8]) + Send,
+        V: FnMut(&gix::oid, &[u8], Option<&Delta>) + Send,
     {
         use rayon::prelude::*;
         let left: Vec<usize> = (0..wanted.ids.len())
@@ -544,7 +561,7 @@ impl Repo {
                 |(repo, buf, visit), &i| {
                     let id = &wanted.ids[i];
                     match find_in(&repo.objects, id, buf) {
-                        Ok(data) if data.kind == Kind::Blob => visit(id, data.data),
+                        Ok(data) if data.kind == Kind::Blob => visit(id, data.data, None),
                         Ok(_) => {}
                         Err(w) => warn(w),
                     }
@@ -1087,6 +1104,13 @@ struct PackVisitor<'a, F, V> {
     wanted: &'a Wanted<'a>,
     map: &'a memmap2::Mmap,
     decoded: &'a AtomicUsize,
+    /// With delta reading: the pack's objects by offset, to name an offset delta's base.
+    by_offset: Option<&'a [(u64, ObjectId)]>,
+    hash: gix::hash::Kind,
+    /// Scratch for delta reading.
+    inflate: gix::zlib::Inflate,
+    delta_buf: Vec<u8>,
+    delta: Delta,
 }
 
 impl<F, V> Clone for PackVisitor<'_, F, V> {
@@ -1097,6 +1121,15 @@ impl<F, V> Clone for PackVisitor<'_, F, V> {
             wanted: self.wanted,
             map: self.map,
             decoded: self.decoded,
+            by_offset: self.by_offset,
+            hash: self.hash,
+            inflate: gix::zlib::Inflate::default(),
+            delta_buf: Vec::new(),
+            delta: Delta {
+                base: ObjectId::null(self.hash),
+                base_len: 0,
+                copies: Vec::new(),
+            },
         }
     }
 }
@@ -1104,9 +1137,61 @@ impl<F, V> Clone for PackVisitor<'_, F, V> {
 impl<F, V> PackVisitor<'_, F, V>
 where
     F: Fn() -> V,
-    V: FnMut(&gix::oid, &[u8]),
+    V: FnMut(&gix::oid, &[u8], Option<&Delta>),
 {
-    fn object(&mut self, kind: Kind, data: &[u8], id: &gix::oid) {
+    /// Reads what the entry at `offset` copied from its base into `self.delta`; false when it
+    /// is stored whole, or its delta cannot be read (the blob is then scanned whole).
+    fn read_delta(&mut self, offset: u64, size: usize) -> bool {
+        let Some(by_offset) = self.by_offset else {
+            return false;
+        };
+        let Some(bytes) = usize::try_from(offset).ok().and_then(|o| self.map.get(o..)) else {
+            return false;
+        };
+        let Ok(entry) = pack::data::Entry::from_bytes(bytes, offset, self.hash) else {
+            return false;
+        };
+        let base = match entry.header {
+            pack::data::entry::Header::RefDelta { base_id } => base_id,
+            pack::data::entry::Header::OfsDelta { base_distance } => {
+                let Some(at) = entry.checked_base_pack_offset(base_distance) else {
+                    return false;
+                };
+                match by_offset.binary_search_by_key(&at, |(o, _)| *o) {
+                    Ok(i) => by_offset[i].1,
+                    Err(_) => return false,
+                }
+            }
+            _ => return false,
+        };
+        let Some(compressed) = usize::try_from(entry.data_offset)
+            .ok()
+            .and_then(|o| self.map.get(o..))
+        else {
+            return false;
+        };
+        let Ok(len) = usize::try_from(entry.decompressed_size) else {
+            return false;
+        };
+        self.delta_buf.clear();
+        self.delta_buf.resize(len, 0);
+        self.inflate.reset();
+        match self.inflate.once(compressed, &mut self.delta_buf) {
+            Ok((_, _, written)) if written == len => {}
+            _ => return false,
+        }
+        self.delta.base = base;
+        self.delta.copies.clear();
+        match delta::copies(&self.delta_buf, &mut self.delta.copies) {
+            Ok((base_len, made)) if made == size => {
+                self.delta.base_len = base_len;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn object(&mut self, kind: Kind, data: &[u8], id: &gix::oid, offset: u64) {
         // The traversal reads each compressed object once, in no useful order: the pages it
         // read are dropped from this process now and then (they stay in the page cache and
         // fault back in if needed again), or the whole pack would end up resident.
@@ -1120,8 +1205,10 @@ where
         if !self.wanted.claim(id) || kind != Kind::Blob {
             return;
         }
+        let has_delta = self.read_delta(offset, data.len());
         let make = self.make;
-        self.visit.get_or_insert_with(make)(id, data);
+        let delta = has_delta.then_some(&self.delta);
+        self.visit.get_or_insert_with(make)(id, data, delta);
     }
 }
 
@@ -1133,18 +1220,21 @@ fn on_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// Decodes every object of one pack in parallel, handing wanted blobs to visitors.
+/// Decodes every object of one pack in parallel, handing wanted blobs (with their deltas when
+/// `deltas` is set) to visitors.
+#[allow(clippy::too_many_arguments)]
 fn traverse_pack<F, V>(
     idx: &Path,
     index: &pack::index::File,
     map: &memmap2::Mmap,
     wanted: &Wanted<'_>,
+    deltas: bool,
     threads: usize,
     make_visitor: &F,
     warn: OnWarning<'_>,
 ) where
     F: Fn() -> V + Sync,
-    V: FnMut(&gix::oid, &[u8]) + Send,
+    V: FnMut(&gix::oid, &[u8], Option<&Delta>) + Send,
 {
     let pack = match pack::data::File::from_data(
         Mapped(map),
@@ -1161,19 +1251,34 @@ fn traverse_pack<F, V>(
         }
     };
     let decoded = AtomicUsize::new(0);
+    let by_offset: Option<Vec<(u64, ObjectId)>> = deltas.then(|| {
+        let mut all: Vec<(u64, ObjectId)> = index.iter().map(|e| (e.pack_offset, e.oid)).collect();
+        all.sort_unstable_by_key(|(o, _)| *o);
+        all
+    });
+    let hash = index.object_hash();
     let mut worker = PackVisitor {
         make: make_visitor,
         visit: None,
         wanted,
         map,
         decoded: &decoded,
+        by_offset: by_offset.as_deref(),
+        hash,
+        inflate: gix::zlib::Inflate::default(),
+        delta_buf: Vec::new(),
+        delta: Delta {
+            base: ObjectId::null(hash),
+            base_len: 0,
+            copies: Vec::new(),
+        },
     };
     let processor = move |kind: Kind,
                           data: &[u8],
                           entry: &pack::index::Entry,
                           _: &dyn gix::Progress|
           -> gix::Result {
-        worker.object(kind, data, &entry.oid);
+        worker.object(kind, data, &entry.oid, entry.pack_offset);
         Ok(())
     };
     let options = pack::index::traverse::Options {
