@@ -129,9 +129,11 @@ fn fingerprint(args: &GitArgs, scanner: &Scanner, root: &Path) -> String {
         rules::ConfigSource::File(path) => Some(path),
         rules::ConfigSource::Builtin => None,
     };
+    // `strings`: binary blobs are scanned as their printable strings (states saved before
+    // that skipped them, and must not count those blobs as scanned).
     let options = format!(
-        "binary={} max_file_size={:?} min_confidence={:?}",
-        args.scan.binary, args.max_file_size, args.scan.min_confidence
+        "binary={} strings={} max_file_size={:?} min_confidence={:?}",
+        args.scan.binary, !args.scan.binary, args.max_file_size, args.scan.min_confidence
     );
     state::fingerprint(scanner.rules(), config.as_deref(), &options)
 }

@@ -98,6 +98,13 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     if at > 0 && not_secret_qualifier(kind, &words[at - 1]) {
         return None;
     }
+    // Public material anywhere in the name: .NET's `PublicKeyToken`, `public_key_pem`.
+    if words[..at]
+        .iter()
+        .any(|w| matches!(w.as_str(), "public" | "pub" | "publishable"))
+    {
+        return None;
+    }
     if compound_qualifier(kind, &words[at]).is_some_and(|q| not_secret_qualifier(kind, q)) {
         return None;
     }
@@ -379,7 +386,11 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     if uuid(value) {
-        return Some(confidence);
+        // `00000000-0000-...` and the like stand in for an id.
+        let mut digits: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
+        digits.sort_unstable();
+        digits.dedup();
+        return (digits.len() > 4).then_some(confidence);
     }
     if value.iter().all(u8::is_ascii_digit) || version_or_date(value) || path_or_url(value) {
         return None;
