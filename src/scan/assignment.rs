@@ -504,8 +504,7 @@ fn password_like(
 /// constant (`DB_PASSWORD`), a variable named for a secret (`userPassword`, `db_pass`), or,
 /// unquoted, any identifier of several words (`db_password_value`).
 fn reference(value: &[u8], quoted: bool) -> bool {
-    let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
-    if has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[") {
+    if code_shape(value) {
         return true;
     }
     let dotted = value.contains(&b'.') && value.split(|&b| b == b'.').all(identifier);
@@ -689,10 +688,15 @@ fn sequence(lower: &[u8]) -> bool {
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
 }
 
+/// Calls, pointers, paths and indexing: `f(x)`, `a->b`, `A::B`, `k => v`, `args[1]`.
+fn code_shape(value: &[u8]) -> bool {
+    let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
+    has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[")
+}
+
 /// Calls, member access, references, environment lookups, operators.
 fn code_or_reference(value: &[u8]) -> bool {
-    let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
-    if has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[") {
+    if code_shape(value) {
         return true;
     }
     // A dotted identifier path: `settings.SECRET_KEY`, `process.env.TOKEN`, `this.key`.
