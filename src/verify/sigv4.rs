@@ -156,26 +156,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `YYYYMMDDTHHMMSSZ` for seconds since the Unix epoch (UTC; days to civil date after
-/// Howard Hinnant's algorithm).
+/// `YYYYMMDDTHHMMSSZ` for seconds since the Unix epoch (UTC): RFC 3339 without its
+/// separators, as SigV4 writes it.
 pub fn amz_datetime(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    let seconds = i64::try_from(unix).unwrap_or(i64::MAX);
+    crate::finding::rfc3339(seconds).replace(['-', ':'], "")
 }
 
 #[cfg(test)]
