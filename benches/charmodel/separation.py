@@ -13,23 +13,14 @@ import math
 import os
 from collections import Counter
 
-N = 37
+# The symbols and their count are the trainer's (this folder is on the path when run).
+from train import N, symbol
 
 
 def load_model(path):
     data = open(path, "rb").read()
     assert data[:4] == b"KSCM"
     return data[6:6 + N ** 3], data[6 + N ** 3:]
-
-
-def symbol(b):
-    if 97 <= b <= 122:
-        return b - 97
-    if 65 <= b <= 90:
-        return b - 65
-    if 48 <= b <= 57:
-        return 26 + b - 48
-    return 36
 
 
 def surprise(model, value):
@@ -81,8 +72,6 @@ def main():
     print(f"{len(pos)} true and {len(neg)} false or template values of 8+ bytes "
           f"({', '.join(sorted(cats))})")
     print(f"{'recall':>7} {'entropy: false passing':>24} {'char model: false passing':>27}")
-    for name, f in (("entropy", shannon), ("model", lambda v: surprise(model, v))):
-        pass
     ent_pos = sorted(shannon(v) for v in pos)
     mod_pos = sorted(surprise(model, v) for v in pos)
     ent_neg = [shannon(v) for v in neg]
