@@ -211,42 +211,22 @@ fn resolve(from: &str, path: &str) -> PathBuf {
 }
 
 /// gitleaks' merge of an extending rule into the base rule of the same id: set scalars
-/// replace, lists append.
+/// replace (an unset one keeps the base's), lists append.
 fn merge(base: &mut RuleDef, over: RuleDef) {
     let (b, o) = (&mut base.syntax, over.syntax);
     if !o.description.is_empty() {
         b.description = o.description;
     }
-    if o.regex.is_some() {
-        b.regex = o.regex;
-    }
-    if o.secret_group.is_some() {
-        b.secret_group = o.secret_group;
-    }
-    if o.entropy.is_some() {
-        b.entropy = o.entropy;
-    }
-    if o.path.is_some() {
-        b.path = o.path;
-    }
-    if o.confidence.is_some() {
-        b.confidence = o.confidence;
-    }
-    if o.checksum.is_some() {
-        b.checksum = o.checksum;
-    }
-    if o.remediation.is_some() {
-        b.remediation = o.remediation;
-    }
-    if over.verify.is_some() {
-        base.verify = over.verify;
-    }
-    if o.assignment.is_some() {
-        b.assignment = o.assignment;
-    }
-    if o.decodes.is_some() {
-        b.decodes = o.decodes;
-    }
+    b.regex = o.regex.or(b.regex.take());
+    b.secret_group = o.secret_group.or(b.secret_group.take());
+    b.entropy = o.entropy.or(b.entropy.take());
+    b.path = o.path.or(b.path.take());
+    b.confidence = o.confidence.or(b.confidence.take());
+    b.checksum = o.checksum.or(b.checksum.take());
+    b.remediation = o.remediation.or(b.remediation.take());
+    base.verify = over.verify.or(base.verify.take());
+    b.assignment = o.assignment.or(b.assignment.take());
+    b.decodes = o.decodes.or(b.decodes.take());
     b.keywords.extend(o.keywords);
     b.tags.extend(o.tags);
     b.allowlists.extend(o.allowlists);
