@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::{Dir, code, fake, findings, keyscout_in, stderr, summary};
+use common::{Dir, code, fake, findings, gzip, keyscout_in, stderr, summary, tar};
 
 /// A text file with a fake AWS key on line 3.
 fn leak() -> String {
@@ -22,23 +22,6 @@ fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
         out.write_all(data).unwrap();
     }
     out.finish().unwrap().into_inner()
-}
-
-fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = tar::Builder::new(Vec::new());
-    for (name, data) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(data.len() as u64);
-        header.set_mode(0o644);
-        out.append_data(&mut header, name, *data).unwrap();
-    }
-    out.into_inner().unwrap()
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    out.write_all(data).unwrap();
-    out.finish().unwrap()
 }
 
 /// `(path, line)` of each finding, sorted.

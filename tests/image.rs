@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
 
-use common::{Dir, code, fake, findings, keyscout_in, stderr};
+use common::{Dir, code, fake, findings, gzip, keyscout_in, stderr, tar};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -21,24 +20,6 @@ fn digest(data: &[u8]) -> String {
 
 fn hex(digest: &str) -> &str {
     &digest["sha256:".len()..]
-}
-
-/// A tar of `(path, contents)`; an empty `contents` with a `.wh.` name is a whiteout.
-fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = tar::Builder::new(Vec::new());
-    for (name, data) in members {
-        let mut header = tar::Header::new_ustar();
-        header.set_size(data.len() as u64);
-        header.set_mode(0o644);
-        out.append_data(&mut header, name, *data).unwrap();
-    }
-    out.into_inner().unwrap()
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    out.write_all(data).unwrap();
-    out.finish().unwrap()
 }
 
 fn zstd(data: &[u8]) -> Vec<u8> {

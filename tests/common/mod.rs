@@ -206,3 +206,23 @@ pub mod encode {
         data.iter().map(|b| format!("%{b:02X}")).collect()
     }
 }
+
+/// A tar of `(path, contents)`; in an image layer, an empty `contents` with a `.wh.` name is
+/// a whiteout.
+pub fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = tar::Builder::new(Vec::new());
+    for (name, data) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        out.append_data(&mut header, name, *data).unwrap();
+    }
+    out.into_inner().unwrap()
+}
+
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    out.write_all(data).unwrap();
+    out.finish().unwrap()
+}
