@@ -35,6 +35,8 @@ pub struct Candidate<'a> {
     pub between: &'a [u8],
     /// The byte before the name (a quote or `?` when the assignment is inside a string).
     pub before_name: Option<u8>,
+    /// The line up to the name.
+    pub line_before: &'a [u8],
     /// The byte before the value (a quote when it is quoted).
     pub before: Option<u8>,
     /// The bytes after the value, to the end of the line.
@@ -74,8 +76,25 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if op == b"(" && !(quoted && setter(c.name)) {
         return None;
     }
-    // XAML's resource name, `x:Key="AccentBrush"`.
-    if c.before_name == Some(b':') && c.name == b"Key" {
+    // XAML's resource name, `x:Key="AccentBrush"`; a map entry, `<entry key="k" value="v"/>`;
+    // the working directory, `PWD=/src`.
+    let entry = c
+        .after
+        .get(1..)
+        .is_some_and(|a| a.trim_ascii_start().starts_with(b"value="));
+    if c.before_name == Some(b':') && c.name == b"Key"
+        || c.name.eq_ignore_ascii_case(b"key") && entry
+        || matches!(c.name, b"PWD" | b"OLDPWD")
+    {
+        return None;
+    }
+    // One branch of a conditional, `ok ? "pass" : "fail"`.
+    let before = c.line_before.trim_ascii_end();
+    if before.ends_with(b"? \"") || before.ends_with(b"? '") {
+        return None;
+    }
+    // A tuple, `USER, PASSWORD = "alice", "..."`: the first value is not the name's.
+    if before.ends_with(b",") && tuple_rest(c.after) {
         return None;
     }
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
@@ -122,6 +141,19 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8_lossy(name).into_owned())
+}
+
+/// After a tuple's first quoted value: `", "second"` to the end of the line.
+fn tuple_rest(after: &[u8]) -> bool {
+    let rest = after.get(1..).unwrap_or_default().trim_ascii();
+    let Some(rest) = rest.strip_prefix(b",") else {
+        return false;
+    };
+    let rest = rest.trim_ascii();
+    rest.len() >= 2
+        && matches!(rest[0], b'"' | b'\'')
+        && rest.ends_with(&rest[..1])
+        && !rest[1..rest.len() - 1].contains(&rest[0])
 }
 
 /// A value that spells out the name, secret word included (`opSetPassword = "SetPassword"`,
@@ -399,6 +431,15 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     if next.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'#')) {
         return None;
     }
+    // `word key: value` in lowercase is a sentence (`Downloaded file from key: 3f1d...`);
+    // a YAML key starts its line, and a label is capitalised (`Client Secret: ...`).
+    let before = c.line_before.trim_ascii_end();
+    let prose = before.last().is_some_and(u8::is_ascii_lowercase)
+        && c.line_before.last() == Some(&b' ')
+        && !c.name.iter().any(u8::is_ascii_uppercase);
+    if c.between.trim_ascii() == b":" && prose {
+        return None;
+    }
     // `key: value` and `key = value` end their line (or come before a comment); words after
     // them make it prose (`:param password: the user's password`, `grep for password= before
     // commit`). Only shell's `KEY=value cmd` has words after an unspaced `=`.
@@ -430,11 +471,19 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     if uuid(value) {
-        // `00000000-0000-...` and the like stand in for an id.
-        let mut digits: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
-        digits.sort_unstable();
-        digits.dedup();
-        return (digits.len() > 4).then_some(confidence);
+        return Some(confidence);
+    }
+    // An SSH public key's blob (`AAAAB3NzaC1yc2E...`): public by design.
+    const SSH_PUBLIC: &[&[u8]] = &[b"AAAAB3NzaC1", b"AAAAC3NzaC1", b"AAAAE2VjZHNh"];
+    if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) {
+        return None;
+    }
+    // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`).
+    let camel = value
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if value.len() < 16 && camel && value.iter().all(u8::is_ascii_alphabetic) {
+        return None;
     }
     if value.iter().all(u8::is_ascii_digit) || version_or_date(value) || path_or_url(value) {
         return None;
@@ -443,7 +492,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     // dotted names are mostly separators (`3zHw.H__V.Vz_6`).
     let separators = value
         .iter()
-        .filter(|b| matches!(b, b'.' | b'_' | b'-'))
+        .filter(|b| matches!(b, b'.' | b'_' | b'-' | b'/'))
         .count();
     if separators * 5 > value.len() {
         return None;
@@ -706,8 +755,15 @@ fn placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
-    if repeated(value) || sequence(&lower) {
+    if repeated(value) || sequence(&lower) || escapes(value) {
         return true;
+    }
+    // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id.
+    if uuid(value) {
+        let mut chars: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        return chars.len() <= 4;
     }
     matches!(
         lower.as_slice(),
@@ -728,6 +784,7 @@ fn placeholder(value: &[u8]) -> bool {
             | b"default"
             | b"required"
             | b"optional"
+            | b"nopass"
     )
 }
 
@@ -787,6 +844,7 @@ fn hashed(value: &[u8]) -> bool {
         b"{bcrypt}",
         b"{noop}",
         b"ENC(",
+        b"ENC[",
         b"sha1:",
         b"sha256:",
         b"sha512:",
@@ -795,6 +853,14 @@ fn hashed(value: &[u8]) -> bool {
         b"pbkdf2:",
     ];
     PREFIXES.iter().any(|p| value.starts_with(p))
+}
+
+/// Escape sequences only (`\u03BB`, `\r\n`): a character or two, written out.
+fn escapes(value: &[u8]) -> bool {
+    value.first() == Some(&b'\\')
+        && value.split(|&b| b == b'\\').skip(1).all(|e| {
+            matches!(e.first(), Some(b'u' | b'x' | b'r' | b'n' | b't' | b'0')) && e.len() <= 5
+        })
 }
 
 /// One character, or a unit of four to eight, over and over: `aaaaaaaa`,
@@ -934,6 +1000,7 @@ mod tests {
             value: &body.as_bytes()[..end],
             between: &line.as_bytes()[name.len()..at + 1],
             before_name: None,
+            line_before: &line.as_bytes()[..line.len() - line.trim_start().len()],
             before,
             after: &body.as_bytes()[end..],
             format,

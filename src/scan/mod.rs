@@ -402,6 +402,8 @@ fn check_match(
             value: &data[value.clone()],
             between: &data[name.end..value.start],
             before_name: name.start.checked_sub(1).map(|i| data[i]),
+            line_before: &data
+                [memchr::memrchr(b'\n', &data[..name.start]).map_or(0, |i| i + 1)..name.start],
             before: value.start.checked_sub(1).map(|i| data[i]),
             after: &data[value.end..line_end],
             format: chunk
