@@ -363,7 +363,7 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
-    "socket", "websocket",
+    "socket", "websocket", "project",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -478,6 +478,17 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) {
         return None;
     }
+    // A GPG long key id in uppercase hex (`KEY=13B6F51ECDDE430D`) names a public key.
+    let upper_hex = value
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b));
+    if value.len() == 16 && upper_hex {
+        return None;
+    }
+    // Base64 of words (`dGhlIHNhbXBsZSBub25jZQ==`, "the sample nonce"): a phrase, not a key.
+    if base64_of_words(value) {
+        return None;
+    }
     // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`).
     let camel = value
         .windows(2)
@@ -535,7 +546,7 @@ fn password_like(
     // The rest of an expression the regex cut short (`f(password`), a template's tail
     // (`guest}`), an IAM action (`ec2:GetPasswordData`).
     let unbalanced = |open: u8, close: u8| value.contains(&close) != value.contains(&open);
-    let call = value.contains(&b'(') || value.contains(&b')');
+    let call = value.contains(&b'(') || value.contains(&b')') || value.starts_with(b"{");
     if !quoted && call || unbalanced(b'{', b'}') || iam_action(value) {
         return None;
     }
@@ -765,8 +776,13 @@ fn placeholder(value: &[u8]) -> bool {
         chars.dedup();
         return chars.len() <= 4;
     }
+    // (`false|` closes a block's parameters.)
+    let word = lower
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .map_or(&lower[..0], |end| &lower[..=end]);
     matches!(
-        lower.as_slice(),
+        word,
         b"null"
             | b"none"
             | b"nil"
@@ -863,6 +879,20 @@ fn escapes(value: &[u8]) -> bool {
         })
 }
 
+/// Whether `value` is standard base64 of lowercase words (`a-git-token`, `the sample
+/// nonce`).
+fn base64_of_words(value: &[u8]) -> bool {
+    use base64::Engine;
+    let Ok(text) = base64::engine::general_purpose::STANDARD.decode(value) else {
+        return false;
+    };
+    text.len() >= 6
+        && text
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b' ' | b'-' | b'_'))
+        && randomness::surprise(&text) < RANDOM
+}
+
 /// One character, or a unit of four to eight, over and over: `aaaaaaaa`,
 /// `deadbeefdeadbeefdeadbeef`. (`121212` and `rootroot` are passwords people choose.)
 fn repeated(value: &[u8]) -> bool {
@@ -878,7 +908,7 @@ fn repeated(value: &[u8]) -> bool {
 /// `qwerty`.
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
-        "12345", "23456", "abcdef", "abcd12", "a1b2c3", "qwerty", "asdfgh", "98765",
+        "12345", "23456", "abcdef", "abcd12", "a1b2c3", "qwerty", "asdfgh", "98765", "q1w2e3",
     ];
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
@@ -963,7 +993,7 @@ fn version_or_date(value: &[u8]) -> bool {
 
 fn path_or_url(value: &[u8]) -> bool {
     let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
-    if has(b"://") || value.starts_with(b"www.") {
+    if has(b"://") || value.starts_with(b"www.") || value.starts_with(b"urn:") {
         return true;
     }
     if value.starts_with(b"/") || value.starts_with(b"./") || value.starts_with(b"../") {
