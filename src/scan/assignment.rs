@@ -93,7 +93,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if before.ends_with(b"? \"") || before.ends_with(b"? '") {
         return None;
     }
-    // A tuple, `USER, PASSWORD = "alice", "..."`: the first value is not the name's.
+    // A tuple, `user, pw = "alice", "..."`: the first value is not the last name's.
     if before.ends_with(b",") && tuple_rest(c.after) {
         return None;
     }
@@ -157,8 +157,8 @@ fn tuple_rest(after: &[u8]) -> bool {
 }
 
 /// A value that spells out the name, secret word included (`opSetPassword = "SetPassword"`,
-/// `passphrase: "passphrase1"`): a label, not a secret. (`ELASTIC_PASSWORD=elastic` is the
-/// service's default password.)
+/// `passphrase: "passphrase1"`): a label, not a secret. (A service's own name without the
+/// secret word is often its default password.)
 fn names_itself(name: &[u8], value: &[u8]) -> bool {
     let letters = |s: &[u8]| -> Vec<u8> {
         s.iter()
@@ -535,7 +535,7 @@ fn password_like(
         return None;
     }
     // A number is a setting (`password_length: 12`) unless it is long enough to be a PIN
-    // or a numeric password (`jdbcPassword = "121212"`).
+    // or a numeric password of six digits or more.
     let digits = value.iter().all(u8::is_ascii_digit);
     if number(value) && !(digits && value.len() >= 6) {
         return None;
@@ -801,6 +801,7 @@ fn placeholder(value: &[u8]) -> bool {
             | b"required"
             | b"optional"
             | b"nopass"
+            | b"value"
     )
 }
 
@@ -1150,10 +1151,10 @@ mod tests {
         let config = Some(Format::Config);
         // Words, service defaults and numbers are passwords someone chose.
         for (line, want) in [
-            ("POSTGRES_PASSWORD: orders", "orders"),
-            ("ELASTIC_PASSWORD=elastic", "elastic"),
-            ("password: 'mysqlrootpassword'", "mysqlrootpassword"),
-            ("jdbc.password: 731962", "731962"),
+            ("POSTGRES_PASSWORD: orders", "orders"), // keyscout:allow
+            ("ELASTIC_PASSWORD=elastic", "elastic"), // keyscout:allow
+            ("password: 'mysqlrootpassword'", "mysqlrootpassword"), // keyscout:allow
+            ("jdbc.password: 731962", "731962"),     // keyscout:allow
         ] {
             assert_eq!(p(line, config).as_deref(), Some(want), "{line}");
         }
