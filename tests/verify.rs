@@ -635,3 +635,170 @@ fn aws_keys_are_verified_as_a_pair_with_a_sigv4_signed_get_caller_identity() {
     assert_eq!(verification(secret[0]).0, "live", "{}", stderr(&out));
     assert_eq!(server.requests().len(), 1);
 }
+
+/// A fresh RSA key made with `openssl` (`.ci/run` installs it): its PKCS#8 PEM and its public
+/// key as ring reads it. `None`, with a message, when openssl is missing.
+fn rsa_key(dir: &Dir, name: &str) -> Option<(String, Vec<u8>)> {
+    let path = dir.path().join(format!("{name}.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+        ])
+        .arg(&path)
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: `openssl` is not installed");
+        return None;
+    }
+    let pem = std::fs::read_to_string(&path).expect("read key");
+    std::fs::remove_file(&path).expect("remove key");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap();
+    let pair = ring::signature::RsaKeyPair::from_pkcs8(&der).expect("openssl made PKCS#8 RSA");
+    let public = ring::signature::KeyPair::public_key(&pair)
+        .as_ref()
+        .to_vec();
+    Some((pem, public))
+}
+
+/// A service-account key file as Google writes it, with Google's field order.
+fn key_file(email: &str, key_id: &str, pem: &str, token_uri: &str) -> String {
+    let project = "acme-test-project";
+    serde_json::to_string_pretty(&serde_json::json!({
+        "type": "service_account",
+        "project_id": project,
+        "private_key_id": key_id,
+        "private_key": pem,
+        "client_email": email,
+        "client_id": "104938275610293847561",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": token_uri,
+        "universe_domain": "googleapis.com",
+    }))
+    .unwrap()
+}
+
+#[test]
+fn gcp_service_account_keys_are_verified_with_a_signed_jwt_at_googles_token_endpoint() {
+    const TOKEN_HOST: &str = "oauth2.googleapis.com";
+    let dir = Dir::new();
+    let mut keys = std::collections::HashMap::new();
+    let accounts = [
+        ("live", "5f0e2a9c41d87b3e6a0c9d2f18e47b65c3a9d0e1"),
+        ("deleted", "a7c31e95d2b8406f7e1a3c5d9b2e8f4a06c1d73b"),
+        ("down", "0d9e4b7a2c61f8e35a9d1c0b7e4f2a8d63c5b19e"),
+        ("hostile", "e3b8d1f6a0c4927d5e1b8a3f6c0d9e2b7a4f1c85"),
+    ];
+    for (name, key_id) in accounts {
+        let Some((pem, public)) = rsa_key(&dir, name) else {
+            return;
+        };
+        let email = format!("{name}@acme-test-project.iam.gserviceaccount.com");
+        // The hostile file names another token endpoint: the assertion still goes to Google.
+        let token_uri = match name {
+            "hostile" => "https://collector.evil.test/token",
+            _ => "https://oauth2.googleapis.com/token",
+        };
+        dir.write(
+            &format!("keys/{name}.json"),
+            key_file(&email, key_id, &pem, token_uri),
+        );
+        keys.insert(email, public);
+    }
+    // Google's token endpoint, played: the assertion's signature checked with the public key
+    // of the account it names, then the claims Google requires.
+    let server = Server::start(&[TOKEN_HOST], move |req, _| {
+        let body = String::from_utf8_lossy(&req.body).into_owned();
+        let form: std::collections::HashMap<&str, &str> = body
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
+        let Some(jwt) = form.get("assertion") else {
+            return Reply::new(418, "no assertion");
+        };
+        let parts: Vec<&str> = jwt.split('.').collect();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let decode = |p: &str| base64::Engine::decode(&b64, p).unwrap_or_default();
+        let header: Value = serde_json::from_slice(&decode(parts[0])).unwrap_or_default();
+        let claims: Value = serde_json::from_slice(&decode(parts[1])).unwrap_or_default();
+        let iss = claims["iss"].as_str().unwrap_or_default();
+        let Some(public) = keys.get(iss) else {
+            return Reply::new(418, "unknown account");
+        };
+        let key = ring::signature::UnparsedPublicKey::new(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            public,
+        );
+        let signed = format!("{}.{}", parts[0], parts[1]);
+        let exp = claims["exp"].as_u64().unwrap_or(0);
+        let iat = claims["iat"].as_u64().unwrap_or(u64::MAX);
+        let well_formed = req.method == "POST"
+            && req.path == "/token"
+            && req.header("content-type") == Some("application/x-www-form-urlencoded")
+            && form.get("grant_type")
+                == Some(&"urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer")
+            && header["alg"] == "RS256"
+            && claims["aud"] == "https://oauth2.googleapis.com/token"
+            && claims["scope"] == "https://www.googleapis.com/auth/cloud-platform.read-only"
+            && exp == iat + 3600
+            && key.verify(signed.as_bytes(), &decode(parts[2])).is_ok();
+        if !well_formed {
+            return Reply::new(418, "bad assertion");
+        }
+        match iss.split('@').next() {
+            Some("live" | "hostile") => Reply::new(
+                200,
+                r#"{"access_token": "ya29.test", "expires_in": 3599, "token_type": "Bearer"}"#,
+            ),
+            Some("deleted") => Reply::new(
+                400,
+                r#"{"error": "invalid_grant", "error_description": "Invalid JWT Signature."}"#,
+            ),
+            _ => Reply::new(500, "backend error"),
+        }
+    });
+    let out = run(
+        &dir,
+        &server,
+        &["dir", "keys", "-f", "json", "--verify"],
+        &[(
+            "KEYSCOUT_VERIFY_CONNECT",
+            &server.connect_env(&[TOKEN_HOST]),
+        )],
+    );
+    let findings = common::findings(&out);
+    let mut seen: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "gcp-service-account-key")
+        .map(|f| {
+            let file = f["path"].as_str().unwrap_or_default().to_string();
+            (file, verification(f).0)
+        })
+        .collect();
+    seen.sort();
+    let want = |f: &str, s: &str| (format!("{f}.json"), s.to_string());
+    assert_eq!(
+        seen,
+        vec![
+            want("deleted", "invalid"),
+            want("down", "error"),
+            want("hostile", "live"),
+            want("live", "live"),
+        ],
+        "{}",
+        stderr(&out)
+    );
+    let requests = server.requests();
+    // One each, the 500 retried twice; every one to Google's host, none refused as malformed.
+    assert_eq!(requests.len(), 6, "{}", stderr(&out));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("host") == Some(TOKEN_HOST))
+    );
+}

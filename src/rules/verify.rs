@@ -18,6 +18,11 @@ pub enum VerifyKind {
         region: String,
         service: String,
     },
+    /// A GCP service-account key file: an RS256-signed JWT assertion, exchanged at Google's
+    /// token endpoint (the verifier's URL) for an access token of `scope`.
+    GcpServiceAccount {
+        scope: String,
+    },
 }
 
 /// A read-only HTTP method.
@@ -180,7 +185,8 @@ pub struct Verifier {
     pub body: Option<Template>,
     pub basic_auth: Option<(Template, Template)>,
     pub live: ResponseMatcher,
-    pub invalid: ResponseMatcher,
+    /// Any of these says the provider rejected the secret.
+    pub invalid: Vec<ResponseMatcher>,
     pub detail: Vec<String>,
     /// Written in a built-in pack (else in a rule file the user named, or one found in the
     /// scanned tree, which `--verify` never uses).
@@ -266,19 +272,41 @@ pub fn compile(
                 .clone()
                 .ok_or("aws-sigv4 needs `service` (e.g. \"sts\")")?,
         },
+        Some("gcp-service-account") => {
+            if method != Method::Post || s.body.is_some() {
+                return Err(
+                    "gcp-service-account is a POST whose body is made in code (no `body`)".into(),
+                );
+            }
+            VerifyKind::GcpServiceAccount {
+                scope: s
+                    .scope
+                    .clone()
+                    .ok_or("gcp-service-account needs `scope` (an OAuth scope)")?,
+            }
+        }
         Some(other) => {
-            return Err(format!("kind `{other}` is not http or aws-sigv4"));
+            return Err(format!(
+                "kind `{other}` is not http, aws-sigv4 or gcp-service-account"
+            ));
         }
     };
-    if kind == VerifyKind::Http && (s.key_id.is_some() || s.region.is_some() || s.service.is_some())
-    {
+    let sigv4 = matches!(kind, VerifyKind::AwsSigV4 { .. });
+    if !sigv4 && (s.key_id.is_some() || s.region.is_some() || s.service.is_some()) {
         return Err("key_id, region and service belong to kind = \"aws-sigv4\"".into());
+    }
+    if !matches!(kind, VerifyKind::GcpServiceAccount { .. }) && s.scope.is_some() {
+        return Err("scope belongs to kind = \"gcp-service-account\"".into());
     }
     let live = s.live.map(matcher).transpose()?.unwrap_or_default();
     if live.is_empty() {
         return Err("a verifier needs a `live` matcher (status, body, json or headers)".into());
     }
-    let invalid = s.invalid.map(matcher).transpose()?.unwrap_or_default();
+    let invalid = s
+        .invalid
+        .map(|i| i.into_vec().into_iter().map(matcher).collect())
+        .transpose()?
+        .unwrap_or_default();
     Ok(Verifier {
         kind,
         method,
@@ -557,6 +585,7 @@ mod tests {
         "id.twitch.tv",
         "login.yandex.ru",
         "mailtrap.io",
+        "oauth2.googleapis.com",
         "openrouter.ai",
         "registry.npmjs.org",
         "rest.messagebird.com",
@@ -574,6 +603,7 @@ mod tests {
         ("api.uptimerobot.com", "/v2/getAccountDetails"),
         ("gitlab.com", "/api/v4/runners/verify"),
         ("iam.cloud.ibm.com", "/identity/token"),
+        ("oauth2.googleapis.com", "/token"),
         ("slack.com", "/api/auth.test"),
         ("sts.amazonaws.com", "/"),
     ];

@@ -5,11 +5,12 @@
 //!
 //! What is sent where is decided by the rule's `[rules.verify]` ([`crate::rules::verify`]
 //! validates it: HTTPS, a literal host, a read-only method); [`request`] fills it in,
-//! [`sigv4`] signs what AWS needs, [`http`] sends it. Which verifiers may run at all (built-in
+//! [`sigv4`] signs what AWS needs, [`gcp`] what a service-account key needs, [`http`] sends it. Which verifiers may run at all (built-in
 //! ones, or from a rule file the user named) is the caller's decision, passed as `usable`.
 //!
 //! This module knows nothing of sources, the scanner or report formats.
 
+mod gcp;
 #[cfg(feature = "verify")]
 mod http;
 mod request;
@@ -121,6 +122,7 @@ pub fn run(
         for paired in &pairings {
             let values = request::Values {
                 secret: &finding.secret,
+                matched: &finding.matched,
                 captures: caps.as_ref().map(|c| (c, finding.matched.as_bytes())),
                 paired,
             };
@@ -380,7 +382,10 @@ fn judge(v: &Verifier, r: &http::Response) -> Verification {
             detail,
         };
     }
-    if !v.invalid.status.is_empty() && v.invalid.matches(r.status, &r.headers, &r.body) {
+    if v.invalid
+        .iter()
+        .any(|m| !m.status.is_empty() && m.matches(r.status, &r.headers, &r.body))
+    {
         return Verification {
             status: VerifyStatus::Invalid,
             detail: format!("HTTP {}", r.status),

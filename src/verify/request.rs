@@ -23,6 +23,8 @@ pub struct Request {
 /// What templates are filled from.
 pub struct Values<'a> {
     pub secret: &'a str,
+    /// The finding's whole match (a service-account key file's JSON object).
+    pub matched: &'a str,
     /// The rule's capture groups over the finding's match.
     pub captures: Option<(&'a Captures, &'a [u8])>,
     /// `{{rule:ID}}` -> the secret of a finding of that rule in the same file.
@@ -109,9 +111,12 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
     {
         return Err("a header value would hold a line break".into());
     }
-    let body = match &verifier.body {
-        Some(t) => render(t, v, false)?.into_bytes(),
-        None => Vec::new(),
+    let body = match (&verifier.body, &verifier.kind) {
+        (_, VerifyKind::GcpServiceAccount { scope }) => {
+            gcp_body(v.matched, &url, scope, unix_time)?
+        }
+        (Some(t), _) => render(t, v, false)?.into_bytes(),
+        (None, _) => Vec::new(),
     };
     if let VerifyKind::AwsSigV4 {
         key_id,
@@ -151,6 +156,19 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
     })
 }
 
+/// The JWT bearer grant for the key file in `matched`, for the token endpoint `url`.
+#[cfg(feature = "verify")]
+fn gcp_body(matched: &str, url: &str, scope: &str, unix_time: u64) -> Result<Vec<u8>, String> {
+    let key = super::gcp::key_file(matched)?;
+    Ok(super::gcp::token_request(&key, url, scope, unix_time)?.into_bytes())
+}
+
+#[cfg(not(feature = "verify"))]
+fn gcp_body(matched: &str, _url: &str, _scope: &str, _unix_time: u64) -> Result<Vec<u8>, String> {
+    super::gcp::key_file(matched)?;
+    Err("this keyscout was built without the `verify` feature".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +194,7 @@ mod tests {
     fn values(secret: &str) -> Values<'_> {
         Values {
             secret,
+            matched: secret,
             captures: None,
             paired: &[],
         }
@@ -213,6 +232,7 @@ mod tests {
         let paired = [("some-id", "ID42")];
         let with = Values {
             secret: "s",
+            matched: "s",
             captures: None,
             paired: &paired,
         };
