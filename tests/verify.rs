@@ -802,3 +802,80 @@ fn gcp_service_account_keys_are_verified_with_a_signed_jwt_at_googles_token_endp
             .all(|r| r.header("host") == Some(TOKEN_HOST))
     );
 }
+
+#[test]
+fn with_state_a_secret_is_asked_about_once_within_the_ttl_and_only_its_hash_is_kept() {
+    let server = Server::start(&[HOST, "api.github.com"], provider);
+    let work = Dir::new();
+    let repo = work.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    common::git(&repo, &["init", "-q"]);
+    work.write("rules.toml", rules(""));
+    let live = token("live");
+    let dead = token("dead");
+    work.write("repo/a.env", format!("key = {live}\nold = {dead}\n"));
+    common::git(&repo, &["add", "."]);
+    common::git(&repo, &["commit", "-qm", "one"]);
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["git", "repo", "-c", "rules.toml", "-f", "json", "--verify"];
+        args.extend_from_slice(&["--state", "state.json"]);
+        args.extend_from_slice(extra);
+        let out = run(&work, &server, &args, &[]);
+        let mut found: Vec<(String, String, String)> = common::findings(&out)
+            .iter()
+            .map(|f| {
+                let (status, detail) = verification(f);
+                (
+                    f["path"].as_str().unwrap_or_default().to_string(),
+                    status,
+                    detail,
+                )
+            })
+            .collect();
+        found.sort();
+        (found, out)
+    };
+
+    let (first, out) = scan(&[]);
+    assert_eq!(first.len(), 2, "{}", stderr(&out));
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "one request per distinct secret"
+    );
+    let state = std::fs::read_to_string(work.path().join("state.json")).unwrap();
+    assert!(
+        !state.contains(&live[4..]) && !state.contains(&dead[4..]),
+        "{state}"
+    );
+    assert_eq!(state.matches("sha256:").count(), 2, "{state}");
+
+    // A later commit leaks the same secrets again: the answers come from the state.
+    work.write("repo/b.env", format!("again = {live}\nold = {dead}\n"));
+    common::git(&repo, &["add", "."]);
+    common::git(&repo, &["commit", "-qm", "two"]);
+    let (second, out) = scan(&[]);
+    assert_eq!(server.requests().len(), 2, "nothing asked again");
+    assert_eq!(
+        second
+            .iter()
+            .map(|(f, s, _)| (f.as_str(), s.as_str()))
+            .collect::<Vec<_>>(),
+        [("b.env", "invalid"), ("b.env", "live")]
+    );
+    assert!(
+        second.iter().all(|(_, _, d)| d.contains("remembered")),
+        "{second:?}"
+    );
+    assert!(
+        stderr(&out).contains("2 answered from --state"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A TTL of 0 asks again: two distinct secrets, two requests, whatever the findings.
+    let (third, out) = scan(&["--all", "--verify-ttl", "0"]);
+    assert_eq!(third.len(), 4, "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 4);
+    assert!(third.iter().all(|(_, _, d)| !d.contains("remembered")));
+}
