@@ -879,3 +879,100 @@ fn with_state_a_secret_is_asked_about_once_within_the_ttl_and_only_its_hash_is_k
     assert_eq!(server.requests().len(), 4);
     assert!(third.iter().all(|(_, _, d)| !d.contains("remembered")));
 }
+
+#[test]
+fn every_report_format_carries_the_verification() {
+    let server = Server::start(&[HOST, "api.github.com"], provider);
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(""));
+    dir.write(
+        "app/config.env",
+        format!("a = {}\nb = {}\n", token("live"), token("dead")),
+    );
+    let report = |format: &str| {
+        let args = [
+            "dir",
+            "app",
+            "-c",
+            "rules.toml",
+            "--verify",
+            "-q",
+            "-f",
+            format,
+        ];
+        let out = run(&dir, &server, &args, &[]);
+        assert_eq!(code(&out), 1, "{format}: {}", stderr(&out));
+        stdout(&out)
+    };
+
+    // CSV: four more columns at the end.
+    let csv = report("csv");
+    assert!(!csv.contains('"'), "no cell here needs quoting: {csv}");
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| rows[0].iter().position(|h| *h == name).unwrap();
+    let mut got: Vec<(&str, &str, &str)> = rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[col("verification")],
+                r[col("verification_detail")],
+                r[col("remediation")],
+            )
+        })
+        .collect();
+    got.sort();
+    let fix = "Revoke it at https://provider.test/tokens";
+    assert_eq!(
+        got,
+        [("invalid", "HTTP 401", fix), ("live", "user=octo", fix)]
+    );
+
+    // JUnit: the status in the failure's message, the answer and the remediation in its text.
+    let junit = report("junit");
+    assert!(
+        junit.contains(r#"message="test-token: Test provider token [live]""#),
+        "{junit}"
+    );
+    assert!(junit.contains(r#"message="test-token: Test provider token [invalid]""#));
+    assert!(
+        junit.contains("verification: live user=octo&#10;"),
+        "{junit}"
+    );
+    assert!(junit.contains(&format!("remediation: {fix}")));
+
+    // gitleaks' JSON: one more object at the end of each finding.
+    let gitleaks: Vec<Value> = serde_json::from_str(&report("gitleaks-json")).unwrap();
+    let mut got: Vec<(String, String)> = gitleaks
+        .iter()
+        .map(|f| {
+            let v = &f["Verification"];
+            (v["Status"].to_string(), v["Detail"].to_string())
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (r#""invalid""#.into(), r#""HTTP 401""#.into()),
+            (r#""live""#.into(), r#""user=octo""#.into())
+        ]
+    );
+
+    // HTML: the data the page's script reads.
+    let html = report("html");
+    let start = html
+        .find(r#"<script type="application/json" id="data">"#)
+        .unwrap();
+    let json = &html[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let data: Value = serde_json::from_str(json).unwrap();
+    let mut checks: Vec<String> = data["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}|{}", c[0].as_str().unwrap(), c[1].as_str().unwrap()))
+        .collect();
+    checks.sort();
+    assert_eq!(checks, ["invalid|HTTP 401", "live|user=octo"]);
+    assert_eq!(data["rules"][0][2], fix);
+}
