@@ -976,3 +976,76 @@ fn every_report_format_carries_the_verification() {
     assert_eq!(checks, ["invalid|HTTP 401", "live|user=octo"]);
     assert_eq!(data["rules"][0][2], fix);
 }
+
+#[test]
+fn a_second_value_fills_the_host_label_or_pairs_a_key_with_its_companion() {
+    const MAILCHIMP: &str = "us6.api.mailchimp.com";
+    const DATADOG: &str = "api.datadoghq.com";
+    let api_key = "3f7a2c9e1b5d8f0a4c6e2b9d7f1a3c5e";
+    let app_key = "9c4e1a7f3b8d2e6c0a5f9b3d7e1c4a8f2b6d0e3a";
+    let server = Server::start(&[MAILCHIMP, DATADOG], move |req, _| {
+        let host = req.header("host").unwrap_or_default();
+        match (host, req.path.as_str()) {
+            (MAILCHIMP, "/3.0/") => match req.header("authorization") {
+                Some(a) if a.starts_with("Basic ") => Reply::new(
+                    200,
+                    r#"{"account_id": "8d3a1b", "account_name": "Acme Shop"}"#,
+                ),
+                _ => Reply::new(401, r#"{"title": "API Key Invalid"}"#),
+            },
+            (DATADOG, "/api/v2/validate_keys")
+                if req.header("dd-api-key") == Some(api_key)
+                    && req.header("dd-application-key") == Some(app_key) =>
+            {
+                Reply::new(200, r#"{"status": "ok"}"#)
+            }
+            (DATADOG, _) => Reply::new(403, r#"{"errors": ["Forbidden"]}"#),
+            _ => Reply::new(404, "{}"),
+        }
+    });
+    let dir = Dir::new();
+    dir.write(
+        "mail.env",
+        "MAILCHIMP_API_KEY=27a3a9e95b748aba9ecd7ef6c3479bb2-us6\n",
+    );
+    dir.write(
+        "dd.env",
+        format!("DD_API_KEY={api_key}\nDD_APP_KEY={app_key}\n"),
+    );
+    // An application key with no API key beside it: nothing to ask with.
+    dir.write(
+        "lonely.env",
+        "DD_APP_KEY=b5470eaac8616728d8f12eab6637271cf4127c36\n",
+    );
+    let out = run(
+        &dir,
+        &server,
+        &["dir", ".", "-f", "json", "--verify"],
+        &[(
+            "KEYSCOUT_VERIFY_CONNECT",
+            &server.connect_env(&[MAILCHIMP, DATADOG]),
+        )],
+    );
+    let findings = common::findings(&out);
+    let of = |rule: &str, path: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule_id"] == rule && f["path"] == path)
+            .map(verification)
+            .unwrap_or_else(|| panic!("no {rule} in {path}: {}", stderr(&out)))
+    };
+    assert_eq!(
+        of("mailchimp-api-key", "mail.env"),
+        ("live".into(), "account_name=Acme Shop".into())
+    );
+    assert_eq!(of("datadog-application-key", "dd.env").0, "live");
+    let lonely = of("datadog-application-key", "lonely.env");
+    assert_eq!(lonely.0, "unknown");
+    assert!(lonely.1.contains("datadog-api-key"), "{lonely:?}");
+    let hosts: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("host").unwrap_or_default().to_string())
+        .collect();
+    assert!(hosts.contains(&MAILCHIMP.to_string()), "{hosts:?}");
+}

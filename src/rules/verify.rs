@@ -350,14 +350,20 @@ fn matcher(s: ResponseSyntax) -> Result<ResponseMatcher, String> {
 }
 
 /// The literal `host[:port]` of an `https://` URL; an error for any other scheme, a host
-/// with a placeholder or user info, or no host.
+/// with a placeholder or user info, or no host. One form takes a placeholder: a first label
+/// filled (wholly or in part) from a capture group under the provider's literal domain
+/// (`https://{{dc}}.api.mailchimp.com/`), returned as `*.api.mailchimp.com`; the filled label
+/// must then be one DNS label, so the request stays under that domain.
 pub fn https_host(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .ok_or_else(|| format!("url `{url}` is not https://"))?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
-    if authority.contains("{{") || authority.contains('}') {
+    if authority.contains("{{") {
+        return label_host(url, authority);
+    }
+    if authority.contains('}') {
         return Err(format!(
             "url `{url}`: the host must be written out, not a template"
         ));
@@ -366,6 +372,48 @@ pub fn https_host(url: &str) -> Result<String, String> {
         return Err(format!("url `{url}` has no plain host"));
     }
     Ok(authority.to_ascii_lowercase())
+}
+
+/// `x{{group}}y.domain` -> `*.domain`: one placeholder, in the first label only.
+fn label_host(url: &str, authority: &str) -> Result<String, String> {
+    let bad = |why: &str| format!("url `{url}`: {why}");
+    let open = authority.find("{{").unwrap_or(0);
+    let close = authority[open..]
+        .find("}}")
+        .map(|c| open + c)
+        .ok_or_else(|| bad("unclosed `{{`"))?;
+    let name = authority[open + 2..close].trim();
+    if name == "secret" || name.starts_with("rule:") {
+        return Err(bad(
+            "only a capture group may fill the host's first label, never a secret",
+        ));
+    }
+    let dot = authority[close..]
+        .find('.')
+        .map(|d| close + d)
+        .ok_or_else(|| bad("a templated label needs a literal domain after it"))?;
+    let plain = |l: &str| l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let (before, after) = (&authority[..open], &authority[close + 2..dot]);
+    let labels: Vec<&str> = authority[dot + 1..].split('.').collect();
+    if before.contains('.') || !plain(before) || !plain(after) {
+        return Err(bad("only the host's first label may be templated"));
+    }
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || !plain(l)) {
+        return Err(bad(
+            "a templated first label must sit under a literal domain of two labels or more",
+        ));
+    }
+    Ok(format!("*.{}", authority[dot + 1..].to_ascii_lowercase()))
+}
+
+/// Whether `label` is one DNS label: letters, digits and inner hyphens, 1 to 63 of them.
+pub fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
 }
 
 #[cfg(test)]
@@ -427,6 +475,27 @@ mod tests {
         assert!(https_host("https://{{1}}/x").is_err());
         assert!(https_host("https://user@evil.example/").is_err());
         assert!(https_host("https:///path").is_err());
+        assert_eq!(
+            https_host("https://{{dc}}.api.mailchimp.com/3.0/").unwrap(),
+            "*.api.mailchimp.com"
+        );
+        assert!(https_host("https://{{secret}}.api.example.com/").is_err());
+        assert!(https_host("https://{{rule:x}}.api.example.com/").is_err());
+        assert!(https_host("https://{{dc}}.com/").is_err());
+        assert!(https_host("https://{{dc}}.{{x}}.example.com/").is_err());
+        assert_eq!(
+            https_host("https://us{{n}}.api.mailchimp.com/").unwrap(),
+            "*.api.mailchimp.com"
+        );
+        assert!(https_host("https://a.{{dc}}.example.com/").is_err());
+        assert!(https_host("https://{{dc}}.example.com:{{p}}/").is_err());
+        assert!(is_dns_label("us6") && is_dns_label("my-shop"));
+        assert!(
+            !is_dns_label("a.b")
+                && !is_dns_label("-a")
+                && !is_dns_label("")
+                && !is_dns_label("a%2Eb")
+        );
         assert!(
             compile(
                 syntax("https://api.example.com/x?k={{secret}}"),
@@ -474,6 +543,7 @@ mod tests {
     /// The API hosts of the providers the built-in verifiers ask, each taken from that
     /// provider's API reference. A built-in verifier may send a secret nowhere else.
     const PROVIDER_HOSTS: &[&str] = &[
+        "*.api.mailchimp.com",
         "a.klaviyo.com",
         "api.airtable.com",
         "api.aiven.io",
@@ -622,19 +692,20 @@ mod tests {
                 rule.id,
                 v.host
             );
-            let Some(Part::Text(first)) = v.url.parts.first() else {
-                panic!("{}: url starts with a placeholder", rule.id)
+            // A templated first label: the literal domain follows the placeholder.
+            let (first, host) = match v.host.strip_prefix('*') {
+                Some(domain) => match v.url.parts.get(2) {
+                    Some(Part::Text(t)) => (t, domain.to_string()),
+                    _ => panic!("{}: no literal domain after the label", rule.id),
+                },
+                None => match v.url.parts.first() {
+                    Some(Part::Text(t)) => (t, format!("https://{}", v.host)),
+                    _ => panic!("{}: url starts with a placeholder", rule.id),
+                },
             };
-            assert!(
-                first.starts_with(&format!("https://{}", v.host)),
-                "{}",
-                rule.id
-            );
+            assert!(first.starts_with(&host), "{}", rule.id);
             if v.method == Method::Post {
-                let path = first[8 + v.host.len()..]
-                    .split(['?', '{'])
-                    .next()
-                    .unwrap_or("");
+                let path = first[host.len()..].split(['?', '{']).next().unwrap_or("");
                 let path = if path.is_empty() { "/" } else { path };
                 assert!(
                     READ_ONLY_POSTS.contains(&(v.host.as_str(), path)),

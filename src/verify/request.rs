@@ -89,9 +89,29 @@ fn url_encode(value: &str) -> String {
     out
 }
 
+/// The host of `url` when its first label was filled in: that label must be one DNS label
+/// directly under `domain`.
+fn filled_host(url: &str, domain: &str) -> Result<String, String> {
+    let rest = url.strip_prefix("https://").unwrap_or(url);
+    let authority = rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].to_ascii_lowercase();
+    match authority
+        .strip_suffix(domain)
+        .and_then(|l| l.strip_suffix('.'))
+    {
+        Some(label) if crate::rules::verify::is_dns_label(label) => Ok(authority),
+        _ => Err(format!(
+            "the host's first label is not one DNS label under {domain}"
+        )),
+    }
+}
+
 /// Builds the request for one finding; `unix_time` signs the signed schemes.
 pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Request, String> {
     let url = render(&verifier.url, v, true)?;
+    let host = match verifier.host.strip_prefix("*.") {
+        Some(domain) => filled_host(&url, domain)?,
+        None => verifier.host.clone(),
+    };
     let mut headers = Vec::new();
     for (name, template) in &verifier.headers {
         headers.push((name.clone(), render(template, v, false)?));
@@ -133,7 +153,7 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
         let (path, query) = after_host.split_once('?').unwrap_or((after_host, ""));
         let auth = super::sigv4::authorization(&super::sigv4::Signing {
             method: verifier.method.as_str(),
-            host: &verifier.host,
+            host: &host,
             path,
             query,
             headers: &headers,
@@ -150,7 +170,7 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
     Ok(Request {
         method: verifier.method,
         url,
-        host: verifier.host.clone(),
+        host,
         headers,
         body,
     })
@@ -223,6 +243,35 @@ mod tests {
             vec![("Authorization".into(), "Bearer tok123".into())]
         );
         assert!(build(&v, &values("tok\r\nHost: evil"), 0).is_err());
+    }
+
+    #[test]
+    fn a_filled_host_label_stays_one_label_under_the_providers_domain() {
+        let v = verifier("https://{{1}}.api.example.com/v1/{{secret}}", &[]);
+        let caps = |text: &str| {
+            let re = regex_automata::meta::Regex::new(r"k-([a-z0-9.%-]+)").unwrap();
+            let mut c = re.create_captures();
+            re.captures(text.as_bytes(), &mut c);
+            c
+        };
+        let build_with = |text: &str| {
+            let c = caps(text);
+            let values = Values {
+                secret: "s",
+                matched: text,
+                captures: Some((&c, text.as_bytes())),
+                paired: &[],
+            };
+            build(&v, &values, 0)
+        };
+        let r = build_with("k-us6").unwrap();
+        assert_eq!(
+            (r.host.as_str(), r.url.as_str()),
+            ("us6.api.example.com", "https://us6.api.example.com/v1/s")
+        );
+        for hostile in ["k-evil.example", "k-evil.example%", "k--x", "k-"] {
+            assert!(build_with(hostile).is_err(), "{hostile}");
+        }
     }
 
     #[test]
