@@ -1049,3 +1049,141 @@ fn a_second_value_fills_the_host_label_or_pairs_a_key_with_its_companion() {
         .collect();
     assert!(hosts.contains(&MAILCHIMP.to_string()), "{hosts:?}");
 }
+
+#[test]
+fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
+    const SHOP: &str = "acme-outdoor.myshopify.com";
+    const OKTA: &str = "acme.okta.com";
+    const TWILIO: &str = "api.twilio.com";
+    let shop_token = "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";
+    let okta_token = "00TDh053CsJCduQ6kyhixvR6UuZOKanRJdHL57QGGH";
+    let sid = "AC10c6582d9bcfec6ab044069da4413394";
+    let twilio_token = "b0342c1a45a16170bb0aa927dd94e4b5";
+    let basic = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{sid}:{twilio_token}")
+        )
+    );
+    let server = Server::start(&[SHOP, OKTA, TWILIO], move |req, _| {
+        let host = req.header("host").unwrap_or_default();
+        let auth = req.header("authorization").unwrap_or_default();
+        match (host, req.path.as_str()) {
+            (SHOP, "/admin/oauth/access_scopes.json")
+                if req.header("x-shopify-access-token") == Some(shop_token) =>
+            {
+                Reply::new(200, r#"{"access_scopes": [{"handle": "read_orders"}]}"#)
+            }
+            (OKTA, "/api/v1/users/me") if auth == format!("SSWS {okta_token}") => Reply::new(
+                200,
+                r#"{"id": "00u1", "profile": {"login": "ops@acme.test"}}"#,
+            ),
+            (TWILIO, path)
+                if path == format!("/2010-04-01/Accounts/{sid}.json") && auth == basic =>
+            {
+                Reply::new(
+                    200,
+                    r#"{"sid": "AC10", "friendly_name": "Acme", "status": "active"}"#,
+                )
+            }
+            _ => Reply::new(401, r#"{"errors": "unauthorized"}"#),
+        }
+    });
+    let dir = Dir::new();
+    dir.write(
+        "shop.env",
+        format!("SHOPIFY_SHOP={SHOP}\nSHOPIFY_ACCESS_TOKEN={shop_token}\n"),
+    );
+    // Okta's developer site is no org: only acme is asked.
+    dir.write(
+        "okta.env",
+        format!(
+            "# see https://developer.okta.com/docs/\nOKTA_ORG_URL=https://{OKTA}\nOKTA_API_TOKEN={okta_token}\n"
+        ),
+    );
+    dir.write(
+        "twilio.env",
+        format!("TWILIO_ACCOUNT_SID={sid}\nTWILIO_AUTH_TOKEN={twilio_token}\n"),
+    );
+    // A token with no shop beside it: nothing to ask.
+    dir.write(
+        "lonely.env",
+        "SHOPIFY_ACCESS_TOKEN=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\n",
+    );
+    let connect = server.connect_env(&[SHOP, OKTA, TWILIO]);
+    let out = run(
+        &dir,
+        &server,
+        &["dir", ".", "-f", "json", "--verify"],
+        &[("KEYSCOUT_VERIFY_CONNECT", &connect)],
+    );
+    let findings = common::findings(&out);
+    let mut got: Vec<(String, String, String)> = findings
+        .iter()
+        .map(|f| {
+            let (status, detail) = verification(f);
+            (f["rule_id"].as_str().unwrap().to_string(), status, detail)
+        })
+        .collect();
+    got.sort();
+    let row = |r: &str, s: &str, d: &str| (r.to_string(), s.to_string(), d.to_string());
+    assert_eq!(
+        got,
+        [
+            row("okta-api-token", "live", "profile.login=ops@acme.test"),
+            row("shopify-access-token", "live", "HTTP 200"),
+            row(
+                "shopify-access-token",
+                "unknown",
+                "not asked: no `shopify-shop-domain` finding in the same file to pair with"
+            ),
+            row(
+                "twilio-auth-token",
+                "live",
+                "friendly_name=Acme, status=active"
+            ),
+        ],
+        "{}",
+        stderr(&out)
+    );
+    let hosts: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("host").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(hosts.len(), 3, "{hosts:?}");
+
+    // Without --verify the companions are not reported either.
+    let plain = common::findings(&run(&dir, &server, &["dir", ".", "-f", "json"], &[]));
+    assert!(
+        plain.iter().all(|f| ![
+            "shopify-shop-domain",
+            "okta-org-domain",
+            "twilio-account-sid"
+        ]
+        .contains(&f["rule_id"].as_str().unwrap())),
+        "{plain:?}"
+    );
+    assert_eq!(plain.len(), 4);
+}
+
+#[test]
+fn a_host_label_may_come_only_from_a_companion_rule() {
+    let dir = Dir::new();
+    let text = rules("").replace(
+        &format!("https://{HOST}/v1/whoami"),
+        "https://{{rule:test-token}}.provider.test/v1/whoami",
+    );
+    dir.write("rules.toml", text);
+    dir.write("a.env", "k = tok_aaaaaaaaaaaaaaaaaaaa\n");
+    let out = common::keyscout_in(dir.path(), &["dir", ".", "-c", "rules.toml"], None);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains(
+            "the host's label comes from `test-token`, which is not a rule tagged `companion`"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

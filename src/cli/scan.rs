@@ -277,6 +277,14 @@ pub(super) fn report(
     let mut held = Vec::new();
     for batch in batches {
         for finding in batch {
+            // A companion's value only pairs with other findings for --verify.
+            if assessor.companion(&finding) {
+                if args.verify.verify {
+                    let assessment = assessor.assess(&finding);
+                    held.push((finding, assessment));
+                }
+                continue;
+            }
             let suppressed = triage.suppresses(&finding);
             if Confidence::parse(&finding.confidence).unwrap_or_default() < min {
                 continue;
@@ -297,6 +305,7 @@ pub(super) fn report(
     }
     if args.verify.verify {
         verify::verify(args, rules, &mut held, memory)?;
+        held.retain(|(f, _)| !assessor.companion(f));
         for (finding, assessment) in held {
             reporter
                 .assessed(finding, assessment)

@@ -30,6 +30,14 @@ impl<'a> Assessor<'a> {
         }
     }
 
+    /// Whether `finding` is of a rule tagged `companion`: kept only for `--verify`'s pairings,
+    /// never reported.
+    pub(super) fn companion(&self, finding: &Finding) -> bool {
+        self.rules
+            .get(finding.rule_id.as_str())
+            .is_some_and(|r| r.companion)
+    }
+
     /// What is known offline: the rule's remediation, and facts that lower the stakes.
     pub(super) fn assess(&self, finding: &Finding) -> Assessment {
         Assessment {

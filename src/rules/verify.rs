@@ -197,6 +197,19 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// The rules whose findings fill the URL's host label (`{{rule:ID}}` before the domain).
+    pub fn url_host_rules(&self) -> impl Iterator<Item = &str> {
+        let templated = self.host.starts_with("*.");
+        self.url
+            .parts
+            .iter()
+            .take_while(move |p| templated && !matches!(p, Part::Text(t) if t.contains('.')))
+            .filter_map(|p| match p {
+                Part::Rule(id) => Some(id.as_str()),
+                _ => None,
+            })
+    }
+
     /// Every template, for checks that look at all of them.
     pub fn templates(&self) -> impl Iterator<Item = &Template> {
         let key_id = match &self.kind {
@@ -351,9 +364,10 @@ fn matcher(s: ResponseSyntax) -> Result<ResponseMatcher, String> {
 
 /// The literal `host[:port]` of an `https://` URL; an error for any other scheme, a host
 /// with a placeholder or user info, or no host. One form takes a placeholder: a first label
-/// filled (wholly or in part) from a capture group under the provider's literal domain
-/// (`https://{{dc}}.api.mailchimp.com/`), returned as `*.api.mailchimp.com`; the filled label
-/// must then be one DNS label, so the request stays under that domain.
+/// filled (wholly or in part) from a capture group or a companion rule's finding under the
+/// provider's literal domain (`https://us{{dc}}.api.mailchimp.com/`), returned as
+/// `*.api.mailchimp.com`; the filled label must then be one DNS label, so the request stays
+/// under that domain.
 pub fn https_host(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
@@ -383,9 +397,9 @@ fn label_host(url: &str, authority: &str) -> Result<String, String> {
         .map(|c| open + c)
         .ok_or_else(|| bad("unclosed `{{`"))?;
     let name = authority[open + 2..close].trim();
-    if name == "secret" || name.starts_with("rule:") {
+    if name == "secret" {
         return Err(bad(
-            "only a capture group may fill the host's first label, never a secret",
+            "only a capture group or a companion rule may fill the host's first label, never the secret",
         ));
     }
     let dot = authority[close..]
@@ -480,7 +494,6 @@ mod tests {
             "*.api.mailchimp.com"
         );
         assert!(https_host("https://{{secret}}.api.example.com/").is_err());
-        assert!(https_host("https://{{rule:x}}.api.example.com/").is_err());
         assert!(https_host("https://{{dc}}.com/").is_err());
         assert!(https_host("https://{{dc}}.{{x}}.example.com/").is_err());
         assert_eq!(
@@ -544,6 +557,8 @@ mod tests {
     /// provider's API reference. A built-in verifier may send a secret nowhere else.
     const PROVIDER_HOSTS: &[&str] = &[
         "*.api.mailchimp.com",
+        "*.myshopify.com",
+        "*.okta.com",
         "a.klaviyo.com",
         "api.airtable.com",
         "api.aiven.io",
@@ -622,6 +637,7 @@ mod tests {
         "api.telegram.org",
         "api.telnyx.com",
         "api.together.xyz",
+        "api.twilio.com",
         "api.transferwise.com",
         "api.travis-ci.com",
         "api.trello.com",
