@@ -1055,6 +1055,8 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
     const SHOP: &str = "acme-outdoor.myshopify.com";
     const OKTA: &str = "acme.okta.com";
     const TWILIO: &str = "api.twilio.com";
+    const ALGOLIA: &str = "pv7qx3lz2m-dsn.algolia.net";
+    let algolia_key = "d990dc1f45a212b786d0454321a83222";
     let shop_token = "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";
     let okta_token = "00TDh053CsJCduQ6kyhixvR6UuZOKanRJdHL57QGGH";
     let sid = "AC10c6582d9bcfec6ab044069da4413394";
@@ -1066,8 +1068,9 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
             format!("{sid}:{twilio_token}")
         )
     );
-    let server = Server::start(&[SHOP, OKTA, TWILIO], move |req, _| {
-        let host = req.header("host").unwrap_or_default();
+    let server = Server::start(&[SHOP, OKTA, TWILIO, ALGOLIA], move |req, _| {
+        let host = req.header("host").unwrap_or_default().to_ascii_lowercase();
+        let host = host.as_str();
         let auth = req.header("authorization").unwrap_or_default();
         match (host, req.path.as_str()) {
             (SHOP, "/admin/oauth/access_scopes.json")
@@ -1079,6 +1082,13 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
                 200,
                 r#"{"id": "00u1", "profile": {"login": "ops@acme.test"}}"#,
             ),
+            (ALGOLIA, path)
+                if path == format!("/1/keys/{algolia_key}")
+                    && req.header("x-algolia-application-id") == Some("PV7QX3LZ2M")
+                    && req.header("x-algolia-api-key") == Some(algolia_key) =>
+            {
+                Reply::new(200, r#"{"value": "d990", "acl": ["search", "addObject"]}"#)
+            }
             (TWILIO, path)
                 if path == format!("/2010-04-01/Accounts/{sid}.json") && auth == basic =>
             {
@@ -1106,12 +1116,16 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
         "twilio.env",
         format!("TWILIO_ACCOUNT_SID={sid}\nTWILIO_AUTH_TOKEN={twilio_token}\n"),
     );
+    dir.write(
+        "algolia.env",
+        format!("ALGOLIA_APP_ID=PV7QX3LZ2M\nALGOLIA_ADMIN_API_KEY={algolia_key}\n"),
+    );
     // A token with no shop beside it: nothing to ask.
     dir.write(
         "lonely.env",
         "SHOPIFY_ACCESS_TOKEN=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\n",
     );
-    let connect = server.connect_env(&[SHOP, OKTA, TWILIO]);
+    let connect = server.connect_env(&[SHOP, OKTA, TWILIO, ALGOLIA]);
     let out = run(
         &dir,
         &server,
@@ -1131,6 +1145,11 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
     assert_eq!(
         got,
         [
+            row(
+                "algolia-admin-api-key",
+                "live",
+                r#"acl=["search","addObject"]"#
+            ),
             row("okta-api-token", "live", "profile.login=ops@acme.test"),
             row("shopify-access-token", "live", "HTTP 200"),
             row(
@@ -1152,7 +1171,7 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
         .iter()
         .map(|r| r.header("host").unwrap_or_default().to_string())
         .collect();
-    assert_eq!(hosts.len(), 3, "{hosts:?}");
+    assert_eq!(hosts.len(), 4, "{hosts:?}");
 
     // Without --verify the companions are not reported either.
     let plain = common::findings(&run(&dir, &server, &["dir", ".", "-f", "json"], &[]));
@@ -1165,7 +1184,7 @@ fn companion_values_name_the_shop_org_or_account_and_are_never_reported() {
         .contains(&f["rule_id"].as_str().unwrap())),
         "{plain:?}"
     );
-    assert_eq!(plain.len(), 4);
+    assert_eq!(plain.len(), 5);
 }
 
 #[test]

@@ -115,13 +115,16 @@ impl Memory {
     /// The answer for `key` if it is younger than `ttl` at `now`.
     fn recall(&self, key: &str, now: u64, ttl: Duration) -> Option<Verification> {
         let r = self.answers.get(key)?;
+        let asked = format!(
+            "remembered: asked at {}",
+            crate::finding::rfc3339(r.at as i64)
+        );
         (now.saturating_sub(r.at) < ttl.as_secs()).then(|| Verification {
             status: r.answer.status,
-            detail: format!(
-                "{} (remembered: asked at {})",
-                r.answer.detail,
-                crate::finding::rfc3339(r.at as i64)
-            ),
+            detail: match r.answer.detail.as_str() {
+                "" => asked,
+                detail => format!("{detail} ({asked})"),
+            },
         })
     }
 
@@ -137,10 +140,6 @@ impl Memory {
     fn forget_before(&mut self, now: u64, ttl: Duration) {
         self.answers
             .retain(|_, r| now.saturating_sub(r.at) < ttl.as_secs());
-    }
-
-    pub fn len(&self) -> usize {
-        self.answers.len()
     }
 
     pub fn is_empty(&self) -> bool {
