@@ -1206,3 +1206,66 @@ fn a_host_label_may_come_only_from_a_companion_rule() {
         stderr(&out)
     );
 }
+
+/// `--state` answers (README "Verification"): 1,000 distinct secrets in a repository, a first
+/// run that asks about each, a second that finds them again in a new commit and asks nothing.
+/// Run with `cargo test --test verify -- --ignored --nocapture bench_state`.
+#[test]
+#[ignore]
+fn bench_state_remembers_1000_answers() {
+    let server = Server::start(&[HOST], |_, _| Reply {
+        delay: Duration::from_millis(20),
+        ..Reply::new(200, r#"{"ok": true, "user": "octo"}"#)
+    });
+    let work = Dir::new();
+    let repo = work.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    common::git(&repo, &["init", "-q"]);
+    work.write("rules.toml", rules(""));
+    let body: String = (0..1000)
+        .map(|i| format!("k = {}\n", token(&format!("s{i:04}"))))
+        .collect();
+    work.write("repo/a.env", &body);
+    common::git(&repo, &["add", "."]);
+    common::git(&repo, &["commit", "-qm", "one"]);
+    let scan = || {
+        let started = Instant::now();
+        let args = [
+            "git",
+            "repo",
+            "-c",
+            "rules.toml",
+            "-f",
+            "json",
+            "--verify",
+            "--state",
+            "state.json",
+            "--verify-concurrency",
+            "16",
+            "--verify-rate",
+            "1000",
+        ];
+        let out = run(&work, &server, &args, &[]);
+        (
+            started.elapsed().as_secs_f64(),
+            common::findings(&out).len(),
+        )
+    };
+    let (first, n1) = scan();
+    let asked = server.requests().len();
+    work.write("repo/b.env", &body);
+    common::git(&repo, &["add", "."]);
+    common::git(&repo, &["commit", "-qm", "two"]);
+    let (second, n2) = scan();
+    let state = std::fs::metadata(work.path().join("state.json"))
+        .unwrap()
+        .len();
+    println!(
+        "first run: {n1} findings, {asked} requests in {first:.2} s; second run: {n2} findings, {} requests in {second:.2} s; state file {state} bytes",
+        server.requests().len() - asked
+    );
+    assert_eq!(
+        (n1, n2, asked, server.requests().len()),
+        (1000, 1000, 1000, 1000)
+    );
+}
