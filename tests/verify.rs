@@ -1269,3 +1269,48 @@ fn bench_state_remembers_1000_answers() {
         (1000, 1000, 1000, 1000)
     );
 }
+
+#[test]
+fn a_secret_rejected_by_one_region_is_asked_in_the_others_before_it_is_invalid() {
+    const EU: &str = "eu.provider.test";
+    let server = Server::start(&[HOST, EU], |req, _| {
+        let host = req.header("host").unwrap_or_default();
+        let auth = req.header("authorization").unwrap_or_default();
+        match (host, auth.strip_prefix("Bearer tok_").unwrap_or_default()) {
+            (EU, t) if t.starts_with("euro") => {
+                Reply::new(200, r#"{"ok": true, "user": "eurostar"}"#)
+            }
+            (HOST, t) if t.starts_with("live") => {
+                Reply::new(200, r#"{"ok": true, "user": "octo"}"#)
+            }
+            _ => Reply::new(401, "{}"),
+        }
+    });
+    let dir = Dir::new();
+    dir.write("rules.toml", rules(&format!("other_hosts = [\"{EU}\"]")));
+    let body: String = ["live", "euro", "dead"]
+        .iter()
+        .map(|t| format!("key = {}\n", token(t)))
+        .collect();
+    dir.write("app/config.env", body);
+    let out = run(
+        &dir,
+        &server,
+        &["dir", "app", "-c", "rules.toml", "-f", "json", "--verify"],
+        &[("KEYSCOUT_VERIFY_CONNECT", &server.connect_env(&[HOST, EU]))],
+    );
+    let mut got: Vec<(String, String)> = common::findings(&out).iter().map(verification).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("invalid".into(), format!("HTTP 401 at {HOST}, {EU}")),
+            ("live".into(), format!("user=eurostar (at {EU})")),
+            ("live".into(), "user=octo".into()),
+        ],
+        "{}",
+        stderr(&out)
+    );
+    // live: 1; euro: 2; dead: 2.
+    assert_eq!(server.requests().len(), 5);
+}

@@ -113,6 +113,10 @@ pub struct VerifySyntax {
     /// JSON fields of a live response shown as the detail (`login`, `team.name`).
     #[serde(default)]
     pub detail: Vec<String>,
+    /// The provider's other regional API hosts: a secret the URL's host rejects is asked
+    /// there too, and is invalid only if every one rejects it.
+    #[serde(default)]
+    pub other_hosts: Vec<String>,
 }
 
 /// A table or an array of tables.

@@ -188,6 +188,8 @@ pub struct Verifier {
     /// Any of these says the provider rejected the secret.
     pub invalid: Vec<ResponseMatcher>,
     pub detail: Vec<String>,
+    /// Other regional hosts of the provider, asked when `host` says `invalid`.
+    pub other_hosts: Vec<String>,
     /// Written in a built-in pack (else in a rule file the user named, or one found in the
     /// scanned tree, which `--verify` never uses).
     pub builtin: bool,
@@ -315,6 +317,21 @@ pub fn compile(
     if live.is_empty() {
         return Err("a verifier needs a `live` matcher (status, body, json or headers)".into());
     }
+    let mut other_hosts = Vec::new();
+    for other in &s.other_hosts {
+        let h = https_host(&format!("https://{other}/"))
+            .map_err(|_| format!("other_hosts: `{other}` is not a plain host"))?;
+        if h.starts_with("*.") || h != other.to_ascii_lowercase() {
+            return Err(format!("other_hosts: `{other}` is not a plain host"));
+        }
+        other_hosts.push(h);
+    }
+    if !other_hosts.is_empty() && (kind != VerifyKind::Http || host.starts_with("*.")) {
+        return Err(
+            "other_hosts needs kind = \"http\" and a literal host (signatures and templated hosts name their host)"
+                .into(),
+        );
+    }
     let invalid = s
         .invalid
         .map(|i| i.into_vec().into_iter().map(matcher).collect())
@@ -331,6 +348,7 @@ pub fn compile(
         live,
         invalid,
         detail: s.detail,
+        other_hosts,
         builtin,
         file: file.to_string(),
         line,
@@ -564,8 +582,11 @@ mod tests {
         "api.airtable.com",
         "api.aiven.io",
         "api.anthropic.com",
+        "api.ap1.datadoghq.com",
+        "api.ap2.datadoghq.com",
         "api.assemblyai.com",
         "api.astra.datastax.com",
+        "api.au.intercom.io",
         "api.axiom.co",
         "api.bitrise.io",
         "api.box.com",
@@ -580,12 +601,20 @@ mod tests {
         "api.cohere.com",
         "api.contentful.com",
         "api.datadoghq.com",
+        "api.datadoghq.eu",
+        "api.ddog-gov.com",
         "api.deepgram.com",
         "api.deepseek.com",
         "api.digitalocean.com",
         "api.doppler.com",
         "api.dropboxapi.com",
         "api.elevenlabs.io",
+        "api.eu.intercom.io",
+        "api.eu.mailgun.net",
+        "api.eu.newrelic.com",
+        "api.eu.opsgenie.com",
+        "api.eu.sparkpost.com",
+        "api.eu1.honeycomb.io",
         "api.fastly.com",
         "api.figma.com",
         "api.firecrawl.dev",
@@ -638,12 +667,14 @@ mod tests {
         "api.telegram.org",
         "api.telnyx.com",
         "api.together.xyz",
-        "api.twilio.com",
         "api.transferwise.com",
         "api.travis-ci.com",
         "api.trello.com",
+        "api.twilio.com",
         "api.typeform.com",
         "api.uptimerobot.com",
+        "api.us3.datadoghq.com",
+        "api.us5.datadoghq.com",
         "api.vercel.com",
         "api.vultr.com",
         "api.webflow.com",
@@ -709,6 +740,13 @@ mod tests {
                 rule.id,
                 v.host
             );
+            for other in &v.other_hosts {
+                assert!(
+                    PROVIDER_HOSTS.contains(&other.as_str()),
+                    "{}: other host {other}",
+                    rule.id
+                );
+            }
             // A templated first label: the literal domain follows it, from its first dot.
             let (first, host) = match v.host.strip_prefix('*') {
                 Some(domain) => match v.url.parts.get(2) {

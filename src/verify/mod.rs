@@ -392,7 +392,7 @@ fn send_all(
                     let Some((req, verifier)) = jobs.get(j) else {
                         break;
                     };
-                    let exchange = || {
+                    let exchange = |req: &Request| {
                         limiter.wait(&req.host);
                         let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                         peak.fetch_max(now, Ordering::SeqCst);
@@ -404,7 +404,29 @@ fn send_all(
                         }
                         result
                     };
-                    let answer = ask(exchange, verifier, opts);
+                    let mut answer = ask(|| exchange(req), verifier, opts);
+                    // Rejected here: perhaps a key of the provider's other region.
+                    let mut rejected_at = vec![req.host.clone()];
+                    for other in &verifier.other_hosts {
+                        if answer.status != VerifyStatus::Invalid {
+                            break;
+                        }
+                        let moved = req.to_host(other);
+                        let there = ask(|| exchange(&moved), verifier, opts);
+                        answer = match there.status {
+                            VerifyStatus::Invalid => {
+                                rejected_at.push(other.clone());
+                                answer
+                            }
+                            _ => Verification {
+                                detail: format!("{} (at {other})", there.detail),
+                                ..there
+                            },
+                        };
+                    }
+                    if rejected_at.len() > 1 && answer.status == VerifyStatus::Invalid {
+                        answer.detail = format!("{} at {}", answer.detail, rejected_at.join(", "));
+                    }
                     if let Ok(mut all) = answers.lock() {
                         all[j] = Some(answer);
                     }

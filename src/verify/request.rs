@@ -20,6 +20,22 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
+impl Request {
+    /// The same request to another host of the provider (a literal `other_hosts` entry).
+    pub fn to_host(&self, host: &str) -> Request {
+        let rest = self
+            .url
+            .strip_prefix("https://")
+            .and_then(|r| r.get(self.host.len()..))
+            .unwrap_or("/");
+        Request {
+            url: format!("https://{host}{rest}"),
+            host: host.to_string(),
+            ..self.clone()
+        }
+    }
+}
+
 /// What templates are filled from.
 pub struct Values<'a> {
     pub secret: &'a str,
@@ -272,6 +288,21 @@ mod tests {
         for hostile in ["k-evil.example", "k-evil.example%", "k--x", "k-"] {
             assert!(build_with(hostile).is_err(), "{hostile}");
         }
+    }
+
+    #[test]
+    fn a_request_moves_to_another_region_whole() {
+        let v = verifier(
+            "https://api.example.com/v1/me?k={{secret}}",
+            &[("X-Key", "{{secret}}")],
+        );
+        let r = build(&v, &values("t"), 0).unwrap();
+        let eu = r.to_host("api.eu.example.com");
+        assert_eq!(eu.url, "https://api.eu.example.com/v1/me?k=t");
+        assert_eq!(
+            (eu.host.as_str(), eu.headers.clone()),
+            ("api.eu.example.com", r.headers)
+        );
     }
 
     #[test]
