@@ -5,6 +5,7 @@
 //! Google's documented endpoint, whatever `token_uri` the file names: a hostile key file cannot
 //! choose where its signed assertion is sent.
 
+#[cfg(feature = "verify")]
 use base64::Engine;
 
 /// What the request needs from a key file.
@@ -100,6 +101,7 @@ fn assertion(key: &KeyFile, audience: &str, scope: &str, now: u64) -> Result<Str
 }
 
 /// The label and bytes of the first PEM block in `text`.
+#[cfg(feature = "verify")]
 fn pem(text: &str) -> Result<(String, Vec<u8>), String> {
     let begin = text.find("-----BEGIN ").ok_or("private_key is not PEM")?;
     let rest = &text[begin + 11..];
@@ -150,6 +152,7 @@ mod tests {
         assert!(key_file(text).is_ok());
     }
 
+    #[cfg(feature = "verify")]
     #[test]
     fn pem_blocks_are_decoded() {
         let (label, der) =
