@@ -23,6 +23,7 @@ use super::progress::Totals;
 use super::repos::{self, RepoSpec};
 use super::scan::{Counters, finish, load_scanner, report, threads};
 use super::state::{self, RepoState, State};
+use super::verify;
 use crate::finding::Finding;
 use crate::history::{self, Options, Selection, Shared, selection};
 use crate::rules;
@@ -60,6 +61,8 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
     let counters = Counters::default();
     let triage = super::triage::load(&args.scan, &root, &counters)?;
     let mut state = args.state.as_deref().map(State::load).transpose()?;
+    // The remembered answers leave the state while the scan borrows it, and come back after.
+    let mut memory = state.as_mut().map(|s| std::mem::take(&mut s.verified));
     let fingerprint = state.as_ref().map(|_| fingerprint(&args, &scanner, &root));
     let run = Run {
         args: &args,
@@ -103,8 +106,22 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
                 }
             }
         });
-        report(&args.scan, scanner.rules(), triage, &counters, batches)
+        let remember = memory.as_mut().map(|memory| verify::Remember {
+            memory,
+            ttl: args.verify_ttl,
+        });
+        report(
+            &args.scan,
+            scanner.rules(),
+            triage,
+            &counters,
+            batches,
+            remember,
+        )
     })?;
+    if let (Some(state), Some(memory)) = (state.as_mut(), memory) {
+        state.verified = memory;
+    }
     if let Some(err) = failure {
         return Err(err);
     }

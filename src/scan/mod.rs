@@ -478,7 +478,11 @@ fn check_match(
 /// specific rules both stay. `raw` is sorted by start.
 fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
     let generic = |m: &Raw| set.rules[m.rule as usize].generic;
-    let yields = |g: &Raw, s: &Raw| generic(g) && !generic(s) && s.confidence >= g.confidence;
+    // A companion's finding is never reported, so it hides nothing.
+    let companion = |m: &Raw| set.rules[m.rule as usize].companion;
+    let yields = |g: &Raw, s: &Raw| {
+        generic(g) && !generic(s) && !companion(s) && s.confidence >= g.confidence
+    };
     let mut keep = vec![true; raw.len()];
     for i in 0..raw.len() {
         for j in i + 1..raw.len() {
