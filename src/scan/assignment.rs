@@ -485,6 +485,11 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if value.len() == 16 && upper_hex {
         return None;
     }
+    // Under 16 hex digits is an id or a hash prefix (`secret="0279bf37a1"` in a photo URL),
+    // not a key.
+    if value.len() < 16 && value.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
     // Base64 of words (`dGhlIHNhbXBsZSBub25jZQ==`, "the sample nonce"): a phrase, not a key.
     if base64_of_words(value) {
         return None;

@@ -377,6 +377,20 @@ fn run_rule(
     }
 }
 
+/// Whether the text before a secret, on its line, ends inside a base64 `data:` URI
+/// (`src="data:image/png;base64,iVBOR...`): an embedded file, where any rule can match by
+/// chance.
+fn in_data_uri(before: &[u8]) -> bool {
+    let Some(at) = memmem::rfind(before, b";base64,") else {
+        return false;
+    };
+    let body = &before[at + 8..];
+    memmem::rfind(&before[..at], b"data:").is_some()
+        && body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
 /// Secret extraction, entropy, inline allow comments and allowlists for one regex match.
 fn check_match(
     scanner: &Scanner,
@@ -442,6 +456,9 @@ fn check_match(
     };
     let multi_line = memchr::memchr(b'\n', line_bytes).is_some();
     if scanner.allows_inline(line_bytes) || (multi_line && allowed_before()) {
+        return None;
+    }
+    if in_data_uri(&data[line.start..secret.start]) {
         return None;
     }
     let candidate = Candidate {
@@ -575,4 +592,16 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
 /// Number of UTF-8 characters in `bytes` (invalid bytes count one each).
 fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_data_uri;
+
+    #[test]
+    fn data_uris_hold_files_not_secrets() {
+        assert!(in_data_uri(b"<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA"));
+        assert!(!in_data_uri(b"<img src=\"data:image/png;base64,iVBORw0K\" alt=\"x\"> key="));
+        assert!(!in_data_uri(b"token = \""));
+    }
 }
