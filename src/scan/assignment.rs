@@ -877,10 +877,13 @@ fn hashed(value: &[u8]) -> bool {
     PREFIXES.iter().any(|p| value.starts_with(p))
 }
 
-/// Escape sequences only (`\u03BB`, `\r\n`): a character or two, written out.
+/// One or two escape sequences (`\u03BB`, `\r\n`): a character or two, written out. (A
+/// longer run of `\xNN` is a binary password.)
 fn escapes(value: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = value.split(|&b| b == b'\\').skip(1).collect();
     value.first() == Some(&b'\\')
-        && value.split(|&b| b == b'\\').skip(1).all(|e| {
+        && parts.len() <= 2
+        && parts.iter().all(|e| {
             matches!(e.first(), Some(b'u' | b'x' | b'r' | b'n' | b't' | b'0')) && e.len() <= 5
         })
 }

@@ -600,8 +600,12 @@ mod tests {
 
     #[test]
     fn data_uris_hold_files_not_secrets() {
-        assert!(in_data_uri(b"<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA"));
-        assert!(!in_data_uri(b"<img src=\"data:image/png;base64,iVBORw0K\" alt=\"x\"> key="));
+        assert!(in_data_uri(
+            b"<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA"
+        ));
+        assert!(!in_data_uri(
+            b"<img src=\"data:image/png;base64,iVBORw0K\" alt=\"x\"> key="
+        ));
         assert!(!in_data_uri(b"token = \""));
     }
 }
