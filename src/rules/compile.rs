@@ -95,6 +95,19 @@ impl Pattern {
         }
     }
 
+    /// Whether every match is bounded and holds a keyword ([`Compiled::windowed`]); read from
+    /// the compiled pattern when there is one, else from a parse. False for a regex that does
+    /// not parse.
+    pub fn windowed(&self) -> bool {
+        match self.compiled.get() {
+            Some(Ok(compiled)) => compiled.windowed,
+            _ => self.parse().is_ok_and(|hir| {
+                hir.properties().maximum_len().is_some()
+                    && shape::contains_keyword(&hir, &self.keywords)
+            }),
+        }
+    }
+
     pub fn regex(&self) -> Result<&Regex, &str> {
         self.compiled().map(|c| &c.regex)
     }

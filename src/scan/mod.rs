@@ -151,6 +151,7 @@ impl Scanner {
             active: Vec::new(),
             raw: Vec::new(),
             hits: Vec::new(),
+            top_hits: Vec::new(),
             scanned: 0,
         }
     }
@@ -168,6 +169,8 @@ pub struct Matcher<'s> {
     raw: Vec<Raw>,
     /// Keyword hits of the current input.
     hits: Vec<KeywordHit>,
+    /// Keyword hits of the last chunk given to [`Matcher::scan`] (not of its decoded text).
+    top_hits: Vec<KeywordHit>,
     /// Bytes this thread has scanned: past a few MiB the keyword DFA is worth building.
     scanned: u64,
 }
@@ -194,6 +197,12 @@ impl Matcher<'_> {
         }
     }
 
+    /// Every keyword occurrence in the bytes of the last chunk scanned (not its decoded text),
+    /// in no set order; `None` without the prefilter, which looks for none.
+    pub fn keyword_hits(&self) -> Option<&[KeywordHit]> {
+        self.scanner.prefilter.then_some(self.top_hits.as_slice())
+    }
+
     /// Scans `chunk`'s bytes, then what its encoded spans hold, `depth` encodings deep.
     fn scan_depth(&mut self, chunk: &Chunk<'_>, depth: u8, out: &mut Vec<Finding>) {
         let set = &*self.scanner.rules;
@@ -206,6 +215,11 @@ impl Matcher<'_> {
 
         if self.scanner.prefilter {
             self.plan_with_prefilter(chunk);
+            if depth == self.scanner.decode_depth {
+                // Kept from the scans of decoded text that reuse `hits`.
+                self.top_hits.clear();
+                self.top_hits.extend_from_slice(&self.hits);
+            }
         } else {
             self.plan_without_prefilter(chunk);
         }
