@@ -585,7 +585,6 @@ fn password_like(
         b"user",
         b"demo",
         b"default",
-        b"changeit",
         b"letmein",
         b"welcome",
         b"foo",
@@ -699,7 +698,32 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     }
     let words = words(value);
     let constant = value.contains(&b'_') && !value.iter().any(u8::is_ascii_lowercase);
+    // Quoted, only a separated name (`db_password`, `app.secret`) names another value; a
+    // quoted camelCase word (`"userAPass"`) is a value someone typed.
+    let separated = value.iter().any(|b| matches!(b, b'_' | b'-' | b'.'));
+    // `"randomPassword"`, `"testGithubToken"`: a stand-in that says what it stands for.
+    let stand_in = words.len() >= 2
+        && matches!(
+            words[0].as_str(),
+            "random"
+                | "wrong"
+                | "test"
+                | "fake"
+                | "dummy"
+                | "sample"
+                | "example"
+                | "invalid"
+                | "bad"
+                | "your"
+        )
+        && words.last().is_some_and(|w| {
+            secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w)
+        });
+    if stand_in {
+        return true;
+    }
     let names_secret = words.len() >= 2
+        && (separated || !quoted)
         && words
             .iter()
             .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
@@ -733,7 +757,6 @@ fn placeholder(value: &[u8]) -> bool {
         "changeme",
         "change_me",
         "change-me",
-        "changeit",
         "replace",
         "redacted",
         "your_",
