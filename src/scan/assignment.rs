@@ -397,6 +397,12 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
         return Some((0..c.value.len(), "string"));
     }
     match quote {
+        // JSON inside a string literal, `"{\"token\":\"...\"}"`: the quotes are escaped, and
+        // so is the closing one.
+        Some(q) if closes(q) && c.between.ends_with(&[b'\\', q]) => {
+            let unescaped = c.value.strip_suffix(b"\\")?;
+            return Some((0..unescaped.len(), "string"));
+        }
         Some(q) if closes(q) => return Some((0..c.value.len(), "string")),
         Some(_) => return None,
         None => {}
