@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::delta::{self, Delta};
+use super::integrity::PackIntegrity;
 pub use crate::finding::CommitInfo;
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -1104,8 +1105,13 @@ struct PackVisitor<'a, F, V> {
     wanted: &'a Wanted<'a>,
     map: &'a memmap2::Mmap,
     decoded: &'a AtomicUsize,
-    /// With delta reading: the pack's objects by offset, to name an offset delta's base.
-    by_offset: Option<&'a [(u64, ObjectId)]>,
+    /// The pack's objects by offset, to name an offset delta's base.
+    by_offset: &'a [(u64, ObjectId)],
+    /// Whether to read what a delta copied from its base.
+    deltas: bool,
+    integrity: &'a PackIntegrity<'a>,
+    pack_path: &'a Path,
+    warn: OnWarning<'a>,
     hash: gix::hash::Kind,
     /// Scratch for delta reading.
     inflate: gix::zlib::Inflate,
@@ -1122,6 +1128,10 @@ impl<F, V> Clone for PackVisitor<'_, F, V> {
             map: self.map,
             decoded: self.decoded,
             by_offset: self.by_offset,
+            deltas: self.deltas,
+            integrity: self.integrity,
+            pack_path: self.pack_path,
+            warn: self.warn,
             hash: self.hash,
             inflate: gix::zlib::Inflate::default(),
             delta_buf: Vec::new(),
@@ -1142,9 +1152,10 @@ where
     /// Reads what the entry at `offset` copied from its base into `self.delta`; false when it
     /// is stored whole, or its delta cannot be read (the blob is then scanned whole).
     fn read_delta(&mut self, offset: u64, size: usize) -> bool {
-        let Some(by_offset) = self.by_offset else {
+        if !self.deltas {
             return false;
-        };
+        }
+        let by_offset = self.by_offset;
         let Some(bytes) = usize::try_from(offset).ok().and_then(|o| self.map.get(o..)) else {
             return false;
         };
@@ -1191,7 +1202,8 @@ where
         }
     }
 
-    fn object(&mut self, kind: Kind, data: &[u8], id: &gix::oid, offset: u64) {
+    fn object(&mut self, kind: Kind, data: &[u8], entry: &pack::index::Entry) {
+        let (id, offset) = (&entry.oid, entry.pack_offset);
         // The traversal reads each compressed object once, in no useful order: the pages it
         // read are dropped from this process now and then (they stay in the page cache and
         // fault back in if needed again), or the whole pack would end up resident.
@@ -1202,7 +1214,20 @@ where
                     .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
             };
         }
-        if !self.wanted.claim(id) || kind != Kind::Blob {
+        let wanted = self.wanted.claim(id);
+        if kind != Kind::Blob {
+            return;
+        }
+        // Every blob is checked, wanted or not: it may be the base of a wanted one.
+        let intact = self.integrity.check(offset, entry.crc32);
+        if !wanted {
+            return;
+        }
+        if let Err(why) = intact {
+            (self.warn)(Warning {
+                id: Some(id.to_owned()),
+                message: format!("corrupt in {}: {why}", self.pack_path.display()),
+            });
             return;
         }
         let has_delta = self.read_delta(offset, data.len());
@@ -1251,11 +1276,11 @@ fn traverse_pack<F, V>(
         }
     };
     let decoded = AtomicUsize::new(0);
-    let by_offset: Option<Vec<(u64, ObjectId)>> = deltas.then(|| {
-        let mut all: Vec<(u64, ObjectId)> = index.iter().map(|e| (e.pack_offset, e.oid)).collect();
-        all.sort_unstable_by_key(|(o, _)| *o);
-        all
-    });
+    let mut by_offset: Vec<(u64, ObjectId)> =
+        index.iter().map(|e| (e.pack_offset, e.oid)).collect();
+    by_offset.sort_unstable_by_key(|(o, _)| *o);
+    let integrity = PackIntegrity::new(map, &by_offset, index);
+    let pack_path = idx.with_extension("pack");
     let hash = index.object_hash();
     let mut worker = PackVisitor {
         make: make_visitor,
@@ -1263,7 +1288,11 @@ fn traverse_pack<F, V>(
         wanted,
         map,
         decoded: &decoded,
-        by_offset: by_offset.as_deref(),
+        by_offset: &by_offset,
+        deltas,
+        integrity: &integrity,
+        pack_path: &pack_path,
+        warn,
         hash,
         inflate: gix::zlib::Inflate::default(),
         delta_buf: Vec::new(),
@@ -1278,14 +1307,14 @@ fn traverse_pack<F, V>(
                           entry: &pack::index::Entry,
                           _: &dyn gix::Progress|
           -> gix::Result {
-        worker.object(kind, data, &entry.oid, entry.pack_offset);
+        worker.object(kind, data, entry);
         Ok(())
     };
     let options = pack::index::traverse::Options {
         traversal: pack::index::traverse::Algorithm::DeltaTreeLookup,
         thread_limit: Some(threads.max(1)),
-        // As `git cat-file`: no checksums; an undecodable object is looked up again later
-        // and reported with its id then.
+        // As `git cat-file`: no object ids hashed (the visitor checks each blob's CRC32
+        // instead); an undecodable object is looked up again later and reported then.
         check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
         alloc_limit_bytes: None,
         make_pack_lookup_cache: || pack::cache::Never,

@@ -1,0 +1,259 @@
+//! Whole scans of damaged inputs by the real binary: packs and indexes with flipped or cut
+//! bytes, missing and self-naming objects, unreadable outputs, odd trees. Each asserts a
+//! message naming what was not read, exit code 2 when something was not, and that the rest
+//! was still scanned.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Dir, code, fake, findings, git, stderr};
+use serde_json::Value;
+
+/// A fresh repository on `main`.
+fn repo() -> Dir {
+    let dir = Dir::new();
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
+/// Stages everything and commits.
+fn commit(dir: &Dir, message: &str) {
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", message]);
+}
+
+/// `(rule_id, path, line)` of each finding.
+fn places(found: &[Value]) -> BTreeSet<(String, String, u64)> {
+    found
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// `keyscout git -f json` in `dir`: the output, its findings and exit code.
+fn scan_git(dir: &Path) -> (std::process::Output, BTreeSet<(String, String, u64)>, i32) {
+    let out = common::keyscout_in(dir, &["git", "-f", "json"], None);
+    let found = places(&findings(&out));
+    let rc = code(&out);
+    (out, found, rc)
+}
+
+/// A packed repository: a long file edited in three commits (the pack stores the edits as
+/// deltas), and two secrets, each alone in a small file of its own.
+fn packed_repo() -> Dir {
+    let dir = repo();
+    let long: Vec<String> = (0..400)
+        .map(|i| format!("line {i}: some text that is not a secret at all"))
+        .collect();
+    dir.write("long.txt", long.join("\n"));
+    commit(&dir, "long file");
+    for edit in 0..3 {
+        let mut edited = long.clone();
+        edited[100 + edit * 50] = format!("edited {edit}");
+        dir.write("long.txt", edited.join("\n"));
+        commit(&dir, &format!("edit {edit}"));
+    }
+    dir.write("aws.env", format!("AWS_KEY={}\n", fake::aws_key_id()));
+    dir.write("gh.env", format!("TOKEN={}\n", fake::github_pat()));
+    commit(&dir, "two leaks");
+    git(dir.path(), &["repack", "-a", "-d", "-q"]);
+    git(dir.path(), &["prune-packed"]);
+    dir
+}
+
+/// One object of a pack, as `git verify-pack -v` lists it.
+struct Entry {
+    id: String,
+    kind: String,
+    offset: u64,
+    end: u64,
+    /// The object it is a delta of.
+    base: Option<String>,
+}
+
+/// The pack and index of a repository with one pack, and the pack's objects.
+fn pack_of(dir: &Path) -> (PathBuf, PathBuf, Vec<Entry>) {
+    let packs = dir.join(".git/objects/pack");
+    let idx = std::fs::read_dir(&packs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .expect("a pack index");
+    let listing = git(dir, &["verify-pack", "-v", idx.to_str().unwrap()]);
+    let entries = listing
+        .lines()
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if cols.len() < 5 || cols[0].len() != 40 {
+                return None;
+            }
+            let offset: u64 = cols[4].parse().ok()?;
+            let in_pack: u64 = cols[3].parse().ok()?;
+            Some(Entry {
+                id: cols[0].to_string(),
+                kind: cols[1].to_string(),
+                offset,
+                end: offset + in_pack,
+                base: cols.get(6).map(|b| b.to_string()),
+            })
+        })
+        .collect();
+    (idx.with_extension("pack"), idx, entries)
+}
+
+/// A copy of the repository at `src` (with `cp -a`, keeping the pack byte for byte).
+fn copy_of(src: &Path) -> Dir {
+    let dir = Dir::new();
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(format!("{}/.", src.display()))
+        .arg(dir.path())
+        .status()
+        .expect("run cp");
+    assert!(status.success());
+    dir
+}
+
+/// Flips the low bit of the byte at `at` of `file` (git writes packs read-only).
+fn flip(file: &Path, at: u64) {
+    let mut bytes = std::fs::read(file).unwrap();
+    bytes[at as usize] ^= 0x01;
+    let mut perms = std::fs::metadata(file).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(file, perms).unwrap();
+    std::fs::write(file, bytes).unwrap();
+}
+
+/// Whether git itself reads every object of the repository.
+fn git_accepts(dir: &Path) -> bool {
+    Command::new("git")
+        .args(["fsck", "--full", "--no-dangling"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("run git fsck")
+        .status
+        .success()
+}
+
+/// The objects that are `id` or deltas built (at any depth) on it.
+fn built_on(entries: &[Entry], id: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::from([id.to_string()]);
+    loop {
+        let more: Vec<String> = entries
+            .iter()
+            .filter(|e| e.base.as_ref().is_some_and(|b| out.contains(b)) && !out.contains(&e.id))
+            .map(|e| e.id.clone())
+            .collect();
+        if more.is_empty() {
+            return out;
+        }
+        out.extend(more);
+    }
+}
+
+/// Scans a copy of `src` with the pack byte at `at` flipped; asserts that either the scan
+/// warned about a named object or file and exited with 2, or git reads the damaged pack too
+/// and the findings are those of the intact pack. Returns the findings and the stderr.
+fn scan_with_flip(
+    src: &Path,
+    at: u64,
+    intact: &BTreeSet<(String, String, u64)>,
+    names: &[String],
+) -> (BTreeSet<(String, String, u64)>, String) {
+    let dir = copy_of(src);
+    let (pack, _, _) = pack_of(dir.path());
+    flip(&pack, at);
+    let (out, found, rc) = scan_git(dir.path());
+    let err = stderr(&out);
+    if rc == 2 {
+        assert!(
+            err.contains("warning") && names.iter().any(|n| err.contains(n.as_str())),
+            "byte {at}: exit 2 without a warning naming an object or file: {err}"
+        );
+    } else {
+        assert!(
+            git_accepts(dir.path()),
+            "byte {at}: git refuses the pack, keyscout exits {rc} without a warning: {err}"
+        );
+        assert_eq!(&found, intact, "byte {at}: git accepts the pack");
+    }
+    assert!(
+        found.is_subset(intact),
+        "byte {at}: findings in corrupt bytes: {found:?}"
+    );
+    (found, err)
+}
+
+#[test]
+fn a_flipped_byte_at_twelve_places_of_a_pack_is_a_warning_and_exit_2() {
+    let src = packed_repo();
+    let (intact, rc) = {
+        let (_, found, rc) = scan_git(src.path());
+        (found, rc)
+    };
+    assert_eq!(rc, 1);
+    assert_eq!(intact.len(), 2, "{intact:?}");
+    let (pack, _, entries) = pack_of(src.path());
+    let len = std::fs::metadata(&pack).unwrap().len();
+    let mut names: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    names.push(pack.file_name().unwrap().to_string_lossy().into_owned());
+    // Between the 12-byte header and the 20-byte trailing checksum (which nothing but a
+    // full verification reads: a flip there changes no object).
+    let (first, last) = (12, len - 20);
+    for k in 0..12 {
+        let at = first + (last - first) * (2 * k + 1) / 24;
+        let (found, err) = scan_with_flip(src.path(), at, &intact, &names);
+        // A flip in a blob that holds no secret and is no secret's base loses nothing else.
+        let hit = entries
+            .iter()
+            .find(|e| e.offset <= at && at < e.end)
+            .expect("every byte is in an entry");
+        let secrets: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.kind == "blob" && e.end - e.offset < 60)
+            .collect();
+        let spared = hit.kind == "blob"
+            && secrets
+                .iter()
+                .all(|s| !built_on(&entries, &hit.id).contains(&s.id));
+        if spared {
+            assert_eq!(found, intact, "byte {at} of blob {}: {err}", hit.id);
+        }
+    }
+}
+
+#[test]
+fn every_byte_of_a_secrets_blob_flipped_is_a_warning_naming_it() {
+    let src = packed_repo();
+    let (_, intact, _) = scan_git(src.path());
+    let (_, _, entries) = pack_of(src.path());
+    let secret = git(src.path(), &["rev-parse", "HEAD:aws.env"]);
+    let entry = entries
+        .iter()
+        .find(|e| e.id == secret)
+        .expect("the secret's blob is packed");
+    let other: BTreeSet<_> = intact
+        .iter()
+        .filter(|(_, path, _)| path != "aws.env")
+        .cloned()
+        .collect();
+    for at in entry.offset..entry.end {
+        let (found, err) = scan_with_flip(src.path(), at, &intact, std::slice::from_ref(&secret));
+        if found != intact {
+            assert!(err.contains(&secret), "byte {at}: {err}");
+        }
+        assert!(found.is_superset(&other), "byte {at}: lost {other:?}");
+    }
+}
