@@ -257,3 +257,170 @@ fn every_byte_of_a_secrets_blob_flipped_is_a_warning_naming_it() {
         assert!(found.is_superset(&other), "byte {at}: lost {other:?}");
     }
 }
+
+/// A packed history with a secret, then a commit whose objects stay loose with another.
+fn packed_then_loose() -> (Dir, String) {
+    let dir = packed_repo();
+    dir.write("late.env", format!("STRIPE={}\n", fake::stripe_live()));
+    commit(&dir, "late leak, loose");
+    let late = git(dir.path(), &["rev-parse", "HEAD:late.env"]);
+    (dir, late)
+}
+
+/// Cuts `file` to its first `len` bytes.
+fn cut(file: &Path, len: u64) {
+    let mut perms = std::fs::metadata(file).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(file, perms).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_len(len)
+        .unwrap();
+}
+
+#[test]
+fn a_pack_or_index_cut_short_is_a_warning_and_loose_objects_are_still_scanned() {
+    let (src, _) = packed_then_loose();
+    let (pack, idx, entries) = pack_of(src.path());
+    let pack_len = std::fs::metadata(&pack).unwrap().len();
+    let idx_len = std::fs::metadata(&idx).unwrap().len();
+    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    for (which, len) in [
+        ("pack", pack_len / 2),
+        ("pack", pack_len - 21),
+        ("pack", 10),
+        ("idx", idx_len / 2),
+        ("idx", 100),
+        ("idx", 0),
+    ] {
+        let dir = copy_of(src.path());
+        let (pack, idx, _) = pack_of(dir.path());
+        let file = if which == "pack" { &pack } else { &idx };
+        cut(file, len);
+        let (out, found, rc) = scan_git(dir.path());
+        let err = stderr(&out);
+        assert_eq!(rc, 2, "{which} cut to {len}: {err}");
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            err.contains(&name) || ids.iter().any(|id| err.contains(id.as_str())),
+            "{which} cut to {len}: no warning names it or an object: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        // The loose commit's secret is read whatever happened to the pack.
+        assert!(
+            found
+                .iter()
+                .any(|(rule, path, _)| path == "late.env" && rule.contains("stripe")),
+            "{which} cut to {len}: the loose secret is lost: {found:?} {err}"
+        );
+    }
+}
+
+#[test]
+fn a_flipped_byte_in_the_pack_index_is_a_warning_or_changes_nothing() {
+    let src = packed_repo();
+    let (_, intact, _) = scan_git(src.path());
+    let (_, idx, entries) = pack_of(src.path());
+    let len = std::fs::metadata(&idx).unwrap().len();
+    let mut names: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    names.push(idx.file_name().unwrap().to_string_lossy().into_owned());
+    names.push(
+        idx.with_extension("pack")
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned(),
+    );
+    // Header, fan-out, object ids, CRC32s, offsets, and the trailing checksums.
+    for k in 0..16 {
+        let at = len * (2 * k + 1) / 32;
+        let dir = copy_of(src.path());
+        let (_, idx, _) = pack_of(dir.path());
+        flip(&idx, at);
+        let (out, found, rc) = scan_git(dir.path());
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "byte {at}: {err}");
+        if rc == 2 {
+            assert!(
+                names.iter().any(|n| err.contains(n.as_str())),
+                "byte {at} of the index: exit 2 naming nothing: {err}"
+            );
+        } else {
+            assert_eq!(found, intact, "byte {at} of the index: {err}");
+        }
+        assert!(found.is_subset(&intact), "byte {at}: {found:?}");
+    }
+}
+
+/// Writes a loose object of `kind` under the id `id` (whatever its content hashes to: git
+/// cannot make such an object, a damaged or hostile repository can hold one).
+fn write_loose(dir: &Path, id: &str, kind: &str, content: &[u8]) {
+    use std::io::Write;
+    let mut raw = format!("{kind} {}\0", content.len()).into_bytes();
+    raw.extend_from_slice(content);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).unwrap();
+    let path = dir.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, z.finish().unwrap()).unwrap();
+}
+
+/// A tree entry: mode, name, raw id.
+fn tree_entry(mode: &str, name: &str, id: &str) -> Vec<u8> {
+    let mut out = format!("{mode} {name}\0").into_bytes();
+    out.extend((0..20).map(|i| u8::from_str_radix(&id[2 * i..2 * i + 2], 16).unwrap()));
+    out
+}
+
+#[test]
+fn a_tree_that_names_itself_is_read_once_and_the_scan_ends() {
+    let dir = repo();
+    dir.write("ok.env", format!("AWS={}\n", fake::aws_key_id()));
+    commit(&dir, "a leak");
+    let blob = git(dir.path(), &["rev-parse", "HEAD:ok.env"]);
+    // A tree stored under an id of our choosing, holding itself as `loop/`.
+    let own = "1234567890abcdef1234567890abcdef12345678";
+    let mut content = tree_entry("40000", "loop", own);
+    content.extend(tree_entry("100644", "ok.env", &blob));
+    write_loose(dir.path(), own, "tree", &content);
+    let parent = git(dir.path(), &["rev-parse", "HEAD"]);
+    let looped = git(
+        dir.path(),
+        &[
+            "commit-tree",
+            own,
+            "-p",
+            &parent,
+            "-m",
+            "a tree that holds itself",
+        ],
+    );
+    git(dir.path(), &["update-ref", "refs/heads/main", &looped]);
+
+    let started = std::time::Instant::now();
+    let out = dir.keyscout(&["git", "-f", "json"]);
+    let err = stderr(&out);
+    assert!(
+        !err.contains("panicked") && !err.contains("overflow"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+    let found = places(&findings(&out));
+    assert!(
+        found.iter().any(|(_, path, _)| path == "ok.env"),
+        "{found:?} {err}"
+    );
+    // Either the loop is a warning naming the tree (exit 2), or the tree is read once.
+    if code(&out) == 2 {
+        assert!(err.contains(own), "{err}");
+    } else {
+        assert_eq!(code(&out), 1, "{err}");
+    }
+}

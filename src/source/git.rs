@@ -795,7 +795,12 @@ struct Differ<'a> {
     /// Commits diffed since the packs were mapped.
     since_mapped: usize,
     bufs: Vec<Vec<u8>>,
+    /// The trees being diffed, outermost first.
+    ancestors: Vec<ObjectId>,
 }
+
+/// How deep trees may nest, as git's `core.maxTreeDepth`.
+const MAX_TREE_DEPTH: usize = 2048;
 
 /// Commits a [`Differ`] diffs before mapping its packs afresh: the trees it reads are spread
 /// over the whole pack, and a mapping keeps every page it touched resident until unmapped.
@@ -813,6 +818,7 @@ impl<'a> Differ<'a> {
             cache: pack::cache::lru::StaticLinkedList::default(),
             since_mapped: 0,
             bufs: Vec::new(),
+            ancestors: Vec::new(),
         };
         differ.map_packs();
         differ
@@ -894,6 +900,7 @@ impl<'a> Differ<'a> {
             commit.tree,
             &mut prefix,
             &mut on_added,
+            warn,
         ) {
             warn(w);
         }
@@ -929,40 +936,63 @@ impl<'a> Differ<'a> {
     }
 
     /// Calls `on_added(path, blob)` for each blob in `new` that `old` does not hold at the same
-    /// path; subtrees with equal ids are skipped.
+    /// path; subtrees with equal ids are skipped. An error if `new` cannot be read; a subtree
+    /// that cannot is a warning, and its siblings are still diffed. A tree that holds itself
+    /// (only a damaged or forged object can) or nests deeper than git allows is an error.
     fn diff(
         &mut self,
         old: Option<ObjectId>,
         new: ObjectId,
         prefix: &mut BString,
         on_added: &mut dyn FnMut(&BStr, &gix::oid),
+        warn: OnWarning<'_>,
     ) -> Result<(), Warning> {
         if old == Some(new) {
             return Ok(());
         }
+        if self.ancestors.contains(&new) {
+            return Err(Warning {
+                id: Some(new),
+                message: format!("the tree holds itself (at `{prefix}`): a damaged object"),
+            });
+        }
+        if self.ancestors.len() >= MAX_TREE_DEPTH {
+            return Err(Warning {
+                id: Some(new),
+                message: format!("trees nest deeper than {MAX_TREE_DEPTH} levels at `{prefix}`"),
+            });
+        }
+        self.ancestors.push(new);
         let mut new_buf = self.bufs.pop().unwrap_or_default();
         let mut old_buf = self.bufs.pop().unwrap_or_default();
-        let result = self.diff_in(old, new, prefix, on_added, &mut new_buf, &mut old_buf);
+        let result = self.diff_in(old, new, prefix, on_added, warn, &mut new_buf, &mut old_buf);
         self.bufs.push(old_buf);
         self.bufs.push(new_buf);
+        self.ancestors.pop();
         result
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn diff_in(
         &mut self,
         old: Option<ObjectId>,
         new: ObjectId,
         prefix: &mut BString,
         on_added: &mut dyn FnMut(&BStr, &gix::oid),
+        warn: OnWarning<'_>,
         new_buf: &mut Vec<u8>,
         old_buf: &mut Vec<u8>,
     ) -> Result<(), Warning> {
         let hash = self.repo.object_hash();
         let mut new_entries = TreeRefIter::from_bytes(self.tree(&new, new_buf)?, hash);
-        let mut old_entries = match old {
-            Some(old) => TreeRefIter::from_bytes(self.tree(&old, old_buf)?, hash),
-            None => TreeRefIter::from_bytes(&[], hash),
+        // An old tree that cannot be read is diffed as empty: all of `new` counts as added
+        // here, rather than nothing.
+        let old_bytes = match old {
+            Some(id) => self.tree(&id, old_buf).map_err(warn).ok(),
+            None => None,
         };
+        let old = old.filter(|_| old_bytes.is_some());
+        let mut old_entries = TreeRefIter::from_bytes(old_bytes.unwrap_or(&[]), hash);
         fn undecodable<E: std::fmt::Display>(tree: ObjectId) -> impl Fn(E) -> Warning {
             move |e| Warning {
                 id: Some(tree),
@@ -997,9 +1027,11 @@ impl<'a> Differ<'a> {
                 }
                 prefix.push_str(entry.filename);
                 prefix.push(b'/');
-                let result = self.diff(old_sub, entry.oid.to_owned(), prefix, on_added);
+                let result = self.diff(old_sub, entry.oid.to_owned(), prefix, on_added, warn);
                 prefix.truncate(len);
-                result?;
+                if let Err(w) = result {
+                    warn(w);
+                }
             } else if entry.mode.is_blob_or_symlink()
                 && !same.is_some_and(|b| b.mode.is_blob_or_symlink() && b.oid == entry.oid)
             {
