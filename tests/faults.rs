@@ -424,3 +424,328 @@ fn a_tree_that_names_itself_is_read_once_and_the_scan_ends() {
         assert_eq!(code(&out), 1, "{err}");
     }
 }
+
+#[test]
+fn a_path_that_is_not_utf8_is_scanned_and_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo();
+    let name = std::ffi::OsStr::from_bytes(b"conf\xff\xfe.env");
+    std::fs::write(
+        dir.path().join(name),
+        format!("AWS={}\n", fake::aws_key_id()),
+    )
+    .unwrap();
+    let out = dir.keyscout(&["dir", ".", "-f", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let found = places(&findings(&out));
+    assert!(
+        found
+            .iter()
+            .any(|(_, path, _)| path.starts_with("conf") && path.ends_with(".env")),
+        "{found:?}"
+    );
+    // The same name in git history.
+    commit(&dir, "odd name");
+    let (out, found, rc) = scan_git(dir.path());
+    assert_eq!(rc, 1, "{}", stderr(&out));
+    assert!(
+        found
+            .iter()
+            .any(|(_, path, _)| path.starts_with("conf") && path.ends_with(".env")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn stdout_closed_early_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = Dir::new();
+    let line = format!("AWS={}\n", fake::aws_key_id());
+    for i in 0..2000 {
+        dir.write(&format!("f{i}.env"), &line);
+    }
+    for format in ["text", "jsonl", "json"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keyscout"))
+            .args(["dir", ".", "-f", format])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{format}: {err}"
+        );
+        assert!(out.status.code().is_some(), "{format}: killed by a signal");
+    }
+}
+
+#[test]
+fn output_to_a_full_disk_is_a_clear_error_and_exit_2() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let dir = Dir::new();
+    dir.write("a.env", format!("AWS={}\n", fake::aws_key_id()));
+    for format in ["text", "json", "sarif", "jsonl"] {
+        let out = dir.keyscout(&["dir", ".", "-f", format, "-o", "/dev/full"]);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "{format}: {err}");
+        assert!(err.contains("/dev/full"), "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+    }
+}
+
+/// The state file of `keyscout git --state`, parsed; panics unless it is whole JSON.
+fn read_state(path: &Path) -> Value {
+    let text = std::fs::read(path).unwrap();
+    serde_json::from_slice(&text)
+        .unwrap_or_else(|e| panic!("state not whole ({e}): {}", String::from_utf8_lossy(&text)))
+}
+
+#[test]
+fn state_written_by_two_runs_at_once_stays_whole() {
+    let dir = Dir::new();
+    for name in ["a", "b"] {
+        let sub = dir.path().join(name);
+        std::fs::create_dir(&sub).unwrap();
+        git(&sub, &["init", "-q"]);
+        std::fs::write(sub.join("k.env"), format!("AWS={}\n", fake::aws_key_id())).unwrap();
+        git(&sub, &["add", "-A"]);
+        git(&sub, &["commit", "-qm", "leak"]);
+    }
+    for _ in 0..5 {
+        let runs: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|name| {
+                Command::new(env!("CARGO_BIN_EXE_keyscout"))
+                    .args(["git", name, "--state", "state.json", "-q"])
+                    .current_dir(dir.path())
+                    .output()
+            })
+            .collect();
+        for run in runs {
+            let out = run.unwrap();
+            assert!(matches!(code(&out), 0 | 1), "{}", stderr(&out));
+        }
+        let state = read_state(&dir.path().join("state.json"));
+        assert!(state["repositories"].is_object(), "{state}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+#[test]
+fn a_run_killed_while_writing_state_leaves_the_old_state_whole() {
+    let dir = packed_repo();
+    for i in 0..30 {
+        dir.write(&format!("more/f{i}.txt"), format!("{i}\n").repeat(200));
+    }
+    commit(&dir, "more");
+    let state = dir.path().join("state.json");
+    let out = dir.keyscout(&["git", "--state", "state.json", "-q"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let old = std::fs::read(&state).unwrap();
+    read_state(&state);
+    // Kill runs (that rescan everything: --all) at spread moments, some while writing.
+    for delay_ms in [5u64, 20, 40, 60, 80, 100, 130, 160, 200, 300] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keyscout"))
+            .args(["git", "--state", "state.json", "--all", "-q"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The old state, or the new one whole: never a part of one.
+        let parsed = read_state(&state);
+        let repos = parsed["repositories"].as_object().expect("repositories");
+        assert_eq!(repos.len(), 1, "killed after {delay_ms} ms: {parsed}");
+        assert_eq!(
+            repos.values().next().unwrap(),
+            serde_json::from_slice::<Value>(&old).unwrap()["repositories"]
+                .as_object()
+                .unwrap()
+                .values()
+                .next()
+                .unwrap(),
+            "killed after {delay_ms} ms"
+        );
+    }
+}
+
+#[test]
+fn a_thousand_levels_of_directories_are_walked_to_the_bottom() {
+    let dir = Dir::new();
+    let mut deep = dir.path().to_path_buf();
+    for _ in 0..1000 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("k.env"), format!("AWS={}\n", fake::aws_key_id())).unwrap();
+    dir.write("top.env", format!("TOKEN={}\n", fake::github_pat()));
+    let out = dir.keyscout(&["dir", ".", "-f", "json"]);
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    let found = places(&findings(&out));
+    assert!(found.iter().any(|(_, p, _)| p == "top.env"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(_, p, _)| p.ends_with("/d/k.env") && p.matches("d/").count() == 1000),
+        "{found:?} {err}"
+    );
+    assert_eq!(code(&out), 1, "{err}");
+}
+
+#[test]
+fn an_extend_path_to_an_endless_file_is_a_clear_error() {
+    let dir = Dir::new();
+    dir.write(
+        "rules.toml",
+        "[extend]\npath = \"/dev/zero\"\n[[rules]]\nid = \"x\"\nregex = 'x_[a-z]{8}'\n",
+    );
+    dir.write("a.txt", "nothing\n");
+    let started = std::time::Instant::now();
+    let out = dir.keyscout(&["dir", "a.txt", "--config", "rules.toml"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(err.contains("/dev/zero"), "{err}");
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_file_that_grows_or_shrinks_while_read_is_scanned_without_a_crash() {
+    use std::io::Write;
+    let dir = Dir::new();
+    let secret = format!("AWS={}\n", fake::aws_key_id());
+    dir.write("steady.env", &secret);
+    let moving = dir.path().join("moving.log");
+    let filler = "x".repeat(1000) + "\n";
+    std::fs::write(&moving, filler.repeat(20_000)).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, moving, filler) = (stop.clone(), moving.clone(), filler.clone());
+        std::thread::spawn(move || {
+            let mut grow = true;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&moving)
+                    .unwrap();
+                if grow {
+                    let mut file = std::fs::OpenOptions::new()
+                        .append(true)
+                        .open(&moving)
+                        .unwrap();
+                    for _ in 0..2000 {
+                        file.write_all(filler.as_bytes()).unwrap();
+                    }
+                } else {
+                    file.set_len(1000).unwrap();
+                }
+                grow = !grow;
+            }
+        })
+    };
+    for _ in 0..10 {
+        let out = dir.keyscout(&["dir", ".", "-f", "json"]);
+        let err = stderr(&out);
+        assert!(
+            !err.contains("panicked") && !err.contains("SIGBUS"),
+            "{err}"
+        );
+        assert!(matches!(code(&out), 1 | 2), "{err}");
+        if code(&out) == 2 {
+            assert!(err.contains("moving.log"), "{err}");
+        }
+        let found = places(&findings(&out));
+        assert!(found.iter().any(|(_, p, _)| p == "steady.env"), "{found:?}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+}
+
+/// Peak resident memory of a command, in KiB, from GNU time.
+fn peak_rss_kib(dir: &Path, args: &[&str]) -> (u64, std::process::Output) {
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("peak_rss_kib=%M")
+        .arg(env!("CARGO_BIN_EXE_keyscout"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run /usr/bin/time");
+    let err = stderr(&out);
+    let kib = err
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kib="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak RSS in: {err}"));
+    (kib, out)
+}
+
+#[test]
+#[ignore = "writes a 2 GB sparse file and reads it all: about a minute"]
+fn a_2_gb_file_is_scanned_in_bounded_memory() {
+    let dir = Dir::new();
+    let big = dir.path().join("big.bin");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(2 << 30).unwrap();
+    // A secret near the end, after 2 GB of zeros (a binary file: its strings are scanned).
+    use std::io::{Seek, SeekFrom, Write};
+    let mut file = file;
+    file.seek(SeekFrom::Start((2 << 30) - 4096)).unwrap();
+    file.write_all(format!("\nAWS={}\n", fake::aws_key_id()).as_bytes())
+        .unwrap();
+    drop(file);
+    let (kib, out) = peak_rss_kib(dir.path(), &["dir", ".", "-f", "json"]);
+    eprintln!("2 GB sparse file: peak RSS {} MiB", kib / 1024);
+    let found = places(&findings(&out));
+    assert!(
+        found.iter().any(|(_, p, _)| p == "big.bin"),
+        "{found:?} {}",
+        stderr(&out)
+    );
+    assert!(kib < 512 * 1024, "peak RSS {kib} KiB");
+}
+
+#[test]
+#[ignore = "makes 100,000 files: about a minute"]
+fn a_directory_of_100_000_files_is_scanned_whole() {
+    let dir = Dir::new();
+    let many = dir.path().join("many");
+    std::fs::create_dir(&many).unwrap();
+    for i in 0..100_000 {
+        std::fs::write(many.join(format!("f{i:06}.txt")), format!("line {i}\n")).unwrap();
+    }
+    std::fs::write(
+        many.join("f099999.txt"),
+        format!("AWS={}\n", fake::aws_key_id()),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (kib, out) = peak_rss_kib(dir.path(), &["dir", ".", "-f", "json"]);
+    eprintln!(
+        "100,000 files: {:?}, peak RSS {} MiB",
+        started.elapsed(),
+        kib / 1024
+    );
+    let found = places(&findings(&out));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(stderr(&out).contains("100000 file(s)"), "{}", stderr(&out));
+}
