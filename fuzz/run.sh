@@ -3,7 +3,7 @@
 # Each starts from its committed corpus (fuzz/corpus/TARGET) and the inputs earlier runs
 # found (fuzz/corpus-run/TARGET, not committed); its libFuzzer log and CPU time go to
 # fuzz/logs/TARGET.log. Crashes land in fuzz/artifacts/TARGET/. Then minimise with
-# `cargo +nightly fuzz cmin TARGET fuzz/corpus-run/TARGET` and copy back into fuzz/corpus/.
+# fuzz/cmin.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=$1; shift
