@@ -633,3 +633,26 @@ fn findings_are_the_same_in_every_format_and_sarif_names_the_commit_path() {
         "{text}"
     );
 }
+
+#[test]
+fn staged_files_under_unchanged_directories_are_passed_over_and_others_not() {
+    // Directories whose cached tree in the index equals HEAD's are skipped without reading
+    // HEAD there; their neighbours, sorting just before or after them ("a/b" beside "a/b-c",
+    // "a/b.d"), are still compared.
+    let dir = repo();
+    for d in ["a/b", "a/b-c", "a/b.d", "a/bb", "z"] {
+        dir.write(&format!("{d}/f.txt"), "nothing here\n");
+    }
+    dir.write("a/b/old.env", format!("KEY={}\n", fake::aws_key_id()));
+    commit(&dir, "base");
+    // `git reset` writes a cache tree valid everywhere, as after a commit.
+    git(dir.path(), &["reset", "-q"]);
+    dir.write("a/b-c/f.txt", format!("GH={}\n", fake::github_pat()));
+    dir.write("a/b.d/new.txt", format!("{}\n", fake::stripe_live()));
+    git(dir.path(), &["add", "a/b-c/f.txt", "a/b.d/new.txt"]);
+    let (found, code) = scan(dir.path(), &["--staged"]);
+    assert_eq!(code, 1);
+    let mut paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, vec!["a/b-c/f.txt", "a/b.d/new.txt"], "{found:?}");
+}

@@ -346,3 +346,102 @@ fn unreachable_blobs_are_not_read_unless_all_objects() {
     assert_eq!(found[0]["path"], id.as_str());
     assert!(!stats_text.contains("blobs: 1\n"), "{stats_text}");
 }
+
+/// A made-up RSA private key block (a rule of the longest tier: up to 16 KiB).
+fn pem_key(seed: u32) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state = seed;
+    let mut body = String::new();
+    for _ in 0..12 {
+        for _ in 0..64 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            body.push(ALPHABET[(state >> 26) as usize] as char);
+        }
+        body.push('\n');
+    }
+    let kind = "RSA PRIVATE KEY";
+    format!("-----BEGIN {kind}-----\n{body}-----END {kind}-----")
+}
+
+#[test]
+fn long_and_encoded_secrets_edited_near_and_far_give_the_same_findings_both_ways() {
+    // Rules of every tier: a private key block (the longest), an AWS key id (short), a GitHub
+    // token hidden in base64 (found decoded), and a URL with a password (a generic rule whose
+    // keyword is everywhere). Edits land far from them (their findings are carried from the
+    // base), within a long rule's reach only (windows widen there), and right next to them.
+    let dir = repo();
+    let mut big = filler(4000, 3);
+    let key = pem_key(11);
+    let encoded = common::encode::base64(
+        format!("token={}", fake::github_pat()).as_bytes(),
+        false,
+        true,
+    );
+    big.insert(2000, key.clone());
+    big.insert(1000, format!("    let id = \"{}\";", aws(5)));
+    big.insert(3000, format!("    let blob = \"{encoded}\";"));
+    big.insert(
+        3500,
+        "    let url = \"https://deploy:Xq7vR2pLm9sT4wZk@db.example.com/app\";".to_string(),
+    );
+    write_lines(&dir, "big.rs", &big);
+    let first = commit(&dir, "secrets");
+    let k = big.iter().position(|l| l.contains("BEGIN RSA")).unwrap();
+    let (b, u) = (
+        big.iter().position(|l| l.contains(&encoded)).unwrap(),
+        big.iter().position(|l| l.contains("https://")).unwrap(),
+    );
+    for (i, at) in [
+        10,
+        3990,
+        k - 50,
+        k + 30,
+        k + 1,
+        k - 1,
+        b - 1,
+        b + 1,
+        u - 1,
+        1001,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        big[at] = format!("    // edited {i}: password and Bearer and eyJ nearby");
+        write_lines(&dir, "big.rs", &big);
+        commit(&dir, &format!("edit {i}"));
+    }
+    // The key moved, then cut short (no longer a key), then whole again.
+    let block = big.remove(k);
+    big.insert(100, block.clone());
+    write_lines(&dir, "big.rs", &big);
+    commit(&dir, "move the key");
+    big[100] = block[..block.len() / 2].to_string();
+    write_lines(&dir, "big.rs", &big);
+    commit(&dir, "cut the key");
+    big[100] = block;
+    write_lines(&dir, "big.rs", &big);
+    commit(&dir, "restore the key");
+    repack(dir.path());
+    assert!(deltas(dir.path()) >= 10, "the pack holds few deltas");
+
+    let found = same_both_ways(dir.path(), &[]);
+    let rules: BTreeSet<&str> = found
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains("private-key-rsa"), "{found:#?}");
+    assert!(rules.contains("aws-access-key-id"), "{found:#?}");
+    let pem = found
+        .iter()
+        .find(|f| f["rule_id"] == "private-key-rsa")
+        .unwrap();
+    assert_eq!(pem["commit"], first.as_str());
+    // Every commit but the one that cut it introduced a version holding it.
+    assert_eq!(pem["occurrences"], 13, "{pem}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f["decoded"].as_str().is_some_and(|d| !d.is_empty())),
+        "the base64 token: {found:#?}"
+    );
+}

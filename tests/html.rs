@@ -287,10 +287,65 @@ fn redacted_report_has_nothing_to_show() {
         Value::Null,
         "no button shows a redacted secret"
     );
+    assert_eq!(seen["verifyHidden"], true, "nothing verified: no filter");
     assert_eq!(seen["byPath"]["count"], "1 of 2 findings");
     for row in seen["initial"].as_array().unwrap() {
         assert!(row["ctx"].as_str().unwrap().contains("*****"), "{row}");
     }
+}
+
+#[test]
+fn verified_report_shows_badges_filters_by_status_and_details_the_answer() {
+    if browser().is_none() {
+        return;
+    }
+    let dir = Dir::new();
+    dir.write(
+        "a.env",
+        format!("AWS_ACCESS_KEY_ID={}\n", fake::aws_key_id()),
+    );
+    dir.write("b.env", format!("STRIPE={}\n", fake::stripe_live()));
+    // A JSON report as --verify writes it (the verification tests cover the asking), made into
+    // HTML by `keyscout merge`.
+    let out = dir.keyscout(&["dir", ".", "-f", "json", "-o", "r.json", "-q"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let mut doc: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    for f in doc["findings"].as_array_mut().unwrap() {
+        let live = f["rule_id"] == "aws-access-key-id";
+        f["verification"] = serde_json::json!({
+            "status": if live { "live" } else { "invalid" },
+            "detail": if live { "arn=arn:aws:iam::123456789012:user/dev" } else { "HTTP 401" },
+        });
+    }
+    std::fs::write(dir.path().join("r.json"), doc.to_string()).unwrap();
+    let out = dir.keyscout(&["merge", "r.json", "-f", "html", "-o", "r.html", "-q"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let seen = open(
+        &dir.path().join("r.html"),
+        &screenshot("verified"),
+        serde_json::json!({"rule": "aws-access-key-id", "path": "b.env", "search": "stripe", "verify": "live"}),
+    );
+    assert_eq!(seen["errors"], serde_json::json!([]));
+    assert_eq!(seen["requests"], serde_json::json!([]));
+    assert_eq!(seen["verifyHidden"], false);
+    assert!(
+        seen["summary"]
+            .as_str()
+            .unwrap()
+            .contains("By verification")
+    );
+    assert_eq!(seen["byVerify"]["count"], "1 of 2 findings");
+    let row = &seen["byVerify"]["rows"][0];
+    assert_eq!(row["rule"], "aws-access-key-id");
+    assert!(row["conf"].as_str().unwrap().ends_with("live"), "{row}");
+    // A finding read back from a report has no context: its match shows the secret.
+    assert_eq!(seen["revealed"], fake::aws_key_id().as_str());
+    let detail = seen["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("Verification") && detail.contains("Remediation"),
+        "{detail}"
+    );
 }
 
 /// A made-up AWS key id from a counter: `AKIA` + 16 characters of [A-Z2-7].

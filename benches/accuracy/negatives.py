@@ -263,8 +263,8 @@ def placeholder_urls(rng):
         "https://user:****@git.acme.io/repo.git",
         "mysql://USER:PASSWORD@HOST:3306/DB",
         "mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-        "postgres://postgres:postgres@localhost:5432/test",
-        "amqp://guest:guest@localhost:5672/",
+        # (A service's default password, postgres:postgres or guest:guest, is a credential:
+        # CredData's human labels agree.)
         "postgres://user:password@localhost/dev",
         "redis://default:%REDIS_PASSWORD%@cache:6379",
         "smtp://apikey:${SENDGRID_API_KEY}@smtp.sendgrid.net:587",

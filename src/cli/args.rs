@@ -123,6 +123,11 @@ pub struct GitArgs {
     /// With --state: scan everything and report every finding, not only new ones.
     #[arg(long, requires = "state")]
     pub all: bool,
+    /// With --state and --verify: how long a provider's answer stands before the secret is
+    /// asked about again (`30m`, `24h`, `7d`; `0` asks every time). Only a hash of each
+    /// request is kept, never the secret.
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_ttl, requires_all = ["state", "verify"])]
+    pub verify_ttl: std::time::Duration,
     /// Scan only the K-th of N parts of the repositories (K from 0; by a hash of each
     /// repository as given), so that N workers split a list with no coordinator.
     #[arg(long, value_name = "K/N")]
@@ -480,9 +485,40 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// `--verify-ttl`: a number of seconds, or one with a unit `s`, `m`, `h` or `d`.
+fn parse_ttl(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 30m, 24h or 7d"))?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("`{text}`: the unit is s, m, h or d")),
+    };
+    Ok(std::time::Duration::from_secs(n.saturating_mul(scale)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ttls_take_a_unit_or_seconds() {
+        use std::time::Duration;
+        assert_eq!(parse_ttl("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_ttl("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_ttl("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_ttl("0"), Ok(Duration::ZERO));
+        assert!(parse_ttl("1w").unwrap_err().contains("unit"));
+        assert!(parse_ttl("h").is_err());
+    }
 
     #[test]
     fn sizes() {

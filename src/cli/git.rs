@@ -10,6 +10,7 @@
 //! `--state`, a repository whose refs have not moved is skipped, and one that moved is scanned
 //! as a range from its old tips ([`super::state`]).
 
+use std::cell::Cell;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering::Relaxed;
@@ -23,11 +24,12 @@ use super::progress::Totals;
 use super::repos::{self, RepoSpec};
 use super::scan::{Counters, finish, load_scanner, report, threads};
 use super::state::{self, RepoState, State};
+use super::verify;
 use crate::finding::Finding;
 use crate::history::{self, Options, Selection, Shared, selection};
 use crate::rules;
 use crate::scan::Scanner;
-use crate::source::git::{OnWarning, Repo, Warning};
+use crate::source::git::{OnWarning, Repo, StagedFile, Warning};
 use crate::source::remote;
 
 pub fn git(args: GitArgs) -> anyhow::Result<u8> {
@@ -56,10 +58,26 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
         }
         _ => cwd,
     };
-    let scanner = load_scanner(&args.scan, &root)?;
+    // The pre-commit hook: what is staged is read while the rules load (each takes a few
+    // milliseconds); should it fail here, the scan reads it again and reports why.
+    let (scanner, staged) = std::thread::scope(|s| {
+        let staged = match list.as_slice() {
+            [one] if args.staged && !audit => Some(s.spawn(|| {
+                Repo::open(Path::new(&one.given))
+                    .and_then(|repo| repo.staged())
+                    .ok()
+            })),
+            _ => None,
+        };
+        let scanner = load_scanner(&args.scan, &root);
+        (scanner, staged.and_then(|h| h.join().ok().flatten()))
+    });
+    let scanner = scanner?;
     let counters = Counters::default();
     let triage = super::triage::load(&args.scan, &root, &counters)?;
     let mut state = args.state.as_deref().map(State::load).transpose()?;
+    // The remembered answers leave the state while the scan borrows it, and come back after.
+    let mut memory = state.as_mut().map(|s| std::mem::take(&mut s.verified));
     let fingerprint = state.as_ref().map(|_| fingerprint(&args, &scanner, &root));
     let run = Run {
         args: &args,
@@ -77,6 +95,7 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
             repositories: list.len() as u64,
             ..Totals::default()
         },
+        staged: Cell::new(staged),
     };
     let scanned = || counters.scanned();
     // The status line shares no terminal with the report.
@@ -103,8 +122,22 @@ pub fn git(args: GitArgs) -> anyhow::Result<u8> {
                 }
             }
         });
-        report(&args.scan, scanner.rules(), triage, &counters, batches)
+        let remember = memory.as_mut().map(|memory| verify::Remember {
+            memory,
+            ttl: args.verify_ttl,
+        });
+        report(
+            &args.scan,
+            scanner.rules(),
+            triage,
+            &counters,
+            batches,
+            remember,
+        )
     })?;
+    if let (Some(state), Some(memory)) = (state.as_mut(), memory) {
+        state.verified = memory;
+    }
     if let Some(err) = failure {
         return Err(err);
     }
@@ -169,6 +202,8 @@ struct Run<'a> {
     /// The rules' fingerprint, with `--state`.
     fingerprint: Option<String>,
     totals: Totals,
+    /// With `--staged`: the staged files, when read already.
+    staged: Cell<Option<Vec<StagedFile>>>,
 }
 
 impl Run<'_> {
@@ -202,8 +237,14 @@ impl Run<'_> {
         };
         let outcome = |o| counters.record(o);
         if args.staged {
-            return history::staged::scan(&repo, self.scanner, &self.options, &outcome, &warn)
-                .context("reading what is staged");
+            let files = match self.staged.take() {
+                Some(files) => files,
+                None => repo.staged().context("reading what is staged")?,
+            };
+            let (scanner, options) = (self.scanner, &self.options);
+            return Ok(history::staged::scan_files(
+                &repo, files, scanner, options, &outcome, &warn,
+            ));
         }
         let errors = counters.errors();
         let mut scanned_now = None;

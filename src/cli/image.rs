@@ -80,7 +80,14 @@ pub fn image(args: ImageArgs) -> anyhow::Result<u8> {
             found.extend(per_layer.into_iter().flatten());
         }
     }
-    let reported = report(&args.scan, scanner.rules(), triage, &counters, [found])?;
+    let reported = report(
+        &args.scan,
+        scanner.rules(),
+        triage,
+        &counters,
+        [found],
+        None,
+    )?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }

@@ -173,7 +173,7 @@ pub fn dir(args: DirArgs) -> anyhow::Result<u8> {
             }
             drop(tx);
         });
-        report(&args.scan, scanner.rules(), triage, counters, rx)
+        report(&args.scan, scanner.rules(), triage, counters, rx, None)
     })?;
     counters.rule_errors(scanner.rules());
     // Paths are relative to the one directory scanned, else as walked from the working
@@ -226,7 +226,14 @@ pub fn stdin(args: StdinArgs) -> anyhow::Result<u8> {
             Err(err) => counters.error(&format!("reading standard input: {err}")),
         }
     }
-    let reported = report(&args.scan, scanner.rules(), triage, &counters, [found])?;
+    let reported = report(
+        &args.scan,
+        scanner.rules(),
+        triage,
+        &counters,
+        [found],
+        None,
+    )?;
     counters.rule_errors(scanner.rules());
     finish(&args.scan, reported, counters.summary(started), &cwd)
 }
@@ -262,6 +269,7 @@ pub(super) fn report(
     mut triage: Triage,
     counters: &Counters,
     batches: impl IntoIterator<Item = Vec<Finding>>,
+    memory: Option<verify::Remember<'_>>,
 ) -> anyhow::Result<Reporter> {
     let mut reporter = args.report.reporter()?;
     let min = Confidence::from(args.min_confidence);
@@ -269,6 +277,14 @@ pub(super) fn report(
     let mut held = Vec::new();
     for batch in batches {
         for finding in batch {
+            // A companion's value only pairs with other findings for --verify.
+            if assessor.companion(&finding) {
+                if args.verify.verify {
+                    let assessment = assessor.assess(&finding);
+                    held.push((finding, assessment));
+                }
+                continue;
+            }
             let suppressed = triage.suppresses(&finding);
             if Confidence::parse(&finding.confidence).unwrap_or_default() < min {
                 continue;
@@ -288,7 +304,8 @@ pub(super) fn report(
         }
     }
     if args.verify.verify {
-        verify::verify(args, rules, &mut held)?;
+        verify::verify(args, rules, &mut held, memory)?;
+        held.retain(|(f, _)| !assessor.companion(f));
         for (finding, assessment) in held {
             reporter
                 .assessed(finding, assessment)

@@ -1,7 +1,8 @@
 //! `--state FILE`: what a `keyscout git` run scanned in each repository (its ref tips) and
 //! with what (a fingerprint of the rules and of the options that change findings), so that
 //! the next run scans only what is new. Read whole at the start, written whole at the end,
-//! atomically (a temporary file renamed over the old one).
+//! atomically (a temporary file renamed over the old one). With `--verify` it also keeps the
+//! providers' answers, so that a secret is not asked about again within `--verify-ttl`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,6 +23,9 @@ pub struct State {
     version: u32,
     /// By repository, as given.
     repositories: BTreeMap<String, RepoState>,
+    /// `--verify` answers, by a hash of the request (never the secret), for `--verify-ttl`.
+    #[serde(default, skip_serializing_if = "crate::verify::Memory::is_empty")]
+    pub verified: crate::verify::Memory,
 }
 
 /// What was scanned in one repository.

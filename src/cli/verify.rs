@@ -30,6 +30,14 @@ impl<'a> Assessor<'a> {
         }
     }
 
+    /// Whether `finding` is of a rule tagged `companion`: kept only for `--verify`'s pairings,
+    /// never reported.
+    pub(super) fn companion(&self, finding: &Finding) -> bool {
+        self.rules
+            .get(finding.rule_id.as_str())
+            .is_some_and(|r| r.companion)
+    }
+
     /// What is known offline: the rule's remediation, and facts that lower the stakes.
     pub(super) fn assess(&self, finding: &Finding) -> Assessment {
         Assessment {
@@ -44,6 +52,12 @@ impl<'a> Assessor<'a> {
     }
 }
 
+/// `--state`'s remembered answers, and how long they stand (`--verify-ttl`).
+pub(super) struct Remember<'a> {
+    pub memory: &'a mut verify::Memory,
+    pub ttl: Duration,
+}
+
 /// Whether the rule file was named by the user (so its verifiers may run): `--config`, or
 /// the environment (`$KEYSCOUT_CONFIG`, or gitleaks' `$GITLEAKS_CONFIG`, which the scan reads too).
 fn config_named(args: &ScanArgs) -> bool {
@@ -56,6 +70,7 @@ pub(super) fn verify(
     args: &ScanArgs,
     set: &RuleSet,
     items: &mut Vec<(Finding, Assessment)>,
+    memory: Option<Remember<'_>>,
 ) -> anyhow::Result<()> {
     let v: &VerifyArgs = &args.verify;
     let named = config_named(args);
@@ -76,13 +91,24 @@ pub(super) fn verify(
         timeout: Duration::from_secs(v.verify_timeout.max(1)),
         rate_per_host: v.verify_rate,
         debug: v.verify_debug,
+        ttl: memory.as_ref().map_or(Options::default().ttl, |m| m.ttl),
         ..Options::default()
     };
-    let stats = verify::run(items, set, |ver| ver.builtin || named, &opts)
-        .map_err(|e| anyhow::anyhow!("--verify: {e}"))?;
+    let stats = verify::run(
+        items,
+        set,
+        |ver| ver.builtin || named,
+        &opts,
+        memory.map(|m| m.memory),
+    )
+    .map_err(|e| anyhow::anyhow!("--verify: {e}"))?;
     if !args.report.quiet {
+        let remembered = match stats.remembered {
+            0 => String::new(),
+            n => format!(" ({n} answered from --state)"),
+        };
         eprintln!(
-            "keyscout: verified {} finding(s) with {} request(s) for {} distinct secret(s): \
+            "keyscout: verified {} finding(s) with {} request(s) for {} distinct secret(s){remembered}: \
              {} live, {} invalid, {} unknown, {} error",
             stats.findings,
             stats.sent,

@@ -1,20 +1,24 @@
 //! Scanning blobs: each once, in parallel, without a path. A blob a pack stores as a delta of
 //! another wanted blob is scanned only in windows around what it does not copy from its base
 //! ([`super::windows`]); the findings of its base that lie inside a copy are carried over
-//! afterwards, once every blob is done. Rules whose matches can be long (private key blocks,
-//! JWTs) would make every window most of a file: a blob holding one of their keywords is
-//! scanned whole instead ([`Tiers`]). A blob whose base was not scanned as text (binary,
-//! too large, unreadable, unwanted) is scanned whole, and so is everything when a rule has no
-//! bounded match length or [`Options::whole_blobs`] is set.
+//! afterwards, once every blob is done. Windows are as wide as the longest match of the rules
+//! that can match there: rules are put in [`Tiers`] by match length, and a tier's rules can
+//! match in a window only if one of their keywords lies within that tier's reach. Where a
+//! blob's keywords are is known from its base (the pack traversal hands a base over before
+//! the blobs made from it): those a copy holds moved with it, plus the few found around what
+//! changed. A blob whose base was not scanned as text (binary, too large, unreadable,
+//! unwanted) is scanned whole, and so is everything when a rule has no bounded match length
+//! or [`Options::whole_blobs`] is set.
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use gix::ObjectId;
 
 use super::{OnOutcome, Options, windows};
 use crate::finding::{Chunk, Finding};
+use crate::rules::KeywordHit;
 use crate::scan::{Matcher, Scanner};
 use crate::source::delta::{Copy, Delta};
 use crate::source::git::{OnWarning, Repo};
@@ -35,6 +39,9 @@ pub struct Hit {
     pub carried: bool,
 }
 
+/// Where the keywords of the upper tiers lie in a blob: (start, keyword), by start.
+type Keywords = Arc<Vec<(usize, u32)>>;
+
 /// What became of one blob.
 enum Entry {
     /// Over the size limit, or binary: nothing found, nothing to carry.
@@ -44,80 +51,234 @@ enum Entry {
         hits: Vec<Hit>,
         /// Scanned in windows: what it copied from its base.
         delta: Option<Copied>,
+        /// Whether it may hold findings once its base's are carried in (false only when it
+        /// has none of its own and its base is known to have none).
+        any: bool,
+        /// Where the upper tiers' keywords lie in it (a text blob, with tiers).
+        keywords: Option<Keywords>,
     },
 }
 
-/// The copies a windowed blob made from its base, long enough to hold a region.
+/// The copies a windowed blob made from its base, long enough to hold a region (none kept
+/// when the base is known to hold no finding).
 struct Copied {
     base: ObjectId,
     base_len: usize,
     copies: Vec<Copy>,
 }
 
-/// Rules longer than this are "long": a blob holding none of their keywords (they all have
-/// some, and every match holds one) is scanned in windows of the short rules' margin; one that
-/// holds one is scanned whole. A margin of 16 KiB (PGP keys, JWTs) would make every window
-/// most of a typical file; a lower bound would make long rules with common keywords (`jf`,
-/// `sl.`, `password`, `curl`) send most blobs to a whole scan.
-const SHORT: usize = 1536;
+/// The longest match of each tier but the last: a rule goes to the first tier its longest
+/// match fits. Most rules fit the first (generic assignments and URLs, whose keywords are
+/// everywhere, among them); a few tokens and connection strings the second; private key
+/// blocks and JWTs (up to 16 KiB) the last. A window's width is a few times its margin, so
+/// the windows around a change near which no keyword of a long rule lies have a short rule's
+/// margin.
+const TIER_BOUNDS: [usize; 2] = [512, 2048];
 
-/// How delta blobs are windowed for a rule set.
-pub struct Tiers {
-    /// The longest match a short rule can make.
-    pub margin: usize,
-    /// The ids of the long rules: their findings are never carried from a base.
-    pub long: Vec<String>,
-    /// The keywords of the long rules, ASCII case-insensitively; `None` when there are none.
-    pub long_keywords: Option<aho_corasick::AhoCorasick>,
+/// The rules of a set grouped by match length, for windowing delta blobs.
+pub struct Tiers<'s> {
+    /// Per tier, ascending: the longest match a rule of that tier or a lower one can make.
+    pub margins: Vec<usize>,
+    /// Each rule's tier, by id.
+    tier_of: HashMap<String, usize>,
+    /// The lowest tier a window may have: the highest holding a rule without keywords.
+    floor: usize,
+    /// The scanner's keyword automaton (`None` when no rule has keywords).
+    keywords: Option<&'s crate::rules::Keywords>,
+    /// Per keyword of the automaton: the tiers above the first listing it (bit `t` for tier
+    /// `t`), and its length.
+    keyword_tiers: Vec<u8>,
+    keyword_len: Vec<usize>,
+    /// The longest keyword of an upper tier.
+    longest: usize,
 }
 
-impl Tiers {
-    /// `None` when some rule has no bounded match length, or is long without keywords: every
-    /// blob is then scanned whole.
-    pub fn new(scanner: &Scanner) -> Option<Tiers> {
-        let mut margin = 0;
-        let mut long = Vec::new();
-        let mut keywords: Vec<&str> = Vec::new();
-        for rule in &scanner.rules().rules {
+impl<'s> Tiers<'s> {
+    /// `None` when some rule has no bounded match length, or has keywords that a match need
+    /// not hold: every blob is then scanned whole.
+    pub fn new(scanner: &'s Scanner) -> Option<Tiers<'s>> {
+        let set = scanner.rules();
+        let tiers = TIER_BOUNDS.len() + 1;
+        let mut longest_in = vec![0usize; tiers];
+        let mut tier_of = HashMap::new();
+        let mut floor = 0;
+        let patterns = set
+            .keywords
+            .as_ref()
+            .map(|k| k.patterns())
+            .unwrap_or_default();
+        let index: HashMap<&str, usize> = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        let mut keyword_tiers = vec![0u8; patterns.len()];
+        for rule in &set.rules {
             let Some(pattern) = &rule.regex else { continue };
             let len = pattern.max_len()?;
-            if len <= SHORT {
-                margin = margin.max(len);
-            } else if rule.keywords.is_empty() {
+            if !rule.keywords.is_empty() && !pattern.windowed() {
                 return None;
-            } else {
-                long.push(rule.id.clone());
-                keywords.extend(rule.keywords.iter().map(String::as_str));
+            }
+            let tier = TIER_BOUNDS
+                .iter()
+                .position(|&bound| len <= bound)
+                .unwrap_or(TIER_BOUNDS.len());
+            longest_in[tier] = longest_in[tier].max(len);
+            tier_of.insert(rule.id.clone(), tier);
+            if rule.keywords.is_empty() {
+                floor = floor.max(tier);
+            } else if tier > 0 {
+                for k in &rule.keywords {
+                    // Every keyword is one of the automaton's: one that is not cannot be
+                    // looked for, and nothing could be windowed.
+                    keyword_tiers[*index.get(k.as_str())?] |= 1 << tier;
+                }
             }
         }
-        keywords.sort_unstable();
-        keywords.dedup();
-        let long_keywords = if keywords.is_empty() {
-            None
-        } else {
-            Some(
-                // A DFA: this runs over every delta blob, and a few dozen keywords make the
-                // default automaton several times slower.
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&keywords)
-                    .ok()?,
-            )
-        };
+        let mut margins = Vec::with_capacity(tiers);
+        for len in longest_in {
+            margins.push(len.max(margins.last().copied().unwrap_or(0)));
+        }
+        let keyword_len: Vec<usize> = patterns.iter().map(String::len).collect();
+        let longest = keyword_len
+            .iter()
+            .zip(&keyword_tiers)
+            .filter(|(_, t)| **t != 0)
+            .map(|(l, _)| *l)
+            .max()
+            .unwrap_or(0);
         Some(Tiers {
-            margin,
-            long,
-            long_keywords,
+            margins,
+            tier_of,
+            floor,
+            keywords: set.keywords.as_ref(),
+            keyword_tiers,
+            keyword_len,
+            longest,
         })
     }
 
-    /// Whether `data` may hold a match of a long rule.
-    fn long_may_match(&self, data: &[u8]) -> bool {
-        self.long_keywords
-            .as_ref()
-            .is_some_and(|ac| ac.is_match(data))
+    /// The margin of the region of `finding`: its rule's tier's, or for a decoded secret the
+    /// first tier's (what decides it is the line of its encoded text).
+    fn margin_of(&self, finding: &Finding) -> usize {
+        let tier = if finding.decoded.is_empty() {
+            self.tier_of.get(&finding.rule_id).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        self.margins[tier.min(self.margins.len() - 1)]
     }
+
+    /// The upper tiers' keywords among `hits` (found at `offset`), appended to `out`.
+    fn upper(&self, hits: &[KeywordHit], offset: usize, out: &mut Vec<(usize, u32)>) {
+        out.extend(
+            hits.iter()
+                .filter(|h| {
+                    self.keyword_tiers
+                        .get(h.pattern as usize)
+                        .is_some_and(|t| *t != 0)
+                })
+                .map(|h| (offset + h.start, h.pattern)),
+        );
+    }
+
+    /// Appends every occurrence of an upper tier's keyword in `data[range]` to `out`.
+    fn find(&self, data: &[u8], range: Range<usize>, out: &mut Vec<(usize, u32)>) {
+        let Some(keywords) = self.keywords else {
+            return;
+        };
+        let mut hits = Vec::new();
+        // Past the bytes that pay for the faster automaton: a history scan is.
+        keywords.find_all(u64::MAX, &data[range.clone()], &mut hits);
+        self.upper(&hits, range.start, out);
+    }
+
+    /// Where the upper tiers' keywords lie in a blob the scanner has just scanned whole, from
+    /// what its prefilter found there; `None` without one.
+    fn keywords_seen(&self, matcher: &Matcher<'_>) -> Option<Keywords> {
+        let mut out = Vec::new();
+        self.upper(matcher.keyword_hits()?, 0, &mut out);
+        out.sort_unstable();
+        Some(Arc::new(out))
+    }
+
+    /// Where the upper tiers' keywords lie in a whole blob.
+    fn keywords_of(&self, data: &[u8]) -> Keywords {
+        let mut out = Vec::new();
+        self.find(data, 0..data.len(), &mut out);
+        out.sort_unstable();
+        Arc::new(out)
+    }
+
+    /// Where they lie in a blob made by `copies` from a base where they lie at `base`: those
+    /// a copy holds whole, moved with it, and those overlapping a run (which no copy holds
+    /// whole), found again.
+    fn inherit(
+        &self,
+        data: &[u8],
+        base: &[(usize, u32)],
+        copies: &[Copy],
+        runs: &[Range<usize>],
+    ) -> Keywords {
+        let mut out = Vec::new();
+        for c in copies {
+            let from = base.partition_point(|&(s, _)| s < c.src);
+            for &(s, k) in &base[from..] {
+                if s >= c.src + c.len {
+                    break;
+                }
+                if s + self.keyword_len[k as usize] <= c.src + c.len {
+                    out.push((s - c.src + c.dst, k));
+                }
+            }
+        }
+        let reach = self.longest.saturating_sub(1);
+        let mut around: Vec<Range<usize>> = Vec::new();
+        for run in runs {
+            let r = run.start.saturating_sub(reach)..(run.end + reach).min(data.len());
+            match around.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => around.push(r),
+            }
+        }
+        for r in around {
+            self.find(data, r, &mut out);
+        }
+        out.sort_unstable();
+        out.dedup();
+        Arc::new(out)
+    }
+
+    /// The margin the window around each of `runs` needs: that of the highest tier with a
+    /// keyword within the window's reach for that tier, at least [`Tiers::floor`]'s.
+    fn margins(&self, data: &[u8], runs: &[Range<usize>], keywords: &[(usize, u32)]) -> Vec<usize> {
+        let mut out = vec![self.floor; runs.len()];
+        for tier in self.floor + 1..self.margins.len() {
+            let listed = |k: u32| self.keyword_tiers[k as usize] & (1 << tier) != 0;
+            if !keywords.iter().any(|&(_, k)| listed(k)) {
+                continue;
+            }
+            for (run, t) in runs.iter().zip(&mut out) {
+                let reach = windows::reach(data, run.clone(), self.margins[tier]);
+                let from = keywords.partition_point(|&(s, _)| s < reach.start);
+                if keywords[from..]
+                    .iter()
+                    .take_while(|&&(s, _)| s < reach.end)
+                    .any(|&(_, k)| listed(k))
+                {
+                    *t = tier;
+                }
+            }
+        }
+        out.into_iter().map(|t| self.margins[t]).collect()
+    }
+}
+
+/// What a blob's base left for it: where its keywords lie, and whether it may hold findings.
+#[derive(Clone)]
+struct FromBase {
+    keywords: Option<Keywords>,
+    any: bool,
 }
 
 /// Scans `blobs` (sorted, distinct); the hits of each blob that has some, at its own offsets.
@@ -166,8 +327,7 @@ pub fn scan(
         );
         entries.extend(again.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
-    let long = tiers.map(|t| t.long.as_slice()).unwrap_or_default();
-    resolve(entries, long)
+    resolve(entries)
 }
 
 /// Reads and scans `blobs` into `entries`; with tiers and `windowed`, deltas in windows.
@@ -189,15 +349,23 @@ fn read(
         move |id: &gix::oid, data: &[u8], delta: Option<&Delta>| {
             // Only a delta of a blob this scan reads can be scanned in windows.
             let delta = delta.filter(|d| windowed && blobs.binary_search(&d.base).is_ok());
-            let entry = scan_blob(
-                options,
-                &mut matcher,
+            // The traversal hands a base over before the blobs made from it.
+            let from_base = delta.and_then(|d| {
+                let entries = entries.lock().unwrap_or_else(|e| e.into_inner());
+                match entries.get(&d.base) {
+                    Some(Entry::Scanned { keywords, any, .. }) => Some(FromBase {
+                        keywords: keywords.clone(),
+                        any: *any,
+                    }),
+                    _ => None,
+                }
+            });
+            let blob = Blob {
                 data,
-                tiers,
                 delta,
-                &mut found,
-                outcome,
-            );
+                from_base,
+            };
+            let entry = scan_blob(options, &mut matcher, blob, tiers, &mut found, outcome);
             let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
             entries.insert(id.to_owned(), entry);
         }
@@ -206,43 +374,56 @@ fn read(
     repo.read_blobs(blobs, deltas, options.threads, &make_visitor, warn);
 }
 
-/// Scans one blob, in windows when it comes with a delta (and a margin).
+/// One blob to scan, with how it was made from its base when it was.
+struct Blob<'a> {
+    data: &'a [u8],
+    delta: Option<&'a Delta>,
+    /// What its base left, when the base was scanned first.
+    from_base: Option<FromBase>,
+}
+
+/// Scans one blob, in windows when it comes with a delta (and tiers).
 fn scan_blob(
     options: &Options,
     matcher: &mut Matcher<'_>,
-    data: &[u8],
-    tiers: Option<&Tiers>,
-    delta: Option<&Delta>,
+    blob: Blob<'_>,
+    tiers: Option<&Tiers<'_>>,
     found: &mut Vec<Finding>,
     outcome: OnOutcome<'_>,
 ) -> Entry {
     found.clear();
-    let margin = tiers.map(|t| t.margin);
+    let data = blob.data;
+    if admit(options, data).is_none() {
+        return Entry::Skipped;
+    }
     // A binary blob is scanned whole, as its strings: never in windows of its raw bytes.
     let text = !strings_only(options, data);
-    let plan = tiers
-        .zip(delta.filter(|_| text))
-        .and_then(|(tiers, delta)| {
-            let windows = windows::plan(data, delta.base_len, &delta.copies, tiers.margin)?;
-            // Most blobs hold no keyword of a long rule: checking costs far less than a scan.
-            (!tiers.long_may_match(data)).then_some((tiers.margin, delta, windows))
+    let Some(tiers) = tiers.filter(|_| text) else {
+        return scan_whole(options, matcher, data, None, found, outcome);
+    };
+    let delta = blob
+        .delta
+        .map(|d| (d, windows::runs(data.len(), d.base_len, &d.copies)));
+    // Windows that would cover most of the blob even at the smallest margin: scan it whole.
+    let delta = delta.filter(|(_, runs)| !windows::surely_most(data.len(), runs, tiers.margins[0]));
+    let inherited = blob.from_base.as_ref().and_then(|b| b.keywords.as_ref());
+    let keywords = match (&delta, inherited) {
+        (Some((d, runs)), Some(base)) => Some(tiers.inherit(data, base, &d.copies, runs)),
+        _ => None,
+    };
+    let plan = delta
+        .zip(keywords.as_ref())
+        .and_then(|((d, runs), keywords)| {
+            let margins = tiers.margins(data, &runs, keywords);
+            Some((d, windows::plan_runs(data, &runs, &margins)?))
         });
-    let Some((margin, delta, plan)) = plan else {
-        return match scan_one(options, matcher, data, None, found) {
-            Some(o @ Outcome::Scanned { .. }) => {
-                outcome(o);
-                Entry::Scanned {
-                    len: data.len(),
-                    hits: hits(data, found, margin.unwrap_or(0)),
-                    delta: None,
-                }
-            }
-            Some(o) => {
-                outcome(o);
-                Entry::Skipped
-            }
-            None => Entry::Skipped,
-        };
+    let Some((delta, plan)) = plan else {
+        let entry = scan_whole(options, matcher, data, Some(tiers), found, outcome);
+        // Read from the scan, unless known already.
+        let keywords = keywords
+            .or_else(|| tiers.keywords_seen(matcher))
+            .unwrap_or_else(|| tiers.keywords_of(data));
+        return entry.with_keywords(keywords);
     };
     match admit(options, data) {
         Some(o @ Outcome::Scanned { .. }) => outcome(o),
@@ -267,21 +448,70 @@ fn scan_blob(
         };
         matcher.scan(&chunk, found);
     }
-    // A region shorter than twice the margin cannot fit a copy: only longer ones can carry.
-    let copies = delta
-        .copies
-        .iter()
-        .filter(|c| c.len > 2 * margin)
-        .copied()
-        .collect();
+    let hits = hits(data, found, |f| tiers.margin_of(f));
+    // Nothing to carry from a base known to hold no finding.
+    let base_any = blob.from_base.as_ref().is_none_or(|b| b.any);
+    // A region is longer than twice the smallest margin: only longer copies can carry one.
+    let copies = if base_any {
+        let shortest = tiers.margins[0];
+        delta
+            .copies
+            .iter()
+            .filter(|c| c.len > 2 * shortest)
+            .copied()
+            .collect()
+    } else {
+        Vec::new()
+    };
     Entry::Scanned {
         len: data.len(),
-        hits: hits(data, found, margin),
+        any: base_any || !hits.is_empty(),
+        hits,
         delta: Some(Copied {
             base: delta.base,
             base_len: delta.base_len,
             copies,
         }),
+        keywords,
+    }
+}
+
+/// Scans one blob whole (as its strings when binary).
+fn scan_whole(
+    options: &Options,
+    matcher: &mut Matcher<'_>,
+    data: &[u8],
+    tiers: Option<&Tiers>,
+    found: &mut Vec<Finding>,
+    outcome: OnOutcome<'_>,
+) -> Entry {
+    match scan_one(options, matcher, data, None, found) {
+        Some(o @ Outcome::Scanned { .. }) => {
+            outcome(o);
+            let hits = hits(data, found, |f| tiers.map_or(0, |t| t.margin_of(f)));
+            Entry::Scanned {
+                len: data.len(),
+                any: !hits.is_empty(),
+                hits,
+                delta: None,
+                keywords: None,
+            }
+        }
+        Some(o) => {
+            outcome(o);
+            Entry::Skipped
+        }
+        None => Entry::Skipped,
+    }
+}
+
+impl Entry {
+    /// Records where the upper tiers' keywords lie in a blob scanned as text.
+    fn with_keywords(mut self, found: Keywords) -> Entry {
+        if let Entry::Scanned { keywords, .. } = &mut self {
+            *keywords = Some(found);
+        }
+        self
     }
 }
 
@@ -324,8 +554,8 @@ pub fn scan_one(
     Some(outcome)
 }
 
-/// `found` (made on `data`) with where each lies.
-fn hits(data: &[u8], found: &mut Vec<Finding>, margin: usize) -> Vec<Hit> {
+/// `found` (made on `data`) with where each lies, each region as wide as `margin` says.
+fn hits(data: &[u8], found: &mut Vec<Finding>, margin: impl Fn(&Finding) -> usize) -> Vec<Hit> {
     if found.is_empty() {
         return Vec::new();
     }
@@ -338,7 +568,7 @@ fn hits(data: &[u8], found: &mut Vec<Finding>, margin: usize) -> Vec<Hit> {
         .drain(..)
         .zip(spans)
         .map(|(finding, span)| {
-            let (region, start, end) = windows::region(data, span.clone(), margin);
+            let (region, start, end) = windows::region(data, span.clone(), margin(&finding));
             Hit {
                 finding,
                 span,
@@ -351,7 +581,7 @@ fn hits(data: &[u8], found: &mut Vec<Finding>, margin: usize) -> Vec<Hit> {
 }
 
 /// Every blob's hits: its own, plus those carried from its base (resolved base first).
-fn resolve(mut entries: HashMap<ObjectId, Entry>, long: &[String]) -> HashMap<ObjectId, Vec<Hit>> {
+fn resolve(mut entries: HashMap<ObjectId, Entry>) -> HashMap<ObjectId, Vec<Hit>> {
     let mut done: HashMap<ObjectId, Vec<Hit>> = HashMap::new();
     let ids: Vec<ObjectId> = entries.keys().copied().collect();
     for id in ids {
@@ -373,10 +603,12 @@ fn resolve(mut entries: HashMap<ObjectId, Entry>, long: &[String]) -> HashMap<Ob
                 }
                 _ => {
                     let hits = match entries.remove(&top) {
-                        Some(Entry::Scanned { len, hits, delta }) => {
+                        Some(Entry::Scanned {
+                            len, hits, delta, ..
+                        }) => {
                             let from = delta.as_ref().and_then(|d| {
                                 let base_hits = done.get(&d.base)?;
-                                Some(carry(base_hits, d, len, long))
+                                Some(carry(base_hits, d, len))
                             });
                             merge(hits, from.unwrap_or_default())
                         }
@@ -392,14 +624,11 @@ fn resolve(mut entries: HashMap<ObjectId, Entry>, long: &[String]) -> HashMap<Ob
     done
 }
 
-/// The hits of a base that a blob made from it holds, at the blob's offsets. Long rules'
-/// hits are not carried: a blob scanned in windows holds none of their keywords.
-fn carry(base_hits: &[Hit], copied: &Copied, len: usize, long: &[String]) -> Vec<Hit> {
+/// The hits of a base that a blob made from it holds, at the blob's offsets: those whose
+/// region one copy holds whole.
+fn carry(base_hits: &[Hit], copied: &Copied, len: usize) -> Vec<Hit> {
     let mut out = Vec::new();
     for hit in base_hits {
-        if long.contains(&hit.finding.rule_id) {
-            continue;
-        }
         for shift in windows::carried(&hit.region, hit.edges, copied.base_len, len, &copied.copies)
         {
             let moved = |r: &Range<usize>| {
@@ -449,15 +678,105 @@ mod tests {
     use std::sync::Arc;
 
     #[test]
-    fn built_in_rules_allow_delta_aware_scans_with_a_short_margin() {
+    fn built_in_rules_allow_delta_aware_scans_in_tiers() {
         let set = crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap();
         let scanner = Scanner::new(Arc::new(set));
         let tiers = Tiers::new(&scanner).expect("every built-in rule has a bounded length");
-        assert!(tiers.margin <= SHORT, "{}", tiers.margin);
-        // The long rules all have keywords, which a blob must hold for them to match.
-        assert!(!tiers.long.is_empty());
-        let long = tiers.long_keywords.as_ref().unwrap();
-        assert!(long.is_match(b"x = 'eyJhbGciOi'"));
-        assert!(!long.is_match(b"fn main() { println!(\"hello\"); }"));
+        assert_eq!(tiers.margins.len(), TIER_BOUNDS.len() + 1);
+        assert!(tiers.margins[0] <= TIER_BOUNDS[0], "{:?}", tiers.margins);
+        assert!(tiers.margins.windows(2).all(|m| m[0] <= m[1]));
+        // Every built-in rule has keywords: no tier is always in force.
+        assert_eq!(tiers.floor, 0);
+        assert!(
+            tiers.margins[2] > 8192,
+            "private key blocks: {:?}",
+            tiers.margins
+        );
+        assert_eq!(tiers.keywords_of(b"x = 'eyJhbGciOi'").len(), 1);
+        assert!(
+            tiers
+                .keywords_of(b"fn main() { println!(\"hello\"); }")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn inherited_keywords_are_those_of_a_search_of_the_whole_blob() {
+        let set = crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap();
+        let scanner = Scanner::new(Arc::new(set));
+        let tiers = Tiers::new(&scanner).unwrap();
+        let base = b"aaaa eyJhbG bbbb Bearer cccc -----BEGIN RSA PRIVATE KEY----- dddd".to_vec();
+        // Copies of the base's pieces in another order, with inserts that hold keywords and a
+        // seam that makes one ("bea" inserted before a copy starting "rer").
+        let pieces: [(&[u8], Option<Range<usize>>); 6] = [
+            (b"", Some(17..30)),
+            (b"xx eyJ ", None),
+            (b"", Some(0..12)),
+            (b"bea", None),
+            (b"", Some(20..40)),
+            (b"sl.", None),
+        ];
+        let mut data = Vec::new();
+        let mut copies = Vec::new();
+        for (insert, copy) in pieces {
+            data.extend_from_slice(insert);
+            if let Some(r) = copy {
+                copies.push(Copy {
+                    src: r.start,
+                    dst: data.len(),
+                    len: r.len(),
+                });
+                data.extend_from_slice(&base[r]);
+            }
+        }
+        let runs = windows::runs(data.len(), base.len(), &copies);
+        let inherited = tiers.inherit(&data, &tiers.keywords_of(&base), &copies, &runs);
+        assert_eq!(inherited, tiers.keywords_of(&data));
+        assert!(inherited.len() >= 4, "{inherited:?}");
+    }
+
+    #[test]
+    fn keywords_read_from_a_whole_scan_are_those_of_a_search() {
+        let set = Arc::new(crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap());
+        let scanner = Scanner::new(set.clone());
+        let tiers = Tiers::new(&scanner).unwrap();
+        let mut matcher = scanner.matcher();
+        let data = b"auth = 'x'\nBearer eyJhbGciOiJIUzI1NiJ9 and a PASSWORD in a url://u:p@h\n\
+            echo ZXlKaGJHY2lPaUpJVXpJMU5pSjku | base64 -d # sl. jf kty machine\n";
+        let mut found = Vec::new();
+        let options = Options::default();
+        scan_one(&options, &mut matcher, data, None, &mut found).unwrap();
+        let seen = tiers.keywords_seen(&matcher).unwrap();
+        assert_eq!(seen, tiers.keywords_of(data));
+        assert!(seen.len() >= 8, "{seen:?}");
+        // Without the prefilter the scan looks for no keyword: they are searched for.
+        let slow = Scanner::new(set).without_prefilter();
+        let mut matcher = slow.matcher();
+        scan_one(&options, &mut matcher, data, None, &mut found).unwrap();
+        assert!(tiers.keywords_seen(&matcher).is_none());
+    }
+
+    #[test]
+    fn a_keyword_of_a_long_rule_near_a_change_widens_the_windows_there() {
+        let set = crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap();
+        let scanner = Scanner::new(Arc::new(set));
+        let tiers = Tiers::new(&scanner).unwrap();
+        let (short, long) = (tiers.margins[0], tiers.margins[2]);
+        let line = b"0123456789012345678901234567890123456789\n";
+        let mut data: Vec<u8> = line.repeat(25_000);
+        let runs = vec![80_000..80_010, 900_000..900_010];
+        let margins = |data: &[u8]| tiers.margins(data, &runs, &tiers.keywords_of(data));
+        assert_eq!(margins(&data), vec![short, short]);
+        // A private key header 20 KB after the first change: within the last tier's reach
+        // of that change only.
+        data[100_000..100_021].copy_from_slice(b"BEGIN RSA PRIVATE KEY");
+        assert_eq!(margins(&data), vec![long, short]);
+        // The windows of both, and a whole scan when they would cover most of the blob.
+        let plan = windows::plan_runs(&data, &runs, &margins(&data)).unwrap();
+        assert_eq!(plan.len(), 2);
+        assert!(plan[0].data.end > 100_021, "{plan:?}");
+        // About 7 margins before the change and 4 after, plus a few lines.
+        assert!(plan[1].data.len() < 12 * short + 400, "{plan:?}");
+        assert!(windows::plan_runs(&data[..120_000], &runs[..1], &[long]).is_none());
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::finding::Finding;
 use crate::scan::Scanner;
-use crate::source::git::{GitError, OnWarning, Repo, Warning};
+use crate::source::git::{GitError, OnWarning, Repo, StagedFile, Warning};
 
 use super::{OnOutcome, Options, blobs};
 
@@ -16,7 +16,26 @@ pub fn scan(
     outcome: OnOutcome<'_>,
     warn: OnWarning<'_>,
 ) -> Result<Vec<Finding>, GitError> {
-    let files = repo.staged()?;
+    Ok(scan_files(
+        repo,
+        repo.staged()?,
+        scanner,
+        options,
+        outcome,
+        warn,
+    ))
+}
+
+/// The findings on added or changed lines of `files`, what [`Repo::staged`] listed (read
+/// while the rules load, by a caller that can).
+pub fn scan_files(
+    repo: &Repo,
+    files: Vec<StagedFile>,
+    scanner: &Scanner,
+    options: &Options,
+    outcome: OnOutcome<'_>,
+    warn: OnWarning<'_>,
+) -> Vec<Finding> {
     let mut matcher = scanner.matcher();
     let mut out = Vec::new();
     let mut found = Vec::new();
@@ -62,7 +81,7 @@ pub fn scan(
         }
         out.append(&mut found);
     }
-    Ok(out)
+    out
 }
 
 /// For each 1-based line of `new`, whether `old` lacks that line anywhere: added or changed

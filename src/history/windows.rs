@@ -42,10 +42,15 @@ pub fn region(data: &[u8], span: Range<usize>, margin: usize) -> (Range<usize>, 
 /// The windows of `data` (a blob made by `copies` from a base of `base_len` bytes) that a
 /// scan must cover; `None` when they would cover most of it, and a whole scan is cheaper.
 pub fn plan(data: &[u8], base_len: usize, copies: &[Copy], margin: usize) -> Option<Vec<Window>> {
-    let len = data.len();
-    // Runs of positions whose regions cannot lie inside one copy: inserted bytes, the first
-    // byte of a copy after something else, and the input's edges unless a copy spans the
-    // same edge of the base.
+    let runs = runs(data.len(), base_len, copies);
+    plan_runs(data, &runs, &vec![margin; runs.len()])
+}
+
+/// Runs of positions of a blob of `len` bytes (made by `copies` from a base of `base_len`
+/// bytes) whose regions cannot lie inside one copy: inserted bytes, the first byte of a copy
+/// after something else, and the input's edges unless a copy spans the same edge of the base.
+/// Ascending; a keyword occurrence no copy holds whole overlaps one of them.
+pub fn runs(len: usize, base_len: usize, copies: &[Copy]) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
     let mut pos = 0;
     for c in copies {
@@ -67,20 +72,64 @@ pub fn plan(data: &[u8], base_len: usize, copies: &[Copy], margin: usize) -> Opt
     {
         runs.push(len.saturating_sub(1)..len);
     }
-    let mut windows: Vec<Window> = Vec::new();
-    for run in runs {
-        let run = run.start.min(len)..run.end.min(len);
-        let window = window(data, run, margin);
-        match windows.last_mut() {
-            Some(last) if window.data.start <= last.data.end => {
-                last.data.end = last.data.end.max(window.data.end);
-                last.own.end = last.own.end.max(window.own.end);
+    runs.into_iter()
+        .map(|r| r.start.min(len)..r.end.min(len))
+        .collect()
+}
+
+/// The windows around `runs` (from [`runs`]), each run with its own margin; `None` when they
+/// would cover most of `data`. Where two windows meet they become the window of both runs
+/// with the larger margin: every match a rule of either margin makes there is then whole in
+/// it.
+pub fn plan_runs(data: &[u8], runs: &[Range<usize>], margins: &[usize]) -> Option<Vec<Window>> {
+    let len = data.len();
+    // (the runs a window covers, its margin, the window)
+    let mut windows: Vec<(Range<usize>, usize, Window)> = Vec::new();
+    for (run, &margin) in runs.iter().zip(margins) {
+        let (mut run, mut margin) = (run.clone(), margin);
+        loop {
+            let w = window(data, run.clone(), margin);
+            match windows.last() {
+                Some((last, k, lw)) if w.data.start <= lw.data.end => {
+                    run = last.start..run.end.max(last.end);
+                    margin = margin.max(*k);
+                    windows.pop();
+                }
+                _ => {
+                    windows.push((run, margin, w));
+                    break;
+                }
             }
-            _ => windows.push(window),
         }
     }
-    let covered: usize = windows.iter().map(|w| w.data.len()).sum();
-    (covered.saturating_mul(4) < len.saturating_mul(3)).then_some(windows)
+    let covered: usize = windows.iter().map(|w| w.2.data.len()).sum();
+    (covered.saturating_mul(4) < len.saturating_mul(3))
+        .then(|| windows.into_iter().map(|w| w.2).collect())
+}
+
+/// Whether the windows around `runs` for `margin` or more would cover most of a blob of `len`
+/// bytes, from a bound that reads no byte: a window reaches at least `7 * margin + 1` bytes
+/// before its run and `4 * margin + 1` after (see [`window`]), lines aside.
+pub fn surely_most(len: usize, runs: &[Range<usize>], margin: usize) -> bool {
+    let mut covered = 0;
+    let mut last = 0..0;
+    for run in runs {
+        let r = run.start.saturating_sub(7 * margin + 1)..(run.end + 4 * margin + 1).min(len);
+        if r.start <= last.end {
+            last.end = last.end.max(r.end);
+        } else {
+            covered += last.len();
+            last = r;
+        }
+    }
+    covered += last.len();
+    covered.saturating_mul(4) >= len.saturating_mul(3)
+}
+
+/// The bytes the window around `run` for `margin` reads: every match a scan of that window
+/// could need lies inside it.
+pub fn reach(data: &[u8], run: Range<usize>, margin: usize) -> Range<usize> {
+    window(data, run, margin).data
 }
 
 /// The window around `run`: `own` holds the start of every match (or encoded span) whose
@@ -318,6 +367,18 @@ mod tests {
         assert!(w.own.start < 2050 - 60 && w.own.end > 2061 + 40, "{w:?}");
         assert!(w.data.start <= w.own.start && w.own.end <= w.data.end);
         assert_eq!(data[w.data.start.saturating_sub(1)], b'\n');
+        // The bound that reads no byte agrees: these windows cover little, wider ones most.
+        assert!(!surely_most(len, &runs(len, len - 10, &copies), 20));
+        assert!(surely_most(len, &runs(len, len - 10, &copies), len / 8));
+        for margin in [1, 20, 100, 400, 1000] {
+            if surely_most(len, &runs(len, len - 10, &copies), margin) {
+                assert_eq!(
+                    super::plan(&data, len - 10, &copies, margin),
+                    None,
+                    "{margin}"
+                );
+            }
+        }
         // With a margin as long as the input, everything is a window: scan it whole.
         assert_eq!(super::plan(&data, len - 10, &copies, len), None);
     }

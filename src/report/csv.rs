@@ -1,13 +1,14 @@
 //! CSV: a header row, then one row per finding (RFC 4180: fields quoted when they hold a
 //! comma, a quote or a line break, quotes doubled, CRLF line ends). A cell a spreadsheet
 //! would read as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage
-//! return) is prefixed with `'`, so that opening a report runs nothing.
+//! return) is prefixed with `'`, so that opening a report runs nothing. The last columns are
+//! what was learnt after the scan: `--verify`'s answer, the rule's remediation, triage notes.
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 25] = [
     "rule_id",
     "confidence",
     "description",
@@ -29,17 +30,23 @@ const HEADER: [&str; 21] = [
     "date",
     "message",
     "blob",
+    "verification",
+    "verification_detail",
+    "remediation",
+    "notes",
 ];
 
-pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, findings: &[(Finding, Assessment)]) -> io::Result<()> {
     write_row(out, HEADER.iter().copied())?;
-    for f in findings {
+    for (f, a) in findings {
         let git = f.git.as_deref();
         let commit = f.introduced();
         let numbers = [f.line, f.column, f.end_line, f.end_column].map(|n| n.to_string());
         let entropy = format!("{:.3}", f.entropy);
         let tags = f.tags.join(" ");
-        let cells: [&str; 21] = [
+        let notes = a.notes.join("; ");
+        let verification = a.verification.as_ref();
+        let cells: [&str; 25] = [
             &f.rule_id,
             &f.confidence,
             &f.description,
@@ -61,6 +68,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
             commit.map_or("", |c| c.date.as_str()),
             commit.map_or("", |c| c.message.as_str()),
             git.map_or("", |g| g.blob.as_str()),
+            verification.map_or("", |v| v.status.as_str()),
+            verification.map_or("", |v| v.detail.as_str()),
+            &a.remediation,
+            &notes,
         ];
         write_row(out, cells.into_iter())?;
     }

@@ -1,12 +1,14 @@
 //! gitleaks' JSON report: an array of objects with gitleaks 8's field names and meanings
 //! (`EndColumn` inclusive, `Fingerprint` as `COMMIT:FILE:RULE:LINE` or `FILE:RULE:LINE`), so
-//! that tools written for gitleaks' output read keyscout's. Rule ids are keyscout's own.
+//! that tools written for gitleaks' output read keyscout's. Rule ids are keyscout's own. With
+//! `--verify`, one more field at the end, `Verification` (`Status`, `Detail`); without it the
+//! objects hold gitleaks' fields only.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding, Verification};
 
 /// One finding as gitleaks writes it, fields in its order.
 #[derive(Serialize)]
@@ -32,10 +34,29 @@ struct GitleaksFinding<'a> {
     message: &'a str,
     tags: &'a [String],
     fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<Verified<'a>>,
 }
 
-pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let items: Vec<GitleaksFinding<'_>> = findings.iter().map(convert).collect();
+/// `--verify`'s answer, in gitleaks' casing.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Verified<'a> {
+    status: &'static str,
+    detail: &'a str,
+}
+
+impl<'a> From<&'a Verification> for Verified<'a> {
+    fn from(v: &'a Verification) -> Self {
+        Verified {
+            status: v.status.as_str(),
+            detail: &v.detail,
+        }
+    }
+}
+
+pub fn write(out: &mut dyn Write, findings: &[(Finding, Assessment)]) -> io::Result<()> {
+    let items: Vec<GitleaksFinding<'_>> = findings.iter().map(|(f, a)| convert(f, a)).collect();
     let mut ser = serde_json::Serializer::with_formatter(
         &mut *out,
         serde_json::ser::PrettyFormatter::with_indent(b" "),
@@ -44,7 +65,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     writeln!(out)
 }
 
-fn convert(f: &Finding) -> GitleaksFinding<'_> {
+fn convert<'a>(f: &'a Finding, a: &'a Assessment) -> GitleaksFinding<'a> {
     let commit = f.introduced();
     let id = commit.map_or("", |c| c.id.as_str());
     let fingerprint = if id.is_empty() {
@@ -72,5 +93,6 @@ fn convert(f: &Finding) -> GitleaksFinding<'_> {
         message: commit.map_or("", |c| c.message.as_str()),
         tags: &f.tags,
         fingerprint,
+        verification: a.verification.as_ref().map(Verified::from),
     }
 }

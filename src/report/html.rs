@@ -5,6 +5,9 @@
 //! Content-Security-Policy that forbids any request. The table draws only the rows in view,
 //! so a report of 100,000 findings opens in about a second.
 //!
+//! With `--verify`, each row carries the provider's answer (a badge, a summary card, a
+//! filter), and the detail of a finding its remediation and triage notes.
+//!
 //! Secrets are in the page (masked until a click shows one); with `--redact` the reporter
 //! has masked them before they get here, and the page offers nothing to show.
 
@@ -16,7 +19,7 @@ use serde::Serialize;
 
 use super::Summary;
 use super::text::shown_line;
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
 const STYLE: &str = include_str!("html/page.css");
 const SCRIPT: &str = include_str!("html/page.js");
@@ -35,11 +38,14 @@ struct Data<'a> {
     bytes: u64,
     errors: u64,
     suppressed: u64,
-    /// `[id, description]`.
-    rules: Vec<(&'a str, &'a str)>,
+    /// `[id, description, remediation]`.
+    rules: Vec<(&'a str, &'a str, &'a str)>,
     paths: Vec<&'a str>,
     repos: Vec<&'a str>,
     rows: Vec<Row<'a>>,
+    /// Beside each row: `--verify`'s status (`""` when not verified), its detail, the notes;
+    /// empty when no row has any.
+    checks: Vec<(&'static str, &'a str, &'a [String])>,
 }
 
 /// rule, path, line, column, confidence (0 low, 1 medium, 2 high), repository (-1: none),
@@ -82,21 +88,26 @@ impl<'a> Interner<'a> {
 
 pub fn write(
     out: &mut dyn Write,
-    findings: &[Finding],
+    findings: &[(Finding, Assessment)],
     summary: &Summary,
     root: &Path,
     redacted: bool,
 ) -> io::Result<()> {
     let mut rules = Interner::default();
     let mut descriptions = Vec::new();
+    let mut checks = Vec::with_capacity(findings.len());
     let mut paths = Interner::default();
     let mut repos = Interner::default();
     let mut rows = Vec::with_capacity(findings.len());
-    for f in findings {
+    for (f, a) in findings {
         let rule = rules.get(&f.rule_id);
         if rule == descriptions.len() {
-            descriptions.push(f.description.as_str());
+            descriptions.push((f.description.as_str(), a.remediation.as_str()));
         }
+        checks.push(match &a.verification {
+            Some(v) => (v.status.as_str(), v.detail.as_str(), a.notes.as_slice()),
+            None => ("", "", a.notes.as_slice()),
+        });
         let repo = match f.git.as_deref() {
             Some(g) if !g.repository.is_empty() => repos.get(&g.repository) as i64,
             _ => -1,
@@ -126,6 +137,9 @@ pub fn write(
             f.tags.join(" "),
         ));
     }
+    if checks.iter().all(|(s, _, n)| s.is_empty() && n.is_empty()) {
+        checks.clear();
+    }
     let data = Data {
         // `.` says little in a title: the directory's full path.
         title: std::fs::canonicalize(root)
@@ -138,10 +152,16 @@ pub fn write(
         bytes: summary.bytes,
         errors: summary.errors,
         suppressed: summary.suppressed,
-        rules: rules.list.into_iter().zip(descriptions).collect(),
+        rules: rules
+            .list
+            .into_iter()
+            .zip(descriptions)
+            .map(|(id, (description, remediation))| (id, description, remediation))
+            .collect(),
         paths: paths.list,
         repos: repos.list,
         rows,
+        checks,
     };
     let json = serde_json::to_string(&data)?;
     writeln!(out, "<!DOCTYPE html>")?;
@@ -192,6 +212,8 @@ const BODY: &str = r#"<header>
     <select id="f-conf" aria-label="Confidence"><option value="">Any confidence</option>
       <option value="2">high</option><option value="1">medium</option><option value="0">low</option></select>
     <select id="f-repo" aria-label="Repository"><option value="">All repositories</option></select>
+    <select id="f-verify" aria-label="Verification"><option value="">Any verification</option>
+      <option>live</option><option>invalid</option><option>unknown</option><option>error</option></select>
     <input id="f-path" type="search" placeholder="Path contains…" aria-label="Path">
     <button id="reset" type="button">Reset</button>
     <span id="count" role="status"></span>

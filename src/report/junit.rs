@@ -1,15 +1,21 @@
 //! JUnit XML, as CI test dashboards (Jenkins, GitLab, Azure, CircleCI) read it: one
 //! `testsuite` named keyscout holding one failed `testcase` per finding (classname the rule,
 //! name the place, a `failure` whose text says what was found), or one passing test case when
-//! nothing was. Characters XML 1.0 cannot hold are written as U+FFFD.
+//! nothing was. The failure's text also carries `--verify`'s answer (and its message the status,
+//! `[live]`), the rule's remediation and triage notes. Characters XML 1.0 cannot hold are
+//! written as U+FFFD.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::Summary;
-use crate::finding::Finding;
+use crate::finding::{Assessment, Finding};
 
-pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[(Finding, Assessment)],
+    summary: &Summary,
+) -> io::Result<()> {
     let n = findings.len();
     let time = format!("{:.3}", summary.seconds);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -29,8 +35,12 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io
             r#"    <testcase classname="keyscout" name="no leaked secrets" time="0"/>"#
         )?;
     }
-    for f in findings {
+    for (f, a) in findings {
         let place = format!("{}:{}:{}", f.path, f.line, f.column);
+        let status = a
+            .verification
+            .as_ref()
+            .map_or(String::new(), |v| format!(" [{}]", v.status.as_str()));
         writeln!(
             out,
             r#"    <testcase classname="keyscout.{}" name="{} at {}" file="{}" line="{}" time="0">"#,
@@ -43,9 +53,9 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io
         writeln!(
             out,
             r#"      <failure message="{}" type="{}">{}</failure>"#,
-            escape(&format!("{}: {}", f.rule_id, f.description)),
+            escape(&format!("{}: {}{status}", f.rule_id, f.description)),
             escape(&f.rule_id),
-            escape(&details(f, &place))
+            escape(&details(f, a, &place))
         )?;
         writeln!(out, "    </testcase>")?;
     }
@@ -53,8 +63,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io
     writeln!(out, "</testsuites>")
 }
 
-/// The failure's text: where, what, and (for git scans) which commit.
-fn details(f: &Finding, place: &str) -> String {
+/// The failure's text: where, what, (for git scans) which commit, and what was learnt after.
+fn details(f: &Finding, a: &Assessment, place: &str) -> String {
     let mut text = format!(
         "{place}: {} ({} confidence)\nsecret: {}\nfingerprint: {}\n",
         f.description, f.confidence, f.secret, f.fingerprint
@@ -72,6 +82,15 @@ fn details(f: &Finding, place: &str) -> String {
     }
     if !f.decoded.is_empty() {
         let _ = writeln!(text, "decoded: {}", f.decoded);
+    }
+    if let Some(v) = &a.verification {
+        let _ = writeln!(text, "verification: {} {}", v.status.as_str(), v.detail);
+    }
+    for note in &a.notes {
+        let _ = writeln!(text, "note: {note}");
+    }
+    if !a.remediation.is_empty() {
+        let _ = writeln!(text, "remediation: {}", a.remediation);
     }
     text
 }

@@ -124,20 +124,16 @@ impl Reporter {
         }
         let mut findings = std::mem::take(&mut self.findings);
         findings.sort_by(|a, b| a.0.order_key().cmp(&b.0.order_key()));
-        // The formats that carry no assessment take the findings alone.
-        let plain = |all: Vec<(Finding, Assessment)>| -> Vec<Finding> {
-            all.into_iter().map(|(f, _)| f).collect()
-        };
         let (out, color, redact) = (&mut self.out, self.color, self.redact.is_some());
         match self.format {
             Format::Text => text::write(out, &findings, color),
             Format::Json => json::write_document(out, &findings, summary),
             Format::Jsonl => Ok(()),
             Format::Sarif => sarif::write(out, &findings, root),
-            Format::Csv => csv::write(out, &plain(findings)),
-            Format::Junit => junit::write(out, &plain(findings), summary),
-            Format::Html => html::write(out, &plain(findings), summary, root, redact),
-            Format::GitleaksJson => gitleaks::write(out, &plain(findings)),
+            Format::Csv => csv::write(out, &findings),
+            Format::Junit => junit::write(out, &findings, summary),
+            Format::Html => html::write(out, &findings, summary, root, redact),
+            Format::GitleaksJson => gitleaks::write(out, &findings),
             Format::Baseline => {
                 baseline::write(out, findings.iter().map(|(f, _)| f.fingerprint.as_str()))
             }

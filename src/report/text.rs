@@ -130,13 +130,20 @@ pub fn write(
 
 /// The first line of the finding's context, cut to a readable width around the secret.
 pub(super) fn shown_line(f: &Finding) -> (String, String, String) {
-    let ctx = &f.context;
-    let Some(secret) = ctx.get(f.context_secret.clone()) else {
+    // A finding read back from a report (`merge`) has no context: its match stands in.
+    let (ctx, range) = match f.context.get(f.context_secret.clone()) {
+        Some(s) if !s.is_empty() => (&f.context, f.context_secret.clone()),
+        _ => match f.matched.find(&f.secret).filter(|_| !f.secret.is_empty()) {
+            Some(at) => (&f.matched, at..at + f.secret.len()),
+            None => return (String::new(), f.matched.clone(), String::new()),
+        },
+    };
+    let Some(secret) = ctx.get(range.clone()) else {
         return (String::new(), f.matched.clone(), String::new());
     };
-    let before = &ctx[..f.context_secret.start];
+    let before = &ctx[..range.start];
     let before = before.rsplit('\n').next().unwrap_or(before);
-    let after = &ctx[f.context_secret.end..];
+    let after = &ctx[range.end..];
     let after = after.split('\n').next().unwrap_or(after);
     let secret = secret.split('\n').next().unwrap_or(secret);
     (

@@ -95,6 +95,19 @@ impl Pattern {
         }
     }
 
+    /// Whether every match is bounded and holds a keyword ([`Compiled::windowed`]); read from
+    /// the compiled pattern when there is one, else from a parse. False for a regex that does
+    /// not parse.
+    pub fn windowed(&self) -> bool {
+        match self.compiled.get() {
+            Some(Ok(compiled)) => compiled.windowed,
+            _ => self.parse().is_ok_and(|hir| {
+                hir.properties().maximum_len().is_some()
+                    && shape::contains_keyword(&hir, &self.keywords)
+            }),
+        }
+    }
+
     pub fn regex(&self) -> Result<&Regex, &str> {
         self.compiled().map(|c| &c.regex)
     }
@@ -140,6 +153,9 @@ pub struct Rule {
     pub origin: Origin,
     /// Tagged `generic`: it yields to any specific rule that reports the same secret.
     pub generic: bool,
+    /// Tagged `companion`: finds a value that is no secret (a shop domain, an account id) only
+    /// for other rules' verifiers (`{{rule:ID}}`); its findings are never reported.
+    pub companion: bool,
     /// `[rules.verify]`: how `--verify` asks the provider about a secret.
     pub verify: Option<Verifier>,
 }
@@ -325,6 +341,23 @@ pub(super) fn compile(
         .into_iter()
         .map(compile_rule)
         .collect::<Result<Vec<_>, _>>()?;
+    // A host label may come from another rule's finding only if that rule finds no secrets:
+    // a secret must never reach a DNS query.
+    for rule in &rules {
+        let Some(v) = &rule.verify else { continue };
+        for id in v.url_host_rules() {
+            if !rules.iter().any(|r| r.id == id && r.companion) {
+                return Err(RuleError::new(
+                    &v.file,
+                    Some(v.line),
+                    Some(&rule.id),
+                    format!(
+                        "verify: the host's label comes from `{id}`, which is not a rule tagged `companion`"
+                    ),
+                ));
+            }
+        }
+    }
     let allowlists = globals
         .into_iter()
         .map(|def| {
@@ -498,6 +531,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         keywords,
         path,
         generic: s.tags.iter().any(|t| t == "generic"),
+        companion: s.tags.iter().any(|t| t == "companion"),
         tags: s.tags,
         confidence,
         checksum,

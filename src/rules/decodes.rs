@@ -69,7 +69,14 @@ fn is_placeholder(password: &str) -> bool {
         "bar",
         "baz",
     ];
-    templated || one_char_repeated || words.contains(&lower.as_str())
+    // Counting runs (`123456`) and constants (`CLIENT_SECRET`). (A test pair such as
+    // `user:pass` is still a committed credential.)
+    let counting = lower.starts_with("1234");
+    let constant = password.contains('_')
+        && password
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    templated || one_char_repeated || words.contains(&lower.as_str()) || counting || constant
 }
 
 /// Decodes standard base64, padded or not; `None` for any other byte or a length that no
@@ -162,6 +169,11 @@ mod tests {
         assert!(!check("api:{{ token }}"));
         assert!(!check("api:xxxxxxxx"));
         assert!(!check("foo:bar"));
+        assert!(!check("1:123456"));
+        assert!(!check("CLIENT_ID:CLIENT_SECRET"));
+        // A committed test pair is still a credential.
+        assert!(check("user:pass"));
+        assert!(check("tobi:ferret"));
         assert!(!check("line\nbreak:Xk9pQ2vL7mZr"));
         assert!(!check("deploy:Xk9pQ2vL7mZr\n\n"));
         assert!(!Decodes::BasicAuth.accepts(b"Authentication"));

@@ -87,7 +87,7 @@ pub struct RuleSyntax {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifySyntax {
-    /// `http` (the default) or `aws-sigv4`.
+    /// `http` (the default), `aws-sigv4` or `gcp-service-account`.
     pub kind: Option<String>,
     /// `GET` (the default), `HEAD` or `POST`.
     pub method: Option<String>,
@@ -102,13 +102,38 @@ pub struct VerifySyntax {
     /// `aws-sigv4`: region and service of the signature.
     pub region: Option<String>,
     pub service: Option<String>,
+    /// `gcp-service-account`: the OAuth scope the signed assertion asks for.
+    pub scope: Option<String>,
     /// What a response says when the secret works.
     pub live: Option<ResponseSyntax>,
-    /// What a response says when the provider rejects the secret.
-    pub invalid: Option<ResponseSyntax>,
+    /// What a response says when the provider rejects the secret: one matcher, or a list of
+    /// them (`[[rules.verify.invalid]]`) of which any may hold.
+    #[serde(default)]
+    pub invalid: Option<OneOrMany<ResponseSyntax>>,
     /// JSON fields of a live response shown as the detail (`login`, `team.name`).
     #[serde(default)]
     pub detail: Vec<String>,
+    /// The provider's other regional API hosts: a secret the URL's host rejects is asked
+    /// there too, and is invalid only if every one rejects it.
+    #[serde(default)]
+    pub other_hosts: Vec<String>,
+}
+
+/// A table or an array of tables.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    pub fn into_vec(self) -> Vec<T> {
+        match self {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        }
+    }
 }
 
 /// A response matcher: every condition given must hold.

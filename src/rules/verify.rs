@@ -18,6 +18,11 @@ pub enum VerifyKind {
         region: String,
         service: String,
     },
+    /// A GCP service-account key file: an RS256-signed JWT assertion, exchanged at Google's
+    /// token endpoint (the verifier's URL) for an access token of `scope`.
+    GcpServiceAccount {
+        scope: String,
+    },
 }
 
 /// A read-only HTTP method.
@@ -180,8 +185,11 @@ pub struct Verifier {
     pub body: Option<Template>,
     pub basic_auth: Option<(Template, Template)>,
     pub live: ResponseMatcher,
-    pub invalid: ResponseMatcher,
+    /// Any of these says the provider rejected the secret.
+    pub invalid: Vec<ResponseMatcher>,
     pub detail: Vec<String>,
+    /// Other regional hosts of the provider, asked when `host` says `invalid`.
+    pub other_hosts: Vec<String>,
     /// Written in a built-in pack (else in a rule file the user named, or one found in the
     /// scanned tree, which `--verify` never uses).
     pub builtin: bool,
@@ -191,6 +199,19 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// The rules whose findings fill the URL's host label (`{{rule:ID}}` before the domain).
+    pub fn url_host_rules(&self) -> impl Iterator<Item = &str> {
+        let templated = self.host.starts_with("*.");
+        self.url
+            .parts
+            .iter()
+            .take_while(move |p| templated && !matches!(p, Part::Text(t) if t.contains('.')))
+            .filter_map(|p| match p {
+                Part::Rule(id) => Some(id.as_str()),
+                _ => None,
+            })
+    }
+
     /// Every template, for checks that look at all of them.
     pub fn templates(&self) -> impl Iterator<Item = &Template> {
         let key_id = match &self.kind {
@@ -266,19 +287,56 @@ pub fn compile(
                 .clone()
                 .ok_or("aws-sigv4 needs `service` (e.g. \"sts\")")?,
         },
+        Some("gcp-service-account") => {
+            if method != Method::Post || s.body.is_some() {
+                return Err(
+                    "gcp-service-account is a POST whose body is made in code (no `body`)".into(),
+                );
+            }
+            VerifyKind::GcpServiceAccount {
+                scope: s
+                    .scope
+                    .clone()
+                    .ok_or("gcp-service-account needs `scope` (an OAuth scope)")?,
+            }
+        }
         Some(other) => {
-            return Err(format!("kind `{other}` is not http or aws-sigv4"));
+            return Err(format!(
+                "kind `{other}` is not http, aws-sigv4 or gcp-service-account"
+            ));
         }
     };
-    if kind == VerifyKind::Http && (s.key_id.is_some() || s.region.is_some() || s.service.is_some())
-    {
+    let sigv4 = matches!(kind, VerifyKind::AwsSigV4 { .. });
+    if !sigv4 && (s.key_id.is_some() || s.region.is_some() || s.service.is_some()) {
         return Err("key_id, region and service belong to kind = \"aws-sigv4\"".into());
+    }
+    if !matches!(kind, VerifyKind::GcpServiceAccount { .. }) && s.scope.is_some() {
+        return Err("scope belongs to kind = \"gcp-service-account\"".into());
     }
     let live = s.live.map(matcher).transpose()?.unwrap_or_default();
     if live.is_empty() {
         return Err("a verifier needs a `live` matcher (status, body, json or headers)".into());
     }
-    let invalid = s.invalid.map(matcher).transpose()?.unwrap_or_default();
+    let mut other_hosts = Vec::new();
+    for other in &s.other_hosts {
+        let h = https_host(&format!("https://{other}/"))
+            .map_err(|_| format!("other_hosts: `{other}` is not a plain host"))?;
+        if h.starts_with("*.") || h != other.to_ascii_lowercase() {
+            return Err(format!("other_hosts: `{other}` is not a plain host"));
+        }
+        other_hosts.push(h);
+    }
+    if !other_hosts.is_empty() && (kind != VerifyKind::Http || host.starts_with("*.")) {
+        return Err(
+            "other_hosts needs kind = \"http\" and a literal host (signatures and templated hosts name their host)"
+                .into(),
+        );
+    }
+    let invalid = s
+        .invalid
+        .map(|i| i.into_vec().into_iter().map(matcher).collect())
+        .transpose()?
+        .unwrap_or_default();
     Ok(Verifier {
         kind,
         method,
@@ -290,6 +348,7 @@ pub fn compile(
         live,
         invalid,
         detail: s.detail,
+        other_hosts,
         builtin,
         file: file.to_string(),
         line,
@@ -322,14 +381,21 @@ fn matcher(s: ResponseSyntax) -> Result<ResponseMatcher, String> {
 }
 
 /// The literal `host[:port]` of an `https://` URL; an error for any other scheme, a host
-/// with a placeholder or user info, or no host.
+/// with a placeholder or user info, or no host. One form takes a placeholder: a first label
+/// filled (wholly or in part) from a capture group or a companion rule's finding under the
+/// provider's literal domain (`https://us{{dc}}.api.mailchimp.com/`), returned as
+/// `*.api.mailchimp.com`; the filled label must then be one DNS label, so the request stays
+/// under that domain.
 pub fn https_host(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .ok_or_else(|| format!("url `{url}` is not https://"))?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
-    if authority.contains("{{") || authority.contains('}') {
+    if authority.contains("{{") {
+        return label_host(url, authority);
+    }
+    if authority.contains('}') {
         return Err(format!(
             "url `{url}`: the host must be written out, not a template"
         ));
@@ -338,6 +404,48 @@ pub fn https_host(url: &str) -> Result<String, String> {
         return Err(format!("url `{url}` has no plain host"));
     }
     Ok(authority.to_ascii_lowercase())
+}
+
+/// `x{{group}}y.domain` -> `*.domain`: one placeholder, in the first label only.
+fn label_host(url: &str, authority: &str) -> Result<String, String> {
+    let bad = |why: &str| format!("url `{url}`: {why}");
+    let open = authority.find("{{").unwrap_or(0);
+    let close = authority[open..]
+        .find("}}")
+        .map(|c| open + c)
+        .ok_or_else(|| bad("unclosed `{{`"))?;
+    let name = authority[open + 2..close].trim();
+    if name == "secret" {
+        return Err(bad(
+            "only a capture group or a companion rule may fill the host's first label, never the secret",
+        ));
+    }
+    let dot = authority[close..]
+        .find('.')
+        .map(|d| close + d)
+        .ok_or_else(|| bad("a templated label needs a literal domain after it"))?;
+    let plain = |l: &str| l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let (before, after) = (&authority[..open], &authority[close + 2..dot]);
+    let labels: Vec<&str> = authority[dot + 1..].split('.').collect();
+    if before.contains('.') || !plain(before) || !plain(after) {
+        return Err(bad("only the host's first label may be templated"));
+    }
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || !plain(l)) {
+        return Err(bad(
+            "a templated first label must sit under a literal domain of two labels or more",
+        ));
+    }
+    Ok(format!("*.{}", authority[dot + 1..].to_ascii_lowercase()))
+}
+
+/// Whether `label` is one DNS label: letters, digits and inner hyphens, 1 to 63 of them.
+pub fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
 }
 
 #[cfg(test)]
@@ -399,6 +507,26 @@ mod tests {
         assert!(https_host("https://{{1}}/x").is_err());
         assert!(https_host("https://user@evil.example/").is_err());
         assert!(https_host("https:///path").is_err());
+        assert_eq!(
+            https_host("https://{{dc}}.api.mailchimp.com/3.0/").unwrap(),
+            "*.api.mailchimp.com"
+        );
+        assert!(https_host("https://{{secret}}.api.example.com/").is_err());
+        assert!(https_host("https://{{dc}}.com/").is_err());
+        assert!(https_host("https://{{dc}}.{{x}}.example.com/").is_err());
+        assert_eq!(
+            https_host("https://us{{n}}.api.mailchimp.com/").unwrap(),
+            "*.api.mailchimp.com"
+        );
+        assert!(https_host("https://a.{{dc}}.example.com/").is_err());
+        assert!(https_host("https://{{dc}}.example.com:{{p}}/").is_err());
+        assert!(is_dns_label("us6") && is_dns_label("my-shop"));
+        assert!(
+            !is_dns_label("a.b")
+                && !is_dns_label("-a")
+                && !is_dns_label("")
+                && !is_dns_label("a%2Eb")
+        );
         assert!(
             compile(
                 syntax("https://api.example.com/x?k={{secret}}"),
@@ -446,12 +574,19 @@ mod tests {
     /// The API hosts of the providers the built-in verifiers ask, each taken from that
     /// provider's API reference. A built-in verifier may send a secret nowhere else.
     const PROVIDER_HOSTS: &[&str] = &[
+        "*.algolia.net",
+        "*.api.mailchimp.com",
+        "*.myshopify.com",
+        "*.okta.com",
         "a.klaviyo.com",
         "api.airtable.com",
         "api.aiven.io",
         "api.anthropic.com",
+        "api.ap1.datadoghq.com",
+        "api.ap2.datadoghq.com",
         "api.assemblyai.com",
         "api.astra.datastax.com",
+        "api.au.intercom.io",
         "api.axiom.co",
         "api.bitrise.io",
         "api.box.com",
@@ -466,12 +601,20 @@ mod tests {
         "api.cohere.com",
         "api.contentful.com",
         "api.datadoghq.com",
+        "api.datadoghq.eu",
+        "api.ddog-gov.com",
         "api.deepgram.com",
         "api.deepseek.com",
         "api.digitalocean.com",
         "api.doppler.com",
         "api.dropboxapi.com",
         "api.elevenlabs.io",
+        "api.eu.intercom.io",
+        "api.eu.mailgun.net",
+        "api.eu.newrelic.com",
+        "api.eu.opsgenie.com",
+        "api.eu.sparkpost.com",
+        "api.eu1.honeycomb.io",
         "api.fastly.com",
         "api.figma.com",
         "api.firecrawl.dev",
@@ -527,8 +670,11 @@ mod tests {
         "api.transferwise.com",
         "api.travis-ci.com",
         "api.trello.com",
+        "api.twilio.com",
         "api.typeform.com",
         "api.uptimerobot.com",
+        "api.us3.datadoghq.com",
+        "api.us5.datadoghq.com",
         "api.vercel.com",
         "api.vultr.com",
         "api.webflow.com",
@@ -557,6 +703,7 @@ mod tests {
         "id.twitch.tv",
         "login.yandex.ru",
         "mailtrap.io",
+        "oauth2.googleapis.com",
         "openrouter.ai",
         "registry.npmjs.org",
         "rest.messagebird.com",
@@ -574,6 +721,7 @@ mod tests {
         ("api.uptimerobot.com", "/v2/getAccountDetails"),
         ("gitlab.com", "/api/v4/runners/verify"),
         ("iam.cloud.ibm.com", "/identity/token"),
+        ("oauth2.googleapis.com", "/token"),
         ("slack.com", "/api/auth.test"),
         ("sts.amazonaws.com", "/"),
     ];
@@ -592,19 +740,27 @@ mod tests {
                 rule.id,
                 v.host
             );
-            let Some(Part::Text(first)) = v.url.parts.first() else {
-                panic!("{}: url starts with a placeholder", rule.id)
+            for other in &v.other_hosts {
+                assert!(
+                    PROVIDER_HOSTS.contains(&other.as_str()),
+                    "{}: other host {other}",
+                    rule.id
+                );
+            }
+            // A templated first label: the literal domain follows it, from its first dot.
+            let (first, host) = match v.host.strip_prefix('*') {
+                Some(domain) => match v.url.parts.get(2) {
+                    Some(Part::Text(t)) => (&t[t.find('.').unwrap_or(0)..], domain.to_string()),
+                    _ => panic!("{}: no literal domain after the label", rule.id),
+                },
+                None => match v.url.parts.first() {
+                    Some(Part::Text(t)) => (t.as_str(), format!("https://{}", v.host)),
+                    _ => panic!("{}: url starts with a placeholder", rule.id),
+                },
             };
-            assert!(
-                first.starts_with(&format!("https://{}", v.host)),
-                "{}",
-                rule.id
-            );
+            assert!(first.starts_with(&host), "{}", rule.id);
             if v.method == Method::Post {
-                let path = first[8 + v.host.len()..]
-                    .split(['?', '{'])
-                    .next()
-                    .unwrap_or("");
+                let path = first[host.len()..].split(['?', '{']).next().unwrap_or("");
                 let path = if path.is_empty() { "/" } else { path };
                 assert!(
                     READ_ONLY_POSTS.contains(&(v.host.as_str(), path)),

@@ -35,6 +35,8 @@ pub struct Candidate<'a> {
     pub between: &'a [u8],
     /// The byte before the name (a quote or `?` when the assignment is inside a string).
     pub before_name: Option<u8>,
+    /// The line up to the name.
+    pub line_before: &'a [u8],
     /// The byte before the value (a quote when it is quoted).
     pub before: Option<u8>,
     /// The bytes after the value, to the end of the line.
@@ -56,20 +58,50 @@ pub struct Verdict {
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
     let name = secret_name(kind, c.name)?;
     // `>` assigns only in an element, `<password>value</password>`: `pwd >file` is a shell
-    // redirect.
+    // redirect, `user:<password>@host` a placeholder.
     if c.between.trim_ascii().ends_with(b">")
         && c.between.trim_ascii() != b"=>"
-        && c.before_name != Some(b'<')
+        && (c.before_name != Some(b'<') || !c.after.starts_with(b"</"))
     {
         return None;
     }
     let (secret, syntax) = literal(c)?;
     let quoted = syntax != "bare";
+    // A setter's argument, `ds.setPassword("...")`; any other call's argument is not assigned.
+    let op = c.between.trim_ascii();
+    let op = op
+        .strip_suffix(b"\"")
+        .or(op.strip_suffix(b"'"))
+        .unwrap_or(op);
+    if op == b"(" && !(quoted && setter(c.name)) {
+        return None;
+    }
+    // XAML's resource name, `x:Key="AccentBrush"`; a map entry, `<entry key="k" value="v"/>`;
+    // the working directory, `PWD=/src`.
+    let entry = c
+        .after
+        .get(1..)
+        .is_some_and(|a| a.trim_ascii_start().starts_with(b"value="));
+    if c.before_name == Some(b':') && c.name == b"Key"
+        || c.name.eq_ignore_ascii_case(b"key") && entry
+        || matches!(c.name, b"PWD" | b"OLDPWD")
+    {
+        return None;
+    }
+    // One branch of a conditional, `ok ? "pass" : "fail"`.
+    let before = c.line_before.trim_ascii_end();
+    if before.ends_with(b"? \"") || before.ends_with(b"? '") {
+        return None;
+    }
+    // A tuple, `user, pw = "alice", "..."`: the first value is not the last name's.
+    if before.ends_with(b",") && tuple_rest(c.after) {
+        return None;
+    }
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
         return None;
     }
     let value = &c.value[secret.clone()];
-    if type_name(value) || hashed(value) {
+    if type_name(value) || hashed(value) || names_itself(c.name, value) {
         return None;
     }
     let surprise = randomness::surprise(value);
@@ -101,7 +133,7 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     // Public material anywhere in the name: .NET's `PublicKeyToken`, `public_key_pem`.
     if words[..at]
         .iter()
-        .any(|w| matches!(w.as_str(), "public" | "pub" | "publishable"))
+        .any(|w| matches!(w.as_str(), "public" | "pub" | "publishable" | "hashed"))
     {
         return None;
     }
@@ -109,6 +141,44 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8_lossy(name).into_owned())
+}
+
+/// After a tuple's first quoted value: `", "second"` to the end of the line.
+fn tuple_rest(after: &[u8]) -> bool {
+    let rest = after.get(1..).unwrap_or_default().trim_ascii();
+    let Some(rest) = rest.strip_prefix(b",") else {
+        return false;
+    };
+    let rest = rest.trim_ascii();
+    rest.len() >= 2
+        && matches!(rest[0], b'"' | b'\'')
+        && rest.ends_with(&rest[..1])
+        && !rest[1..rest.len() - 1].contains(&rest[0])
+}
+
+/// A value that spells out the name, secret word included (`opSetPassword = "SetPassword"`,
+/// `passphrase: "passphrase1"`): a label, not a secret. (A service's own name without the
+/// secret word is often its default password.)
+fn names_itself(name: &[u8], value: &[u8]) -> bool {
+    let letters = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .filter(|b| b.is_ascii_alphabetic())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let (name, value) = (letters(name), letters(value));
+    let has = |s: &[u8], w: &[u8]| memchr::memmem::find(s, w).is_some();
+    let secret_word = [&b"pass"[..], b"pwd", b"secret", b"key", b"token", b"auth"]
+        .iter()
+        .any(|w| has(&value, w));
+    secret_word && has(&name, &value)
+}
+
+/// `setPassword`, `ds.set_password`: a name that sets what follows it.
+fn setter(name: &[u8]) -> bool {
+    let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
+    last.get(..3)
+        .is_some_and(|set| set.eq_ignore_ascii_case(b"set"))
 }
 
 /// The name's words, lowercase: split at separators and at camelCase boundaries
@@ -293,6 +363,7 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
+    "socket", "websocket", "project",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -302,7 +373,9 @@ const NOT_A_PASSWORD: &[&str] = &[
     "new", "old", "confirm", "repeat", "forgot", "reset", "check", "verify", "change", "sha",
     "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
     "encrypted", "digest", "validate", "show", "hide", "min", "max", "no", "empty", "input",
-    "field", "label", "bypass",
+    "field", "label", "bypass", "not", "wrong", "invalid", "incorrect", "bad", "fake", "dummy",
+    // A pass of a compiler or renderer: `TypeErrorPass`, `second_pass`, `render_pass`.
+    "error", "first", "second", "third", "last", "next", "render", "compiler", "lowering",
 ];
 
 /// A word before the secret word that makes it something other than a secret.
@@ -358,11 +431,21 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     if next.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'#')) {
         return None;
     }
-    // `key: value` ends its line (or comes before a comment); words after it make it prose
-    // (`:param password: the user's password`). `KEY=value cmd` is shell.
+    // `word key: value` in lowercase is a sentence (`Downloaded file from key: 3f1d...`);
+    // a YAML key starts its line, and a label is capitalised (`Client Secret: ...`).
+    let before = c.line_before.trim_ascii_end();
+    let prose = before.last().is_some_and(u8::is_ascii_lowercase)
+        && c.line_before.last() == Some(&b' ')
+        && !c.name.iter().any(u8::is_ascii_uppercase);
+    if c.between.trim_ascii() == b":" && prose {
+        return None;
+    }
+    // `key: value` and `key = value` end their line (or come before a comment); words after
+    // them make it prose (`:param password: the user's password`, `grep for password= before
+    // commit`). Only shell's `KEY=value cmd` has words after an unspaced `=`.
     let rest = c.after.trim_ascii_start();
-    let colon = c.between.contains(&b':') && !c.between.contains(&b'=');
-    if colon && !(rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//")) {
+    let shell = c.between == b"=";
+    if !(shell || rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//")) {
         return None;
     }
     // `NAME= OTHER=1`: the value is empty and the next assignment follows.
@@ -370,7 +453,9 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
         .value
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_');
-    if c.value.get(head.count()) == Some(&b'=') {
+    // (Base64 padding, `c2VjcmV0==`, ends the value instead.)
+    let after_head = &c.value[head.count()..];
+    if after_head.first() == Some(&b'=') && !after_head.iter().all(|&b| b == b'=') {
         return None;
     }
     Some((0..end, "bare"))
@@ -386,11 +471,35 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     if uuid(value) {
-        // `00000000-0000-...` and the like stand in for an id.
-        let mut digits: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
-        digits.sort_unstable();
-        digits.dedup();
-        return (digits.len() > 4).then_some(confidence);
+        return Some(confidence);
+    }
+    // An SSH public key's blob (`AAAAB3NzaC1yc2E...`): public by design.
+    const SSH_PUBLIC: &[&[u8]] = &[b"AAAAB3NzaC1", b"AAAAC3NzaC1", b"AAAAE2VjZHNh"];
+    if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) {
+        return None;
+    }
+    // A GPG long key id in uppercase hex (`KEY=13B6F51ECDDE430D`) names a public key.
+    let upper_hex = value
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b));
+    if value.len() == 16 && upper_hex {
+        return None;
+    }
+    // Under 16 hex digits is an id or a hash prefix (`secret="0279bf37a1"` in a photo URL),
+    // not a key.
+    if value.len() < 16 && value.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    // Base64 of words (`dGhlIHNhbXBsZSBub25jZQ==`, "the sample nonce"): a phrase, not a key.
+    if base64_of_words(value) {
+        return None;
+    }
+    // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`).
+    let camel = value
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if value.len() < 16 && camel && value.iter().all(u8::is_ascii_alphabetic) {
+        return None;
     }
     if value.iter().all(u8::is_ascii_digit) || version_or_date(value) || path_or_url(value) {
         return None;
@@ -399,7 +508,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     // dotted names are mostly separators (`3zHw.H__V.Vz_6`).
     let separators = value
         .iter()
-        .filter(|b| matches!(b, b'.' | b'_' | b'-'))
+        .filter(|b| matches!(b, b'.' | b'_' | b'-' | b'/'))
         .count();
     if separators * 5 > value.len() {
         return None;
@@ -415,8 +524,9 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
 }
 
 /// A password: not a placeholder, a reference or code. People choose passwords, so a word
-/// counts (`postgres`, `banana`, `hunter2`); the usual defaults and values that spell out
-/// what they are (`admin`, `changeme`, `my_password`) are reported at low confidence.
+/// counts (`postgres`, `banana`, `hunter2`, `mysqlrootpassword`): a committed test or sample
+/// password is still a credential. Only the stock stand-ins (`test`, `admin`, `pass`, `root`
+/// and their numbered forms) are reported at low confidence.
 fn password_like(
     value: &[u8],
     quoted: bool,
@@ -426,10 +536,39 @@ fn password_like(
     if value.len() < 4 || value.len() > 128 || placeholder(value) || path_or_url(value) {
         return None;
     }
-    if number(value) || value.iter().all(u8::is_ascii_digit) && value.len() < 6 {
+    if version_or_date(value) && value.iter().any(|b| !b.is_ascii_digit()) {
+        return None;
+    }
+    // A number is a setting (`password_length: 12`) unless it is long enough to be a PIN
+    // or a numeric password of six digits or more.
+    let digits = value.iter().all(u8::is_ascii_digit);
+    if number(value) && !(digits && value.len() >= 6) {
         return None;
     }
     if reference(value, quoted) && !(quoted && surprise >= RANDOM) {
+        return None;
+    }
+    // The rest of an expression the regex cut short (`f(password`), a template's tail
+    // (`guest}`), an IAM action (`ec2:GetPasswordData`).
+    let unbalanced = |open: u8, close: u8| value.contains(&close) != value.contains(&open);
+    let call = value.contains(&b'(') || value.contains(&b')') || value.starts_with(b"{");
+    if !quoted && call || unbalanced(b'{', b'}') || iam_action(value) {
+        return None;
+    }
+    // A keyword where an expression starts (`password = await hash(...)`), a command-line
+    // flag (`'--password'`).
+    let keyword = matches!(
+        value,
+        b"await" | b"async" | b"new" | b"typeof" | b"yield" | b"lambda"
+    );
+    let flag = value.starts_with(b"-")
+        && value
+            .get(1)
+            .is_some_and(|b| *b == b'-' || b.is_ascii_alphabetic());
+    if !quoted && keyword || flag {
+        return None;
+    }
+    if translation(value) {
         return None;
     }
     let lower = value.to_ascii_lowercase();
@@ -437,22 +576,17 @@ fn password_like(
         .iter()
         .rposition(|c| !(c.is_ascii_digit() || c.is_ascii_punctuation()))
         .map_or(0, |i| i + 1);
-    let stem = &lower[..stem_len];
-    const DEFAULTS: &[&[u8]] = &[
+    const STAND_INS: &[&[u8]] = &[
         b"pass",
-        b"secret",
+        b"passw",
         b"admin",
         b"test",
         b"root",
-        b"guest",
         b"user",
         b"demo",
         b"default",
-        b"changeit",
         b"letmein",
         b"welcome",
-        b"mypass",
-        b"mysecret",
         b"foo",
         b"bar",
         b"baz",
@@ -464,40 +598,86 @@ fn password_like(
         b"testing",
         b"temp",
         b"login",
-        b"p@ss",
         b"invalid",
         b"wrong",
         b"nope",
         b"short",
         b"bad",
-        b"incorrect",
         b"new",
         b"old",
         b"newpass",
         b"oldpass",
         b"valid",
-        b"hello",
         b"none",
         b"empty",
         b"mypwd",
-        b"p@ssw0rd",
-        b"passw0rd",
-        b"pa$$word",
-        b"pa55word",
+        b"password",
+        b"passwd",
+        b"passphrase",
     ];
-    let says = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
-    if DEFAULTS.contains(&stem) || says(b"password") || says(b"passwd") {
-        return Some(Confidence::Low);
-    }
-    // A plain word (`postgres`, `tiger`, `swordfish`) is a local or sample default more often
-    // than a live password: reported at low confidence.
-    let word = value
-        .iter()
-        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-'));
-    if word && surprise < RANDOM {
+    if STAND_INS.contains(&&lower[..stem_len]) {
         return Some(Confidence::Low);
     }
     Some(confidence)
+}
+
+/// The word "password" in another language, as a locale file holds it
+/// (`password: Passwort`).
+fn translation(value: &[u8]) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
+    const WORDS: &[&str] = &[
+        "passwort",
+        "kennwort",
+        "contraseña",
+        "contrasena",
+        "mot de passe",
+        "senha",
+        "wachtwoord",
+        "parola",
+        "hasło",
+        "haslo",
+        "lösenord",
+        "losenord",
+        "salasana",
+        "adgangskode",
+        "passord",
+        "jelszó",
+        "heslo",
+        "şifre",
+        "sifre",
+        "пароль",
+        "密码",
+        "密碼",
+        "パスワード",
+        "비밀번호",
+        "mật khẩu",
+        "kata sandi",
+        "κωδικός",
+        "סיסמה",
+        "كلمة المرور",
+        "रहस्य",
+        "geheimnis",
+        "segreto",
+        "secreto",
+    ];
+    let lower = value.to_lowercase();
+    WORDS.iter().any(|w| lower.starts_with(w))
+}
+
+/// An AWS IAM action, `service:ActionName`.
+fn iam_action(value: &[u8]) -> bool {
+    let Some(colon) = value.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let (service, action) = (&value[..colon], &value[colon + 1..]);
+    !service.is_empty()
+        && service
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && action.first().is_some_and(u8::is_ascii_uppercase)
+        && action.iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// A value that names another: code (`get_password()`, `cfg.db.password`, `args[1]`), a
@@ -507,6 +687,8 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if code_shape(value) {
         return true;
     }
+    // reStructuredText's `~module.name` cross-reference.
+    let value = value.strip_prefix(b"~").unwrap_or(value);
     let dotted = value.contains(&b'.') && value.split(|&b| b == b'.').all(identifier);
     if dotted && value.iter().filter(|&&b| b == b'.').count() >= 1 && !value.ends_with(b".") {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
@@ -516,7 +698,32 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     }
     let words = words(value);
     let constant = value.contains(&b'_') && !value.iter().any(u8::is_ascii_lowercase);
+    // Quoted, only a separated name (`db_password`, `app.secret`) names another value; a
+    // quoted camelCase word (`"userAPass"`) is a value someone typed.
+    let separated = value.iter().any(|b| matches!(b, b'_' | b'-' | b'.'));
+    // `"randomPassword"`, `"testGithubToken"`: a stand-in that says what it stands for.
+    let stand_in = words.len() >= 2
+        && matches!(
+            words[0].as_str(),
+            "random"
+                | "wrong"
+                | "test"
+                | "fake"
+                | "dummy"
+                | "sample"
+                | "example"
+                | "invalid"
+                | "bad"
+                | "your"
+        )
+        && words.last().is_some_and(|w| {
+            secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w)
+        });
+    if stand_in {
+        return true;
+    }
     let names_secret = words.len() >= 2
+        && (separated || !quoted)
         && words
             .iter()
             .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
@@ -550,7 +757,6 @@ fn placeholder(value: &[u8]) -> bool {
         "changeme",
         "change_me",
         "change-me",
-        "changeit",
         "replace",
         "redacted",
         "your_",
@@ -576,6 +782,7 @@ fn placeholder(value: &[u8]) -> bool {
         "required|",
         "|required",
         "nullable",
+        "env:",
     ];
     if MARKS.iter().any(|m| has(m)) {
         return true;
@@ -587,12 +794,23 @@ fn placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
-    let first = value[0];
-    if value.iter().all(|&b| b == first) || sequence(&lower) {
+    if repeated(value) || sequence(&lower) || escapes(value) {
         return true;
     }
+    // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id.
+    if uuid(value) {
+        let mut chars: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        return chars.len() <= 4;
+    }
+    // (`false|` closes a block's parameters.)
+    let word = lower
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .map_or(&lower[..0], |end| &lower[..=end]);
     matches!(
-        lower.as_slice(),
+        word,
         b"null"
             | b"none"
             | b"nil"
@@ -610,6 +828,8 @@ fn placeholder(value: &[u8]) -> bool {
             | b"default"
             | b"required"
             | b"optional"
+            | b"nopass"
+            | b"value"
     )
 }
 
@@ -641,6 +861,7 @@ fn type_name(value: &[u8]) -> bool {
             | b"object"
             | b"text"
             | b"varchar"
+            | b"digest"
     )
 }
 
@@ -668,6 +889,7 @@ fn hashed(value: &[u8]) -> bool {
         b"{bcrypt}",
         b"{noop}",
         b"ENC(",
+        b"ENC[",
         b"sha1:",
         b"sha256:",
         b"sha512:",
@@ -678,11 +900,47 @@ fn hashed(value: &[u8]) -> bool {
     PREFIXES.iter().any(|p| value.starts_with(p))
 }
 
+/// One or two escape sequences (`\u03BB`, `\r\n`): a character or two, written out. (A
+/// longer run of `\xNN` is a binary password.)
+fn escapes(value: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = value.split(|&b| b == b'\\').skip(1).collect();
+    value.first() == Some(&b'\\')
+        && parts.len() <= 2
+        && parts.iter().all(|e| {
+            matches!(e.first(), Some(b'u' | b'x' | b'r' | b'n' | b't' | b'0')) && e.len() <= 5
+        })
+}
+
+/// Whether `value` is standard base64 of lowercase words (`a-git-token`, `the sample
+/// nonce`).
+fn base64_of_words(value: &[u8]) -> bool {
+    use base64::Engine;
+    let Ok(text) = base64::engine::general_purpose::STANDARD.decode(value) else {
+        return false;
+    };
+    text.len() >= 6
+        && text
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b' ' | b'-' | b'_'))
+        && randomness::surprise(&text) < RANDOM
+}
+
+/// One character, or a unit of four to eight, over and over: `aaaaaaaa`,
+/// `deadbeefdeadbeefdeadbeef`. (`121212` and `rootroot` are passwords people choose.)
+fn repeated(value: &[u8]) -> bool {
+    value.iter().all(|&b| b == value[0])
+        || (4..=8).any(|unit| {
+            value.len() >= 3 * unit
+                && value.len().is_multiple_of(unit)
+                && value.chunks(unit).all(|c| c == &value[..unit])
+        })
+}
+
 /// Keyboard and counting sequences that stand in for a value: `123456`, `abcdef`, `a1b2c3`,
 /// `qwerty`.
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
-        "12345", "23456", "abcdef", "abcd12", "a1b2c3", "qwerty", "asdfgh", "98765",
+        "12345", "23456", "abcdef", "abcd12", "a1b2c3", "qwerty", "asdfgh", "98765", "q1w2e3",
     ];
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
@@ -749,8 +1007,15 @@ fn uuid(value: &[u8]) -> bool {
         })
 }
 
+/// `1.2.3`, `v2.0.0-rc1`, `2024-01-31T10:00Z`, and version ranges (`^1.0.0`, `>=2.1`).
 fn version_or_date(value: &[u8]) -> bool {
-    let v = value.strip_prefix(b"v").unwrap_or(value);
+    let v = value.trim_ascii_start();
+    let v = v.strip_prefix(b">=").or(v.strip_prefix(b"<=")).unwrap_or(v);
+    let v = match v.first() {
+        Some(b'^' | b'~' | b'=' | b'<' | b'>') => &v[1..],
+        _ => v,
+    };
+    let v = v.strip_prefix(b"v").unwrap_or(v);
     !v.is_empty()
         && v[0].is_ascii_digit()
         && v.iter()
@@ -760,7 +1025,7 @@ fn version_or_date(value: &[u8]) -> bool {
 
 fn path_or_url(value: &[u8]) -> bool {
     let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
-    if has(b"://") || value.starts_with(b"www.") {
+    if has(b"://") || value.starts_with(b"www.") || value.starts_with(b"urn:") {
         return true;
     }
     if value.starts_with(b"/") || value.starts_with(b"./") || value.starts_with(b"../") {
@@ -797,6 +1062,7 @@ mod tests {
             value: &body.as_bytes()[..end],
             between: &line.as_bytes()[name.len()..at + 1],
             before_name: None,
+            line_before: &line.as_bytes()[..line.len() - line.trim_start().len()],
             before,
             after: &body.as_bytes()[end..],
             format,
@@ -908,5 +1174,48 @@ mod tests {
         ] {
             assert_eq!(p(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn people_choose_words_as_passwords() {
+        let p = |line, format| check(Assignment::Password, line, format);
+        let config = Some(Format::Config);
+        // Words, service defaults and numbers are passwords someone chose.
+        for (line, want) in [
+            ("POSTGRES_PASSWORD: orders", "orders"), // keyscout:allow
+            ("ELASTIC_PASSWORD=elastic", "elastic"), // keyscout:allow
+            ("password: 'mysqlrootpassword'", "mysqlrootpassword"), // keyscout:allow
+            ("jdbc.password: 731962", "731962"),     // keyscout:allow
+        ] {
+            assert_eq!(p(line, config).as_deref(), Some(want), "{line}");
+        }
+        // The stock stand-ins are only low confidence; labels, flags, versions and prose
+        // are nothing.
+        for line in [
+            "password: test123",
+            "password: admin",
+            "passphrase: 'passphrase1'",
+            r#"opSetSecretPassword = "SetSecretPassword""#,
+            r#"'password' = '--password'"#,
+            r#"password = "ec2:GetPasswordData""#,
+            r#""parse-passwd": "^1.0.0""#,
+            "password = entered_password).first",
+            r#"notPass = "notthepass""#,
+            r#"TypeErrorPass = "nonewvars""#,
+            "jdbc.password: 123",
+        ] {
+            assert_eq!(p(line, config), None, "{line}");
+        }
+        assert_eq!(p("grep for password = before commit", None), None);
+        assert_eq!(p("NAME= OTHER=1", config), None);
+    }
+
+    #[test]
+    fn base64_padding_ends_a_bare_value() {
+        let s = |line| check(Assignment::Secret, line, Some(Format::Config));
+        assert_eq!(
+            s("auth_key: MTQ3ZDVhMTIzYmU1ZTRiMWQ1NzUyOWFlNWE2YzRjY2FhMDkyZGQ4OA==").as_deref(), // keyscout:allow
+            Some("MTQ3ZDVhMTIzYmU1ZTRiMWQ1NzUyOWFlNWE2YzRjY2FhMDkyZGQ4OA==") // keyscout:allow
+        );
     }
 }

@@ -62,7 +62,8 @@ fn by_extension(ext: &str) -> Format {
         | "py" | "pyi" | "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "java" | "kt" | "kts"
         | "scala" | "groovy" | "gradle" | "cs" | "fs" | "vb" | "swift" | "rb" | "php" | "pl"
         | "pm" | "lua" | "dart" | "r" | "jl" | "ex" | "exs" | "erl" | "clj" | "hs" | "ml"
-        | "zig" | "nim" | "v" | "sol" | "vue" | "svelte" => Format::Code,
+        | "zig" | "nim" | "v" | "sol" | "vue" | "svelte" | "xs" | "el" | "lisp" | "cue" | "css"
+        | "scss" | "sass" | "less" => Format::Code,
         "env" | "ini" | "cfg" | "conf" | "cnf" | "config" | "properties" | "prefs" | "yaml"
         | "yml" | "toml" | "sh" | "bash" | "zsh" | "ksh" | "fish" | "bat" | "cmd" | "ps1"
         | "psm1" | "tf" | "tfvars" | "hcl" | "mk" | "dockerfile" | "service" | "desktop"

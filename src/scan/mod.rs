@@ -151,6 +151,7 @@ impl Scanner {
             active: Vec::new(),
             raw: Vec::new(),
             hits: Vec::new(),
+            top_hits: Vec::new(),
             scanned: 0,
         }
     }
@@ -168,6 +169,8 @@ pub struct Matcher<'s> {
     raw: Vec<Raw>,
     /// Keyword hits of the current input.
     hits: Vec<KeywordHit>,
+    /// Keyword hits of the last chunk given to [`Matcher::scan`] (not of its decoded text).
+    top_hits: Vec<KeywordHit>,
     /// Bytes this thread has scanned: past a few MiB the keyword DFA is worth building.
     scanned: u64,
 }
@@ -194,6 +197,12 @@ impl Matcher<'_> {
         }
     }
 
+    /// Every keyword occurrence in the bytes of the last chunk scanned (not its decoded text),
+    /// in no set order; `None` without the prefilter, which looks for none.
+    pub fn keyword_hits(&self) -> Option<&[KeywordHit]> {
+        self.scanner.prefilter.then_some(self.top_hits.as_slice())
+    }
+
     /// Scans `chunk`'s bytes, then what its encoded spans hold, `depth` encodings deep.
     fn scan_depth(&mut self, chunk: &Chunk<'_>, depth: u8, out: &mut Vec<Finding>) {
         let set = &*self.scanner.rules;
@@ -206,6 +215,11 @@ impl Matcher<'_> {
 
         if self.scanner.prefilter {
             self.plan_with_prefilter(chunk);
+            if depth == self.scanner.decode_depth {
+                // Kept from the scans of decoded text that reuse `hits`.
+                self.top_hits.clear();
+                self.top_hits.extend_from_slice(&self.hits);
+            }
         } else {
             self.plan_without_prefilter(chunk);
         }
@@ -377,6 +391,20 @@ fn run_rule(
     }
 }
 
+/// Whether the text before a secret, on its line, ends inside a base64 `data:` URI
+/// (`src="data:image/png;base64,iVBOR...`): an embedded file, where any rule can match by
+/// chance.
+fn in_data_uri(before: &[u8]) -> bool {
+    let Some(at) = memmem::rfind(before, b";base64,") else {
+        return false;
+    };
+    let body = &before[at + 8..];
+    memmem::rfind(&before[..at], b"data:").is_some()
+        && body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
 /// Secret extraction, entropy, inline allow comments and allowlists for one regex match.
 fn check_match(
     scanner: &Scanner,
@@ -402,6 +430,8 @@ fn check_match(
             value: &data[value.clone()],
             between: &data[name.end..value.start],
             before_name: name.start.checked_sub(1).map(|i| data[i]),
+            line_before: &data
+                [memchr::memrchr(b'\n', &data[..name.start]).map_or(0, |i| i + 1)..name.start],
             before: value.start.checked_sub(1).map(|i| data[i]),
             after: &data[value.end..line_end],
             format: chunk
@@ -442,6 +472,9 @@ fn check_match(
     if scanner.allows_inline(line_bytes) || (multi_line && allowed_before()) {
         return None;
     }
+    if in_data_uri(&data[line.start..secret.start]) {
+        return None;
+    }
     let candidate = Candidate {
         secret: secret_bytes,
         matched: &data[matched.clone()],
@@ -476,7 +509,11 @@ fn check_match(
 /// specific rules both stay. `raw` is sorted by start.
 fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
     let generic = |m: &Raw| set.rules[m.rule as usize].generic;
-    let yields = |g: &Raw, s: &Raw| generic(g) && !generic(s) && s.confidence >= g.confidence;
+    // A companion's finding is never reported, so it hides nothing.
+    let companion = |m: &Raw| set.rules[m.rule as usize].companion;
+    let yields = |g: &Raw, s: &Raw| {
+        generic(g) && !generic(s) && !companion(s) && s.confidence >= g.confidence
+    };
     let mut keep = vec![true; raw.len()];
     for i in 0..raw.len() {
         for j in i + 1..raw.len() {
@@ -569,4 +606,20 @@ fn to_findings(set: &RuleSet, chunk: &Chunk<'_>, raw: &[Raw], out: &mut Vec<Find
 /// Number of UTF-8 characters in `bytes` (invalid bytes count one each).
 fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_data_uri;
+
+    #[test]
+    fn data_uris_hold_files_not_secrets() {
+        assert!(in_data_uri(
+            b"<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA"
+        ));
+        assert!(!in_data_uri(
+            b"<img src=\"data:image/png;base64,iVBORw0K\" alt=\"x\"> key="
+        ));
+        assert!(!in_data_uri(b"token = \""));
+    }
 }

@@ -660,10 +660,17 @@ impl Repo {
     /// of HEAD: index entries whose directory holds the same tree in HEAD (as the index's
     /// cached tree records) are passed over without looking.
     pub fn staged(&self) -> Result<Vec<StagedFile>, GitError> {
-        let index = self
-            .local
-            .index_or_empty()
-            .map_err(|e| GitError::read("reading the index", e))?;
+        let path = self.local.index_path();
+        let index = if path.exists() {
+            // Without verifying its checksum (a SHA-1 of the whole file, most of the time it
+            // takes to read a large index), as `index.skipHash` does: an index is written by
+            // this machine's git, and a damaged one fails to parse all the same.
+            let options = gix::index::decode::Options::default();
+            gix::index::File::at(&path, self.local.object_hash(), true, options)
+                .map_err(|e| GitError::read("reading the index", e))?
+        } else {
+            gix::index::File::from_state(gix::index::State::new(self.local.object_hash()), path)
+        };
         let head_tree = match self.local.head_tree_id() {
             Ok(id) => Some(id.detach()),
             Err(_) => None,
@@ -672,13 +679,20 @@ impl Repo {
             repo: self,
             dirs: HashMap::default(),
         };
-        let unchanged = match (head_tree, index.tree()) {
+        let mut unchanged = match (head_tree, index.tree()) {
             (Some(root), Some(cache)) => {
                 let mut out = Vec::new();
                 unchanged_dirs(&mut head, root, cache, &mut BString::default(), &mut out);
                 out
             }
             _ => Vec::new(),
+        };
+        // No directory listed is under another: a path under one is under the last one
+        // sorting before it (one look-up per index entry, not one per directory).
+        unchanged.sort_unstable();
+        let under_unchanged = |path: &BStr| {
+            let i = unchanged.partition_point(|d| d.as_slice() <= path.as_bytes());
+            i > 0 && path.starts_with(unchanged[i - 1].as_slice())
         };
         let mut staged = Vec::new();
         for entry in index.entries() {
@@ -690,7 +704,7 @@ impl Repo {
                 continue;
             }
             let path = entry.path(&index);
-            if unchanged.iter().any(|d| path.starts_with(d)) {
+            if under_unchanged(path) {
                 continue;
             }
             let old = match head_tree {

@@ -5,17 +5,18 @@
 //!
 //! What is sent where is decided by the rule's `[rules.verify]` ([`crate::rules::verify`]
 //! validates it: HTTPS, a literal host, a read-only method); [`request`] fills it in,
-//! [`sigv4`] signs what AWS needs, [`http`] sends it. Which verifiers may run at all (built-in
+//! [`sigv4`] signs what AWS needs, [`gcp`] what a service-account key needs, [`http`] sends it. Which verifiers may run at all (built-in
 //! ones, or from a rule file the user named) is the caller's decision, passed as `usable`.
 //!
 //! This module knows nothing of sources, the scanner or report formats.
 
+mod gcp;
 #[cfg(feature = "verify")]
 mod http;
 mod request;
 mod sigv4;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 #[cfg(feature = "verify")]
 use std::sync::Mutex;
 #[cfg(feature = "verify")]
@@ -23,6 +24,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 #[cfg(feature = "verify")]
 use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::finding::{Assessment, Finding, Verification, VerifyStatus};
 use crate::rules::{RuleSet, Verifier};
@@ -52,6 +56,8 @@ pub struct Options {
     pub max_body: usize,
     /// Print each request and response on stderr, secrets masked.
     pub debug: bool,
+    /// How long an answer in [`Memory`] stands before the secret is asked about again.
+    pub ttl: Duration,
 }
 
 impl Default for Options {
@@ -64,6 +70,7 @@ impl Default for Options {
             max_retry_after: Duration::from_secs(30),
             max_body: 64 << 10,
             debug: false,
+            ttl: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -79,20 +86,99 @@ pub struct Stats {
     pub sent: usize,
     /// Most requests seen in flight at once.
     pub peak_in_flight: usize,
+    /// Distinct requests answered from [`Memory`] instead of sent.
+    pub remembered: usize,
     pub live: usize,
     pub invalid: usize,
     pub unknown: usize,
     pub error: usize,
 }
 
+/// Answers kept across runs (`--state`), each under a hash of the request that asked for it:
+/// never the secret, nor anything it could be read back from short of guessing it.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Memory {
+    /// `sha256:HEX` of the request -> the answer.
+    answers: BTreeMap<String, Remembered>,
+}
+
+/// One remembered answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Remembered {
+    #[serde(flatten)]
+    answer: Verification,
+    /// When the provider gave it (Unix seconds).
+    at: u64,
+}
+
+impl Memory {
+    /// The answer for `key` if it is younger than `ttl` at `now`.
+    fn recall(&self, key: &str, now: u64, ttl: Duration) -> Option<Verification> {
+        let r = self.answers.get(key)?;
+        let asked = format!(
+            "remembered: asked at {}",
+            crate::finding::rfc3339(r.at as i64)
+        );
+        (now.saturating_sub(r.at) < ttl.as_secs()).then(|| Verification {
+            status: r.answer.status,
+            detail: match r.answer.detail.as_str() {
+                "" => asked,
+                detail => format!("{detail} ({asked})"),
+            },
+        })
+    }
+
+    /// Keeps what the provider said (not `error`: no answer came).
+    fn keep(&mut self, key: String, answer: &Verification, now: u64) {
+        if answer.status != VerifyStatus::Error {
+            let answer = answer.clone();
+            self.answers.insert(key, Remembered { answer, at: now });
+        }
+    }
+
+    /// Forgets the answers older than `ttl`.
+    fn forget_before(&mut self, now: u64, ttl: Duration) {
+        self.answers
+            .retain(|_, r| now.saturating_sub(r.at) < ttl.as_secs());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.answers.is_empty()
+    }
+}
+
+/// What a request is remembered by: a hash of it as built at time 0 (signed schemes sign the
+/// time), so the same secret, pairing and verifier give the same key in every run.
+fn memory_key(verifier: &Verifier, values: &request::Values<'_>) -> Option<String> {
+    let req = request::build(verifier, values, 0).ok()?;
+    let mut h = Sha256::new();
+    h.update(b"keyscout verify 1\0");
+    h.update(req.method.as_str());
+    for part in [req.url.as_bytes(), &req.body] {
+        h.update([0]);
+        h.update(part);
+    }
+    for (name, value) in &req.headers {
+        h.update([0]);
+        h.update(name.to_ascii_lowercase());
+        h.update(b":");
+        h.update(value);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("sha256:{hex}"))
+}
+
 /// Verifies every finding whose rule has a verifier that `usable` accepts, and records the
-/// answer in its assessment. An error only when verification cannot start (a bad
-/// `SSL_CERT_FILE`, a bad testing hook, a build without the `verify` feature).
+/// answer in its assessment. With `memory` (`--state`), an answer younger than `opts.ttl` is
+/// used instead of asking again, and the new answers are kept. An error only when
+/// verification cannot start (a bad `SSL_CERT_FILE`, a bad testing hook, a build without the
+/// `verify` feature).
 pub fn run(
     items: &mut [(Finding, Assessment)],
     rules: &RuleSet,
     usable: impl Fn(&Verifier) -> bool,
     opts: &Options,
+    mut memory: Option<&mut Memory>,
 ) -> Result<Stats, String> {
     let by_id: HashMap<&str, &crate::rules::Rule> =
         rules.rules.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -102,6 +188,7 @@ pub fn run(
 
     // Each finding's candidate requests, deduplicated into jobs.
     let mut jobs: Vec<(Request, &Verifier)> = Vec::new();
+    let mut keys: Vec<Option<String>> = Vec::new();
     let mut job_of: HashMap<Request, usize> = HashMap::new();
     let mut wanted: Vec<(usize, Result<Vec<usize>, String>)> = Vec::new();
     for (i, (finding, _)) in items.iter().enumerate() {
@@ -121,6 +208,7 @@ pub fn run(
         for paired in &pairings {
             let values = request::Values {
                 secret: &finding.secret,
+                matched: &finding.matched,
                 captures: caps.as_ref().map(|c| (c, finding.matched.as_bytes())),
                 paired,
             };
@@ -130,6 +218,12 @@ pub fn run(
                     let job = *job_of.entry(req.clone()).or_insert(next);
                     if job == next {
                         jobs.push((req, verifier));
+                        keys.push(
+                            memory
+                                .is_some()
+                                .then(|| memory_key(verifier, &values))
+                                .flatten(),
+                        );
                     }
                     mine.push(job);
                 }
@@ -151,7 +245,41 @@ pub fn run(
     if wanted.is_empty() {
         return Ok(stats);
     }
-    let answers = send_all(&jobs, opts, &mut stats)?;
+    // What memory answers is not sent.
+    let recalled: Vec<Option<Verification>> = keys
+        .iter()
+        .map(|k| {
+            let k = k.as_deref()?;
+            memory.as_ref()?.recall(k, now, opts.ttl)
+        })
+        .collect();
+    let to_send: Vec<usize> = (0..jobs.len()).filter(|&j| recalled[j].is_none()).collect();
+    stats.remembered = jobs.len() - to_send.len();
+    let sent: Vec<(Request, &Verifier)> = to_send.iter().map(|&j| jobs[j].clone()).collect();
+    let fresh = if sent.is_empty() {
+        Vec::new()
+    } else {
+        send_all(&sent, opts, &mut stats)?
+    };
+    let mut answers = recalled;
+    for (&j, answer) in to_send.iter().zip(fresh) {
+        if let (Some(memory), Some(key)) = (memory.as_deref_mut(), keys[j].clone()) {
+            memory.keep(key, &answer, now);
+        }
+        answers[j] = Some(answer);
+    }
+    if let Some(memory) = memory {
+        memory.forget_before(now, opts.ttl);
+    }
+    let answers: Vec<Verification> = answers
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or(Verification {
+                status: VerifyStatus::Error,
+                detail: "no answer".into(),
+            })
+        })
+        .collect();
 
     for (i, outcome) in wanted {
         let verification = match outcome {
@@ -264,7 +392,7 @@ fn send_all(
                     let Some((req, verifier)) = jobs.get(j) else {
                         break;
                     };
-                    let exchange = || {
+                    let exchange = |req: &Request| {
                         limiter.wait(&req.host);
                         let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                         peak.fetch_max(now, Ordering::SeqCst);
@@ -276,7 +404,29 @@ fn send_all(
                         }
                         result
                     };
-                    let answer = ask(exchange, verifier, opts);
+                    let mut answer = ask(|| exchange(req), verifier, opts);
+                    // Rejected here: perhaps a key of the provider's other region.
+                    let mut rejected_at = vec![req.host.clone()];
+                    for other in &verifier.other_hosts {
+                        if answer.status != VerifyStatus::Invalid {
+                            break;
+                        }
+                        let moved = req.to_host(other);
+                        let there = ask(|| exchange(&moved), verifier, opts);
+                        answer = match there.status {
+                            VerifyStatus::Invalid => {
+                                rejected_at.push(other.clone());
+                                answer
+                            }
+                            _ => Verification {
+                                detail: format!("{} (at {other})", there.detail),
+                                ..there
+                            },
+                        };
+                    }
+                    if rejected_at.len() > 1 && answer.status == VerifyStatus::Invalid {
+                        answer.detail = format!("{} at {}", answer.detail, rejected_at.join(", "));
+                    }
                     if let Ok(mut all) = answers.lock() {
                         all[j] = Some(answer);
                     }
@@ -380,7 +530,10 @@ fn judge(v: &Verifier, r: &http::Response) -> Verification {
             detail,
         };
     }
-    if !v.invalid.status.is_empty() && v.invalid.matches(r.status, &r.headers, &r.body) {
+    if v.invalid
+        .iter()
+        .any(|m| !m.status.is_empty() && m.matches(r.status, &r.headers, &r.body))
+    {
         return Verification {
             status: VerifyStatus::Invalid,
             detail: format!("HTTP {}", r.status),

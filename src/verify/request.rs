@@ -20,9 +20,27 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
+impl Request {
+    /// The same request to another host of the provider (a literal `other_hosts` entry).
+    pub fn to_host(&self, host: &str) -> Request {
+        let rest = self
+            .url
+            .strip_prefix("https://")
+            .and_then(|r| r.get(self.host.len()..))
+            .unwrap_or("/");
+        Request {
+            url: format!("https://{host}{rest}"),
+            host: host.to_string(),
+            ..self.clone()
+        }
+    }
+}
+
 /// What templates are filled from.
 pub struct Values<'a> {
     pub secret: &'a str,
+    /// The finding's whole match (a service-account key file's JSON object).
+    pub matched: &'a str,
     /// The rule's capture groups over the finding's match.
     pub captures: Option<(&'a Captures, &'a [u8])>,
     /// `{{rule:ID}}` -> the secret of a finding of that rule in the same file.
@@ -87,9 +105,29 @@ fn url_encode(value: &str) -> String {
     out
 }
 
+/// The host of `url` when its first label was filled in: that label must be one DNS label
+/// directly under `domain`.
+fn filled_host(url: &str, domain: &str) -> Result<String, String> {
+    let rest = url.strip_prefix("https://").unwrap_or(url);
+    let authority = rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].to_ascii_lowercase();
+    match authority
+        .strip_suffix(domain)
+        .and_then(|l| l.strip_suffix('.'))
+    {
+        Some(label) if crate::rules::verify::is_dns_label(label) => Ok(authority),
+        _ => Err(format!(
+            "the host's first label is not one DNS label under {domain}"
+        )),
+    }
+}
+
 /// Builds the request for one finding; `unix_time` signs the signed schemes.
 pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Request, String> {
     let url = render(&verifier.url, v, true)?;
+    let host = match verifier.host.strip_prefix("*.") {
+        Some(domain) => filled_host(&url, domain)?,
+        None => verifier.host.clone(),
+    };
     let mut headers = Vec::new();
     for (name, template) in &verifier.headers {
         headers.push((name.clone(), render(template, v, false)?));
@@ -109,9 +147,12 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
     {
         return Err("a header value would hold a line break".into());
     }
-    let body = match &verifier.body {
-        Some(t) => render(t, v, false)?.into_bytes(),
-        None => Vec::new(),
+    let body = match (&verifier.body, &verifier.kind) {
+        (_, VerifyKind::GcpServiceAccount { scope }) => {
+            gcp_body(v.matched, &url, scope, unix_time)?
+        }
+        (Some(t), _) => render(t, v, false)?.into_bytes(),
+        (None, _) => Vec::new(),
     };
     if let VerifyKind::AwsSigV4 {
         key_id,
@@ -128,7 +169,7 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
         let (path, query) = after_host.split_once('?').unwrap_or((after_host, ""));
         let auth = super::sigv4::authorization(&super::sigv4::Signing {
             method: verifier.method.as_str(),
-            host: &verifier.host,
+            host: &host,
             path,
             query,
             headers: &headers,
@@ -145,10 +186,23 @@ pub fn build(verifier: &Verifier, v: &Values<'_>, unix_time: u64) -> Result<Requ
     Ok(Request {
         method: verifier.method,
         url,
-        host: verifier.host.clone(),
+        host,
         headers,
         body,
     })
+}
+
+/// The JWT bearer grant for the key file in `matched`, for the token endpoint `url`.
+#[cfg(feature = "verify")]
+fn gcp_body(matched: &str, url: &str, scope: &str, unix_time: u64) -> Result<Vec<u8>, String> {
+    let key = super::gcp::key_file(matched)?;
+    Ok(super::gcp::token_request(&key, url, scope, unix_time)?.into_bytes())
+}
+
+#[cfg(not(feature = "verify"))]
+fn gcp_body(matched: &str, _url: &str, _scope: &str, _unix_time: u64) -> Result<Vec<u8>, String> {
+    super::gcp::key_file(matched)?;
+    Err("this keyscout was built without the `verify` feature".into())
 }
 
 #[cfg(test)]
@@ -176,6 +230,7 @@ mod tests {
     fn values(secret: &str) -> Values<'_> {
         Values {
             secret,
+            matched: secret,
             captures: None,
             paired: &[],
         }
@@ -207,12 +262,57 @@ mod tests {
     }
 
     #[test]
+    fn a_filled_host_label_stays_one_label_under_the_providers_domain() {
+        let v = verifier("https://{{1}}.api.example.com/v1/{{secret}}", &[]);
+        let caps = |text: &str| {
+            let re = regex_automata::meta::Regex::new(r"k-([a-z0-9.%-]+)").unwrap();
+            let mut c = re.create_captures();
+            re.captures(text.as_bytes(), &mut c);
+            c
+        };
+        let build_with = |text: &str| {
+            let c = caps(text);
+            let values = Values {
+                secret: "s",
+                matched: text,
+                captures: Some((&c, text.as_bytes())),
+                paired: &[],
+            };
+            build(&v, &values, 0)
+        };
+        let r = build_with("k-us6").unwrap();
+        assert_eq!(
+            (r.host.as_str(), r.url.as_str()),
+            ("us6.api.example.com", "https://us6.api.example.com/v1/s")
+        );
+        for hostile in ["k-evil.example", "k-evil.example%", "k--x", "k-"] {
+            assert!(build_with(hostile).is_err(), "{hostile}");
+        }
+    }
+
+    #[test]
+    fn a_request_moves_to_another_region_whole() {
+        let v = verifier(
+            "https://api.example.com/v1/me?k={{secret}}",
+            &[("X-Key", "{{secret}}")],
+        );
+        let r = build(&v, &values("t"), 0).unwrap();
+        let eu = r.to_host("api.eu.example.com");
+        assert_eq!(eu.url, "https://api.eu.example.com/v1/me?k=t");
+        assert_eq!(
+            (eu.host.as_str(), eu.headers.clone()),
+            ("api.eu.example.com", r.headers)
+        );
+    }
+
+    #[test]
     fn a_missing_pair_or_group_is_an_error_not_a_guess() {
         let v = verifier("https://api.example.com/{{rule:some-id}}", &[]);
         assert!(build(&v, &values("s"), 0).unwrap_err().contains("some-id"));
         let paired = [("some-id", "ID42")];
         let with = Values {
             secret: "s",
+            matched: "s",
             captures: None,
             paired: &paired,
         };

@@ -3,7 +3,7 @@
 //
 // usage: node html.cjs PLAYWRIGHT_CORE_DIR CHROMIUM REPORT.html SCREENSHOT.png PLAN_JSON
 // PLAN: {"rule": id to filter on, "repo": repository to filter on, "search": text, "path": text,
-// "perf": true to time only}
+// "verify": a verification status to filter on, "perf": true to time only}
 "use strict";
 const [pwDir, chromiumPath, report, screenshot, planText] = process.argv.slice(2);
 const { chromium } = require(pwDir);
@@ -63,6 +63,13 @@ const plan = JSON.parse(planText || "{}");
     out.summary = await page.textContent("#summary");
     out.ruleOptions = await page.$$eval("#f-rule option", (o) => o.map((x) => x.textContent));
     out.repoHidden = await page.$eval("#f-repo", (e) => e.hidden);
+    out.verifyHidden = await page.$eval("#f-verify", (e) => e.hidden);
+    // Filter by verification status, when the plan names one.
+    if (plan.verify) {
+      await page.selectOption("#f-verify", plan.verify);
+      out.byVerify = { count: await count(), rows: await rows() };
+      await page.selectOption("#f-verify", "");
+    }
     // Filter by repository, when the plan names one.
     if (plan.repo) {
       await page.selectOption("#f-repo", { label: plan.repo });

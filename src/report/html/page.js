@@ -4,6 +4,11 @@
 (function () {
   const D = JSON.parse(document.getElementById("data").textContent);
   const R = D.rows;
+  // Beside each row: --verify's status ("" when not verified), its detail, triage notes
+  // (none at all when no row has any).
+  const NO_CHECK = ["", "", []];
+  const C = D.checks.length ? D.checks : R.map(() => NO_CHECK);
+  const VERIFY_NAMES = ["live", "invalid", "unknown", "error"];
   // Row fields, as keyscout writes them.
   const RULE = 0, PATH = 1, LINE = 2, COL = 3, CONF = 4, REPO = 5, COMMIT = 6, DATE = 7,
     AUTHOR = 8, MESSAGE = 9, BEFORE = 10, SECRET = 11, AFTER = 12, FP = 13, DECODED = 14, TAGS = 15;
@@ -15,6 +20,7 @@
   // One repository (or none) says nothing: no column, filter or card for it.
   const hasRepo = D.repos.length > 1;
   const hasDate = R.some((r) => r[DATE] !== "");
+  const hasVerify = C.some((c) => c[0] !== "");
   const revealed = new Set();
 
   // ---- header and summary ----
@@ -63,6 +69,11 @@
     D.rules.map((r) => r[0] + ": " + r[1])));
   summary.appendChild(bars("By confidence", [2, 1, 0].map((c) => "<span class=\"badge b" + c + "\">" + CONF_NAMES[c] + "</span>"),
     [byConf[2], byConf[1], byConf[0]], (i) => pick("f-conf", String(2 - i)), 3));
+  if (hasVerify) {
+    const byVerify = VERIFY_NAMES.map((n) => C.filter((c) => c[0] === n).length);
+    summary.appendChild(bars("By verification", VERIFY_NAMES.map((n) => "<span class=\"badge v-" + n + "\">" + n + "</span>"),
+      byVerify, (i) => pick("f-verify", VERIFY_NAMES[i]), 4));
+  }
   if (hasRepo) summary.appendChild(bars("By repository", D.repos.map(esc), counts(REPO, D.repos.length), (i) => pick("f-repo", i), 8, D.repos));
   if (hasDate) summary.appendChild(timeline());
 
@@ -104,6 +115,8 @@
 
   // ---- filters ----
   const fRule = $("f-rule"), fConf = $("f-conf"), fRepo = $("f-repo"), fPath = $("f-path"), q = $("q");
+  const fVerify = $("f-verify");
+  if (!hasVerify) fVerify.hidden = true;
   const ruleOrder = D.rules.map((r, i) => i).sort((a, b) => (D.rules[a][0] < D.rules[b][0] ? -1 : 1));
   fRule.insertAdjacentHTML("beforeend", ruleOrder.map((i) => "<option value=\"" + i + "\">" + esc(D.rules[i][0]) + "</option>").join(""));
   if (hasRepo) fRepo.insertAdjacentHTML("beforeend", D.repos.map((r, i) => "<option value=\"" + i + "\">" + esc(r) + "</option>").join(""));
@@ -111,6 +124,7 @@
   const grid = document.querySelector(".grid");
   if (!hasRepo) grid.classList.add("norepo");
   if (!hasDate) grid.classList.add("nodate");
+  if (hasVerify) grid.classList.add("verified");
 
   const lowerPaths = D.paths.map((p) => p.toLowerCase());
   let haystacks = null;
@@ -128,6 +142,7 @@
     const conf = fConf.value === "" ? -1 : Number(fConf.value);
     const repo = fRepo.value === "" ? -1 : Number(fRepo.value);
     const path = fPath.value.trim().toLowerCase();
+    const verify = fVerify.value;
     const words = q.value.trim().toLowerCase().split(/\s+/).filter((w) => w);
     if (words.length && !haystacks) { haystacks = new Array(R.length); for (let i = 0; i < R.length; i++) haystacks[i] = haystack(i); }
     const out = [];
@@ -137,6 +152,7 @@
       if (conf >= 0 && r[CONF] !== conf) continue;
       if (repo >= 0 && r[REPO] !== repo) continue;
       if (path && !lowerPaths[r[PATH]].includes(path)) continue;
+      if (verify && C[i][0] !== verify) continue;
       if (words.length && !words.every((w) => haystacks[i].includes(w))) continue;
       out.push(i);
     }
@@ -171,8 +187,8 @@
   const later = () => { clearTimeout(timer); timer = setTimeout(applyFilters, 120); };
   q.addEventListener("input", later);
   fPath.addEventListener("input", later);
-  [fRule, fConf, fRepo].forEach((s) => s.addEventListener("change", applyFilters));
-  $("reset").addEventListener("click", () => { q.value = fPath.value = fRule.value = fConf.value = fRepo.value = ""; applyFilters(); });
+  [fRule, fConf, fRepo, fVerify].forEach((s) => s.addEventListener("change", applyFilters));
+  $("reset").addEventListener("click", () => { q.value = fPath.value = fRule.value = fConf.value = fRepo.value = fVerify.value = ""; applyFilters(); });
   document.querySelector(".head").addEventListener("click", (e) => {
     const b = e.target.closest("button[data-sort]");
     if (!b) return;
@@ -192,6 +208,10 @@
     return "<button type=\"button\" class=\"secret\" data-show=\"" + i + "\" title=\"Show the secret\">" +
       "\u2022".repeat(Math.min(12, Math.max(6, s.length))) + "</button>";
   }
+  function verifyBadge(i) {
+    const v = C[i][0];
+    return v ? "<span class=\"badge v-" + esc(v) + "\" title=\"" + esc(C[i][1]) + "\">" + esc(v) + "</span>" : "";
+  }
   function draw(force) {
     const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(view.length, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
@@ -203,7 +223,7 @@
       const i = view[k], r = R[i];
       const rule = D.rules[r[RULE]][0], path = D.paths[r[PATH]];
       html += "<div class=\"row" + (i === selected ? " sel" : "") + "\" role=\"row\" data-i=\"" + i + "\" style=\"top:" + k * ROW_HEIGHT + "px\">" +
-        "<span class=\"c-conf\"><span class=\"badge b" + r[CONF] + "\">" + CONF_NAMES[r[CONF]] + "</span></span>" +
+        "<span class=\"c-conf\"><span class=\"badge b" + r[CONF] + "\">" + CONF_NAMES[r[CONF]] + "</span>" + verifyBadge(i) + "</span>" +
         "<span class=\"c-rule\" title=\"" + esc(rule) + "\">" + esc(rule) + "</span>" +
         "<span class=\"c-path\" title=\"" + esc(path) + ":" + r[LINE] + "\">" + esc(path) + ":" + r[LINE] + "</span>" +
         "<span class=\"c-repo\">" + (r[REPO] >= 0 ? esc(D.repos[r[REPO]]) : "") + "</span>" +
@@ -240,6 +260,9 @@
     if (r[COMMIT]) rows.push(["Commit", esc(r[COMMIT]) + " · " + esc(r[AUTHOR]) + " · " + esc(r[DATE])], ["Message", esc(r[MESSAGE])]);
     if (r[DECODED]) rows.push(["Decoded from", esc(r[DECODED])]);
     if (r[TAGS]) rows.push(["Tags", esc(r[TAGS])]);
+    if (C[i][0]) rows.push(["Verification", verifyBadge(i) + " " + esc(C[i][1])]);
+    for (const note of C[i][2]) rows.push(["Note", esc(note)]);
+    if (D.rules[r[RULE]][2]) rows.push(["Remediation", esc(D.rules[r[RULE]][2])]);
     rows.push(["Fingerprint", "<code>" + esc(r[FP]) + "</code>"]);
     el.innerHTML = "<dl>" + rows.map((x) => "<dt>" + x[0] + "</dt><dd>" + x[1] + "</dd>").join("") + "</dl>";
     el.hidden = false;
