@@ -12,6 +12,8 @@
 
 pub mod cli;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod report;
 pub mod rules;

@@ -66,14 +66,14 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     for (_, (finding, assessment)) in findings {
         reporter
             .assessed(finding, assessment)
-            .context("writing the report")?;
+            .with_context(|| args.report.writing())?;
     }
     let count = reporter.count();
     // Paths in the findings are relative to what each input scanned; SARIF anchors them at
     // the working directory.
     reporter
         .finish(&summary, Path::new("."))
-        .context("writing the report")?;
+        .with_context(|| args.report.writing())?;
     if !args.report.quiet {
         let mut line = format!(
             "keyscout: {count} finding(s) from {} report(s), {} duplicate(s) removed",

@@ -31,6 +31,14 @@ impl ReportArgs {
         })
     }
 
+    /// What a failed write of the report says: `writing the report to FILE` (or stdout).
+    pub fn writing(&self) -> String {
+        match &self.output {
+            Some(path) => format!("writing the report to {}", path.display()),
+            None => "writing the report to stdout".to_string(),
+        }
+    }
+
     /// 2 after an error, else `--exit-code` when something was reported, else 0.
     pub fn exit_code(&self, errors: u64, findings: u64) -> u8 {
         if errors > 0 {

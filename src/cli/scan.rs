@@ -299,7 +299,7 @@ pub(super) fn report(
             } else {
                 reporter
                     .assessed(finding, assessment)
-                    .context("writing the report")?;
+                    .with_context(|| args.report.writing())?;
             }
         }
     }
@@ -309,7 +309,7 @@ pub(super) fn report(
         for (finding, assessment) in held {
             reporter
                 .assessed(finding, assessment)
-                .context("writing the report")?;
+                .with_context(|| args.report.writing())?;
         }
     }
     triage::report_stale(args, &triage);
@@ -326,7 +326,7 @@ pub(super) fn finish(
     let findings = reporter.count();
     reporter
         .finish(&summary, root)
-        .context("writing the report")?;
+        .with_context(|| args.report.writing())?;
     if !args.report.quiet {
         let mut line = format!(
             "keyscout: {findings} finding(s) in {} file(s), {:.1} MB in {:.2} s",

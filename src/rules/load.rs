@@ -46,6 +46,18 @@ pub fn load(source: &ConfigSource) -> Result<RuleSet, RuleError> {
     compile(defs.rules, defs.allowlists)
 }
 
+/// Loads and compiles the rule file `text`, named `name` in errors (an `[extend] path` is
+/// read relative to `name`).
+pub fn load_text(name: &str, text: &str) -> Result<RuleSet, RuleError> {
+    let mut defs = Definitions::default();
+    defs.add_text(name, text, 0, false)?;
+    compile(defs.rules, defs.allowlists)
+}
+
+/// The largest rule file read: the built-in packs together are a few MiB; a file an
+/// `[extend] path` names could be `/dev/zero`.
+const MAX_RULE_FILE: u64 = 64 << 20;
+
 /// Where a rule or allowlist was written.
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -95,8 +107,31 @@ impl Definitions {
 
     fn add_file(&mut self, path: &Path, depth: usize) -> Result<(), RuleError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| RuleError::new(&name, None, None, format!("cannot read: {e}")))?;
+        let cannot =
+            |e: std::io::Error| RuleError::new(&name, None, None, format!("cannot read: {e}"));
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, MAX_RULE_FILE + 1),
+                    &mut bytes,
+                )
+            })
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_RULE_FILE {
+            return Err(RuleError::new(
+                &name,
+                None,
+                None,
+                format!("larger than {} MiB: not a rule file", MAX_RULE_FILE >> 20),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| {
+            cannot(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ))
+        })?;
         self.add_text(&name, &text, depth, false)
     }
 

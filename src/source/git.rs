@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::delta::{self, Delta};
+use super::integrity::PackIntegrity;
 pub use crate::finding::CommitInfo;
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -808,7 +809,12 @@ struct Differ<'a> {
     /// Commits diffed since the packs were mapped.
     since_mapped: usize,
     bufs: Vec<Vec<u8>>,
+    /// The trees being diffed, outermost first.
+    ancestors: Vec<ObjectId>,
 }
+
+/// How deep trees may nest, as git's `core.maxTreeDepth`.
+const MAX_TREE_DEPTH: usize = 2048;
 
 /// Commits a [`Differ`] diffs before mapping its packs afresh: the trees it reads are spread
 /// over the whole pack, and a mapping keeps every page it touched resident until unmapped.
@@ -826,6 +832,7 @@ impl<'a> Differ<'a> {
             cache: pack::cache::lru::StaticLinkedList::default(),
             since_mapped: 0,
             bufs: Vec::new(),
+            ancestors: Vec::new(),
         };
         differ.map_packs();
         differ
@@ -907,6 +914,7 @@ impl<'a> Differ<'a> {
             commit.tree,
             &mut prefix,
             &mut on_added,
+            warn,
         ) {
             warn(w);
         }
@@ -942,40 +950,63 @@ impl<'a> Differ<'a> {
     }
 
     /// Calls `on_added(path, blob)` for each blob in `new` that `old` does not hold at the same
-    /// path; subtrees with equal ids are skipped.
+    /// path; subtrees with equal ids are skipped. An error if `new` cannot be read; a subtree
+    /// that cannot is a warning, and its siblings are still diffed. A tree that holds itself
+    /// (only a damaged or forged object can) or nests deeper than git allows is an error.
     fn diff(
         &mut self,
         old: Option<ObjectId>,
         new: ObjectId,
         prefix: &mut BString,
         on_added: &mut dyn FnMut(&BStr, &gix::oid),
+        warn: OnWarning<'_>,
     ) -> Result<(), Warning> {
         if old == Some(new) {
             return Ok(());
         }
+        if self.ancestors.contains(&new) {
+            return Err(Warning {
+                id: Some(new),
+                message: format!("the tree holds itself (at `{prefix}`): a damaged object"),
+            });
+        }
+        if self.ancestors.len() >= MAX_TREE_DEPTH {
+            return Err(Warning {
+                id: Some(new),
+                message: format!("trees nest deeper than {MAX_TREE_DEPTH} levels at `{prefix}`"),
+            });
+        }
+        self.ancestors.push(new);
         let mut new_buf = self.bufs.pop().unwrap_or_default();
         let mut old_buf = self.bufs.pop().unwrap_or_default();
-        let result = self.diff_in(old, new, prefix, on_added, &mut new_buf, &mut old_buf);
+        let result = self.diff_in(old, new, prefix, on_added, warn, &mut new_buf, &mut old_buf);
         self.bufs.push(old_buf);
         self.bufs.push(new_buf);
+        self.ancestors.pop();
         result
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn diff_in(
         &mut self,
         old: Option<ObjectId>,
         new: ObjectId,
         prefix: &mut BString,
         on_added: &mut dyn FnMut(&BStr, &gix::oid),
+        warn: OnWarning<'_>,
         new_buf: &mut Vec<u8>,
         old_buf: &mut Vec<u8>,
     ) -> Result<(), Warning> {
         let hash = self.repo.object_hash();
         let mut new_entries = TreeRefIter::from_bytes(self.tree(&new, new_buf)?, hash);
-        let mut old_entries = match old {
-            Some(old) => TreeRefIter::from_bytes(self.tree(&old, old_buf)?, hash),
-            None => TreeRefIter::from_bytes(&[], hash),
+        // An old tree that cannot be read is diffed as empty: all of `new` counts as added
+        // here, rather than nothing.
+        let old_bytes = match old {
+            Some(id) => self.tree(&id, old_buf).map_err(warn).ok(),
+            None => None,
         };
+        let old = old.filter(|_| old_bytes.is_some());
+        let mut old_entries = TreeRefIter::from_bytes(old_bytes.unwrap_or(&[]), hash);
         fn undecodable<E: std::fmt::Display>(tree: ObjectId) -> impl Fn(E) -> Warning {
             move |e| Warning {
                 id: Some(tree),
@@ -1010,9 +1041,11 @@ impl<'a> Differ<'a> {
                 }
                 prefix.push_str(entry.filename);
                 prefix.push(b'/');
-                let result = self.diff(old_sub, entry.oid.to_owned(), prefix, on_added);
+                let result = self.diff(old_sub, entry.oid.to_owned(), prefix, on_added, warn);
                 prefix.truncate(len);
-                result?;
+                if let Err(w) = result {
+                    warn(w);
+                }
             } else if entry.mode.is_blob_or_symlink()
                 && !same.is_some_and(|b| b.mode.is_blob_or_symlink() && b.oid == entry.oid)
             {
@@ -1118,8 +1151,13 @@ struct PackVisitor<'a, F, V> {
     wanted: &'a Wanted<'a>,
     map: &'a memmap2::Mmap,
     decoded: &'a AtomicUsize,
-    /// With delta reading: the pack's objects by offset, to name an offset delta's base.
-    by_offset: Option<&'a [(u64, ObjectId)]>,
+    /// The pack's objects by offset, to name an offset delta's base.
+    by_offset: &'a [(u64, ObjectId)],
+    /// Whether to read what a delta copied from its base.
+    deltas: bool,
+    integrity: &'a PackIntegrity<'a>,
+    pack_path: &'a Path,
+    warn: OnWarning<'a>,
     hash: gix::hash::Kind,
     /// Scratch for delta reading.
     inflate: gix::zlib::Inflate,
@@ -1136,6 +1174,10 @@ impl<F, V> Clone for PackVisitor<'_, F, V> {
             map: self.map,
             decoded: self.decoded,
             by_offset: self.by_offset,
+            deltas: self.deltas,
+            integrity: self.integrity,
+            pack_path: self.pack_path,
+            warn: self.warn,
             hash: self.hash,
             inflate: gix::zlib::Inflate::default(),
             delta_buf: Vec::new(),
@@ -1156,9 +1198,10 @@ where
     /// Reads what the entry at `offset` copied from its base into `self.delta`; false when it
     /// is stored whole, or its delta cannot be read (the blob is then scanned whole).
     fn read_delta(&mut self, offset: u64, size: usize) -> bool {
-        let Some(by_offset) = self.by_offset else {
+        if !self.deltas {
             return false;
-        };
+        }
+        let by_offset = self.by_offset;
         let Some(bytes) = usize::try_from(offset).ok().and_then(|o| self.map.get(o..)) else {
             return false;
         };
@@ -1205,7 +1248,8 @@ where
         }
     }
 
-    fn object(&mut self, kind: Kind, data: &[u8], id: &gix::oid, offset: u64) {
+    fn object(&mut self, kind: Kind, data: &[u8], entry: &pack::index::Entry) {
+        let (id, offset) = (&entry.oid, entry.pack_offset);
         // The traversal reads each compressed object once, in no useful order: the pages it
         // read are dropped from this process now and then (they stay in the page cache and
         // fault back in if needed again), or the whole pack would end up resident.
@@ -1216,7 +1260,20 @@ where
                     .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
             };
         }
-        if !self.wanted.claim(id) || kind != Kind::Blob {
+        let wanted = self.wanted.claim(id);
+        if kind != Kind::Blob {
+            return;
+        }
+        // Every blob is checked, wanted or not: it may be the base of a wanted one.
+        let intact = self.integrity.check(offset, entry.crc32);
+        if !wanted {
+            return;
+        }
+        if let Err(why) = intact {
+            (self.warn)(Warning {
+                id: Some(id.to_owned()),
+                message: format!("corrupt in {}: {why}", self.pack_path.display()),
+            });
             return;
         }
         let has_delta = self.read_delta(offset, data.len());
@@ -1265,11 +1322,11 @@ fn traverse_pack<F, V>(
         }
     };
     let decoded = AtomicUsize::new(0);
-    let by_offset: Option<Vec<(u64, ObjectId)>> = deltas.then(|| {
-        let mut all: Vec<(u64, ObjectId)> = index.iter().map(|e| (e.pack_offset, e.oid)).collect();
-        all.sort_unstable_by_key(|(o, _)| *o);
-        all
-    });
+    let mut by_offset: Vec<(u64, ObjectId)> =
+        index.iter().map(|e| (e.pack_offset, e.oid)).collect();
+    by_offset.sort_unstable_by_key(|(o, _)| *o);
+    let integrity = PackIntegrity::new(map, &by_offset, index);
+    let pack_path = idx.with_extension("pack");
     let hash = index.object_hash();
     let mut worker = PackVisitor {
         make: make_visitor,
@@ -1277,7 +1334,11 @@ fn traverse_pack<F, V>(
         wanted,
         map,
         decoded: &decoded,
-        by_offset: by_offset.as_deref(),
+        by_offset: &by_offset,
+        deltas,
+        integrity: &integrity,
+        pack_path: &pack_path,
+        warn,
         hash,
         inflate: gix::zlib::Inflate::default(),
         delta_buf: Vec::new(),
@@ -1292,14 +1353,14 @@ fn traverse_pack<F, V>(
                           entry: &pack::index::Entry,
                           _: &dyn gix::Progress|
           -> gix::Result {
-        worker.object(kind, data, &entry.oid, entry.pack_offset);
+        worker.object(kind, data, entry);
         Ok(())
     };
     let options = pack::index::traverse::Options {
         traversal: pack::index::traverse::Algorithm::DeltaTreeLookup,
         thread_limit: Some(threads.max(1)),
-        // As `git cat-file`: no checksums; an undecodable object is looked up again later
-        // and reported with its id then.
+        // As `git cat-file`: no object ids hashed (the visitor checks each blob's CRC32
+        // instead); an undecodable object is looked up again later and reported then.
         check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
         alloc_limit_bytes: None,
         make_pack_lookup_cache: || pack::cache::Never,

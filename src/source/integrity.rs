@@ -1,0 +1,123 @@
+//! Whether the bytes a pack traversal decoded are the ones the pack was written with. gix's
+//! traversal, run without its (costly) object-id checks, neither looks at zlib's adler32 nor at
+//! whether a stream filled its buffer: a flipped byte in a blob's compressed data can decode to
+//! other bytes without an error. Each entry is checked against the CRC32 its index (v2) keeps
+//! of the entry's bytes (header and compressed data), and a delta built on a corrupt entry is
+//! corrupt too. Indexes of version 1 keep no CRC32: their entries pass unchecked.
+//!
+//! The traversal hands over an object only after its base, so a base's verdict is known before
+//! its deltas are checked.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use gix::ObjectId;
+use gix::odb::pack;
+
+/// Checks the entries of one pack, from any thread.
+pub struct PackIntegrity<'a> {
+    map: &'a [u8],
+    /// Every entry's offset, sorted: an entry ends where the next begins.
+    by_offset: &'a [(u64, ObjectId)],
+    /// Where the last entry ends (the pack's trailing checksum follows).
+    end: u64,
+    index: &'a pack::index::File,
+    /// Offsets of the entries found corrupt.
+    bad: Mutex<HashSet<u64>>,
+    any_bad: AtomicBool,
+}
+
+impl<'a> PackIntegrity<'a> {
+    /// `by_offset` lists every entry of `index` by pack offset, sorted; `map` is the pack.
+    pub fn new(
+        map: &'a [u8],
+        by_offset: &'a [(u64, ObjectId)],
+        index: &'a pack::index::File,
+    ) -> Self {
+        let trailer = index.object_hash().len_in_bytes();
+        PackIntegrity {
+            map,
+            by_offset,
+            end: map.len().saturating_sub(trailer) as u64,
+            index,
+            bad: Mutex::new(HashSet::default()),
+            any_bad: AtomicBool::new(false),
+        }
+    }
+
+    /// Checks the entry at `offset`, which the index says has `crc32`: why it is corrupt, if
+    /// it is. A corrupt entry is remembered, for the deltas built on it.
+    pub fn check(&self, offset: u64, crc32: Option<u32>) -> Result<(), String> {
+        let verdict = self
+            .own_bytes(offset, crc32)
+            .and_then(|()| self.base(offset));
+        if verdict.is_err() {
+            self.bad
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(offset);
+            self.any_bad.store(true, Ordering::Release);
+        }
+        verdict
+    }
+
+    fn own_bytes(&self, offset: u64, crc32: Option<u32>) -> Result<(), String> {
+        let Some(want) = crc32 else {
+            return Ok(());
+        };
+        let Ok(i) = self.by_offset.binary_search_by_key(&offset, |(o, _)| *o) else {
+            return Err(format!("no entry of the index starts at offset {offset}"));
+        };
+        let end = self.by_offset.get(i + 1).map_or(self.end, |(o, _)| *o);
+        let bytes = usize::try_from(offset)
+            .ok()
+            .zip(usize::try_from(end).ok())
+            .and_then(|(start, end)| self.map.get(start..end))
+            .ok_or_else(|| format!("the entry at offset {offset} runs past the end of the pack"))?;
+        let got = crc32fast::hash(bytes);
+        if got != want {
+            return Err(format!(
+                "the entry at offset {offset} does not match its CRC32 in the index \
+                 ({got:08x}, expected {want:08x})"
+            ));
+        }
+        Ok(())
+    }
+
+    /// An error if the entry at `offset` is a delta on an entry found corrupt.
+    fn base(&self, offset: u64) -> Result<(), String> {
+        if !self.any_bad.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let Some(bytes) = usize::try_from(offset).ok().and_then(|o| self.map.get(o..)) else {
+            return Ok(());
+        };
+        let Ok(entry) = pack::data::Entry::from_bytes(bytes, offset, self.index.object_hash())
+        else {
+            return Ok(());
+        };
+        let base = match entry.header {
+            pack::data::entry::Header::OfsDelta { base_distance } => {
+                entry.checked_base_pack_offset(base_distance)
+            }
+            pack::data::entry::Header::RefDelta { base_id } => self
+                .index
+                .lookup(base_id)
+                .map(|i| self.index.pack_offset_at_index(i)),
+            _ => None,
+        };
+        let corrupt_base = base.filter(|b| {
+            self.bad
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .contains(b)
+        });
+        match corrupt_base {
+            Some(b) => Err(format!(
+                "the entry at offset {offset} is a delta on the corrupt entry at offset {b}"
+            )),
+            None => Ok(()),
+        }
+    }
+}
