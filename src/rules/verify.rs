@@ -633,6 +633,7 @@ mod tests {
         "api.intercom.io",
         "api.lemonsqueezy.com",
         "api.line.me",
+        "api.linear.app",
         "api.linode.com",
         "api.mailersend.com",
         "api.mailgun.net",
@@ -718,6 +719,7 @@ mod tests {
     /// POSTs the providers document as read-only: a whoami, a token check or exchange.
     const READ_ONLY_POSTS: &[(&str, &str)] = &[
         ("api.dropboxapi.com", "/2/users/get_current_account"),
+        ("api.linear.app", "/graphql"),
         ("api.uptimerobot.com", "/v2/getAccountDetails"),
         ("gitlab.com", "/api/v4/runners/verify"),
         ("iam.cloud.ibm.com", "/identity/token"),
