@@ -704,9 +704,22 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     }
     let words = words(value);
     let constant = value.contains(&b'_') && !value.iter().any(u8::is_ascii_lowercase);
-    // Quoted, only a separated name (`db_password`, `app.secret`) names another value; a
-    // quoted camelCase word (`"userAPass"`) is a value someone typed.
+    // Quoted, a separated name (`db_password`, `app.secret`) names another value, and so
+    // does a camelCase one that spells a secret word out (`"UsernamePasswordCredential"`,
+    // `"MyPassword"`); other quoted camelCase words (`"userAPass"`) are values someone typed.
     let separated = value.iter().any(|b| matches!(b, b'_' | b'-' | b'.'));
+    let spelled_out = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "password"
+                | "passwd"
+                | "passphrase"
+                | "secret"
+                | "token"
+                | "credential"
+                | "credentials"
+        )
+    });
     // `"randomPassword"`, `"testGithubToken"`: a stand-in that says what it stands for.
     let stand_in = words.len() >= 2
         && matches!(
@@ -729,7 +742,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
         return true;
     }
     let names_secret = words.len() >= 2
-        && (separated || !quoted)
+        && (separated || spelled_out || !quoted)
         && words
             .iter()
             .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
@@ -917,8 +930,8 @@ fn escapes(value: &[u8]) -> bool {
         })
 }
 
-/// Whether `value` is standard base64 of lowercase words (`a-git-token`, `the sample
-/// nonce`).
+/// Whether `value` is standard base64 of words (`a-git-token`, `the sample nonce`,
+/// `Hello from Example Cloud`).
 fn base64_of_words(value: &[u8]) -> bool {
     use base64::Engine;
     let Ok(text) = base64::engine::general_purpose::STANDARD.decode(value) else {
@@ -927,8 +940,8 @@ fn base64_of_words(value: &[u8]) -> bool {
     text.len() >= 6
         && text
             .iter()
-            .all(|b| b.is_ascii_lowercase() || matches!(b, b' ' | b'-' | b'_'))
-        && randomness::surprise(&text) < RANDOM
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'-' | b'_'))
+        && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM
 }
 
 /// One character, or a unit of four to eight, over and over: `aaaaaaaa`,
@@ -946,7 +959,8 @@ fn repeated(value: &[u8]) -> bool {
 /// `qwerty`.
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
-        "12345", "23456", "abcdef", "abcd12", "a1b2c3", "qwerty", "asdfgh", "98765", "q1w2e3",
+        "12345", "23456", "abcdef", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "98765",
+        "q1w2e3",
     ];
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
