@@ -484,6 +484,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) {
         return None;
     }
+    // Ruby's Marshal format in base64 (`BAh7...`): a cookie's or cache's serialized payload.
+    if value.starts_with(b"BAh") {
+        return None;
+    }
     // A GPG long key id in uppercase hex (`KEY=13B6F51ECDDE430D`) names a public key.
     let upper_hex = value
         .iter()
@@ -741,6 +745,8 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if stand_in {
         return true;
     }
+    // Three or more whole words (`"dataStoreTestQuery"`) read as a name even quoted.
+    let long_name = words.len() >= 3 && words.iter().all(|w| w.len() >= 3);
     let names_secret = words.len() >= 2
         && (separated || spelled_out || !quoted)
         && words
@@ -748,7 +754,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
             .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
     constant
         || names_secret
-        || (!quoted && words.len() >= 2 && randomness::surprise(value) < RANDOM)
+        || ((!quoted && words.len() >= 2 || long_name) && randomness::surprise(value) < RANDOM)
 }
 
 /// Template syntax, placeholder words and masked values.
@@ -960,7 +966,7 @@ fn repeated(value: &[u8]) -> bool {
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
         "12345", "23456", "abcdef", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "98765",
-        "q1w2e3",
+        "43210", "zyxcba", "q1w2e3",
     ];
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
