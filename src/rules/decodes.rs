@@ -69,11 +69,13 @@ fn is_placeholder(password: &str) -> bool {
         "bar",
         "baz",
     ];
-    // Counting runs (`123456`) and constants (`CLIENT_SECRET`). (A test pair such as
-    // `user:pass` is still a committed credential.)
+    // Counting runs (`123456`) and constants (`CLIENT_SECRET`, also with escaped punctuation
+    // after it: `CLIENT_SECRET%3F`). (A test pair such as `user:pass` is still a committed
+    // credential.)
     let counting = lower.starts_with("1234");
-    let constant = password.contains('_')
-        && password
+    let name = password.split('%').next().unwrap_or(password);
+    let constant = name.contains('_')
+        && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     templated || one_char_repeated || words.contains(&lower.as_str()) || counting || constant
@@ -171,6 +173,7 @@ mod tests {
         assert!(!check("foo:bar"));
         assert!(!check("1:123456"));
         assert!(!check("CLIENT_ID:CLIENT_SECRET"));
+        assert!(!check("CLIENT_ID%3F:CLIENT_SECRET%3F%3F"));
         // A committed test pair is still a credential.
         assert!(check("user:pass"));
         assert!(check("tobi:ferret"));

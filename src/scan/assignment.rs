@@ -488,6 +488,18 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if value.starts_with(b"BAh") {
         return None;
     }
+    // A file's name (`vpxd:vpxd.log`).
+    const FILE_TYPES: &[&str] = &[
+        "log", "txt", "json", "yaml", "yml", "xml", "conf", "cfg", "ini", "toml", "csv", "html",
+        "md", "pem", "crt", "der", "p12", "jks",
+    ];
+    let file = value
+        .iter()
+        .rposition(|b| *b == b'.')
+        .is_some_and(|dot| FILE_TYPES.iter().any(|t| t.as_bytes() == &value[dot + 1..]));
+    if file {
+        return None;
+    }
     // A GPG long key id in uppercase hex (`KEY=13B6F51ECDDE430D`) names a public key.
     let upper_hex = value
         .iter()
@@ -808,6 +820,9 @@ fn placeholder(value: &[u8]) -> bool {
         "|required",
         "nullable",
         "env:",
+        // A JWT written out by hand: `header.eyJ....signature`.
+        "header.",
+        ".signature",
     ];
     if MARKS.iter().any(|m| has(m)) {
         return true;
