@@ -363,7 +363,7 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
-    "socket", "websocket", "project",
+    "socket", "websocket", "project", "document",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -538,7 +538,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if surprise < RANDOM || value.len() < 12 && surprise < CLEARLY_RANDOM {
         return None;
     }
-    Some(if surprise >= CLEARLY_RANDOM {
+    // Between a 64-bit and a 128-bit key (17 to 23 hex digits) are nonces, CSRF tokens and
+    // cut hashes (`token = "cf50faa3fe97702ca1ae"`) rather than keys: low.
+    let odd_hex = (17..24).contains(&value.len()) && value.iter().all(u8::is_ascii_hexdigit);
+    Some(if surprise >= CLEARLY_RANDOM && !odd_hex {
         confidence
     } else {
         Confidence::Low
@@ -981,7 +984,7 @@ fn repeated(value: &[u8]) -> bool {
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
         "12345", "23456", "abcdef", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "98765",
-        "43210", "zyxcba", "q1w2e3",
+        "43210", "zyxcba", "azaz09", "q1w2e3",
     ];
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
