@@ -104,6 +104,18 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if type_name(value) || hashed(value) || names_itself(c.name, value) {
         return None;
     }
+    // The head of a string built by concatenation, `"<token>." + thumbprint`: a fragment.
+    let joined = quoted
+        && c.after
+            .get(1..)
+            .is_some_and(|rest| rest.trim_ascii_start().starts_with(b"+"));
+    if joined
+        && value
+            .last()
+            .is_some_and(|b| matches!(b, b'.' | b':' | b'/'))
+    {
+        return None;
+    }
     let surprise = randomness::surprise(value);
     let confidence = match kind {
         Assignment::Secret => key_like(value, surprise, confidence)?,
