@@ -1,24 +1,34 @@
 #!/usr/bin/env python3
-"""Prints the figures of the last fuzz/run.sh runs (fuzz/logs/) as a Markdown table: CPU time,
-executions, coverage (libFuzzer's cov and ft on its final line), corpus files kept, crashes."""
+"""Prints the figures of the fuzz/run.sh runs in fuzz/logs/ as a Markdown table, one row per
+target with its runs added up: CPU time, executions, coverage (libFuzzer's cov and ft on the
+last line of the last run), corpus files committed, crashes (inputs libFuzzer wrote)."""
 import pathlib
 import re
 
 logs = pathlib.Path(__file__).resolve().parent / "logs"
 corpus = logs.parent / "corpus"
-print("| target | CPU time | executions | exec/s | cov | ft | corpus kept | crashes |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for log in sorted(logs.glob("*.log")):
-    t = log.stem
-    text = log.read_text(errors="replace")
-    times = (logs / f"{t}.time").read_text() if (logs / f"{t}.time").exists() else ""
-    m = re.search(r"cpu_user=([\d.]+) cpu_sys=([\d.]+)", times)
-    cpu = float(m.group(1)) + float(m.group(2)) if m else 0.0
-    execs = re.search(r"stat::number_of_executed_units:\s*(\d+)", text)
-    last = [l for l in text.splitlines() if re.match(r"#\d+\s", l)]
-    cov = re.search(r"cov: (\d+) ft: (\d+)", last[-1]) if last else None
-    crashes = len(re.findall(r"Test unit written to .*(crash|timeout|oom|leak)-", text))
-    n = int(execs.group(1)) if execs else 0
+# Run logs are TARGET.N.log (fuzz/cmin.sh writes TARGET.cmin.log beside them).
+run_logs = [p for p in logs.glob("*.*.log") if p.name.split(".")[1].isdigit()]
+targets = sorted({p.name.split(".")[0] for p in run_logs})
+print("| target | runs | CPU time | executions | exec/s | cov | ft | corpus kept | crashes |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for t in targets:
+    runs = sorted((p for p in run_logs if p.name.split(".")[0] == t),
+                  key=lambda p: int(p.name.split(".")[1]))
+    cpu = execs = crashes = 0
+    cov = ft = "?"
+    for log in runs:
+        text = log.read_text(errors="replace")
+        cpu_file = log.with_suffix(".cpu")
+        cpu += int(cpu_file.read_text().strip() or 0) if cpu_file.exists() else 0
+        m = re.search(r"stat::number_of_executed_units:\s*(\d+)", text)
+        execs += int(m.group(1)) if m else 0
+        crashes += len(re.findall(r"Test unit written to \S*(?:crash|timeout|oom|leak)-", text))
+        last = [l for l in text.splitlines() if re.match(r"#\d+\s", l)]
+        m = re.search(r"cov: (\d+) ft: (\d+)", last[-1]) if last else None
+        if m:
+            cov, ft = m.group(1), m.group(2)
     kept = len(list((corpus / t).iterdir())) if (corpus / t).exists() else 0
-    print(f"| {t} | {cpu / 60:.1f} min | {n:,} | {n / cpu if cpu else 0:,.0f} | "
-          f"{cov.group(1) if cov else '?'} | {cov.group(2) if cov else '?'} | {kept} | {crashes} |")
+    rate = f"{execs / cpu:,.0f}" if cpu else "?"
+    print(f"| {t} | {len(runs)} | {cpu / 60:.1f} min | {execs:,} | {rate} | {cov} | {ft} | "
+          f"{kept} | {crashes} |")
