@@ -301,6 +301,8 @@ const COMPOUND: &[&str] = &[
 ];
 
 fn secret_word(kind: Assignment, word: &str) -> bool {
+    // A numbered one counts: `PASSWORD2`, `token1`.
+    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
     let list = match kind {
         Assignment::Secret => SECRET_WORDS,
         Assignment::Password => PASSWORD_WORDS,
