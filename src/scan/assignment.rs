@@ -135,7 +135,10 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
 /// The name's secret word and what qualifies it, when the name names a secret of `kind`.
 fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     let words = words(name);
-    let at = words.iter().rposition(|w| secret_word(kind, w))?;
+    // A numbered name counts: `PASSWORD2`, `token1`.
+    let at = words
+        .iter()
+        .rposition(|w| secret_word(kind, w.trim_end_matches(|c: char| c.is_ascii_digit())))?;
     if !words[at + 1..].iter().all(|w| harmless_tail(w)) {
         return None;
     }
@@ -301,8 +304,6 @@ const COMPOUND: &[&str] = &[
 ];
 
 fn secret_word(kind: Assignment, word: &str) -> bool {
-    // A numbered one counts: `PASSWORD2`, `token1`.
-    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
     let list = match kind {
         Assignment::Secret => SECRET_WORDS,
         Assignment::Password => PASSWORD_WORDS,
@@ -737,27 +738,15 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     }
     let words = words(value);
     let constant = value.contains(&b'_') && !value.iter().any(u8::is_ascii_lowercase);
-    // Quoted, a separated name (`db_password`, `app.secret`) names another value, and so
-    // does a camelCase one that spells a secret word out (`"UsernamePasswordCredential"`,
-    // `"MyPassword"`); other quoted camelCase words (`"userAPass"`) are values someone typed.
+    // Quoted, a separated name (`db_password`, `app.secret`) names another value; a quoted
+    // camelCase word (`"userAPass"`, `"MyPassword"`) is a value someone typed.
     let separated = value.iter().any(|b| matches!(b, b'_' | b'-' | b'.'));
-    let spelled_out = words.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "password"
-                | "passwd"
-                | "passphrase"
-                | "secret"
-                | "token"
-                | "credential"
-                | "credentials"
-        )
-    });
     // `"randomPassword"`, `"testGithubToken"`: a stand-in that says what it stands for.
     let stand_in = words.len() >= 2
         && matches!(
             words[0].as_str(),
             "random"
+                | "not"
                 | "wrong"
                 | "test"
                 | "fake"
@@ -777,7 +766,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     // Three or more whole words (`"dataStoreTestQuery"`) read as a name even quoted.
     let long_name = words.len() >= 3 && words.iter().all(|w| w.len() >= 3);
     let names_secret = words.len() >= 2
-        && (separated || spelled_out || !quoted)
+        && (separated || !quoted)
         && words
             .iter()
             .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
