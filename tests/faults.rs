@@ -749,3 +749,90 @@ fn a_directory_of_100_000_files_is_scanned_whole() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(stderr(&out).contains("100000 file(s)"), "{}", stderr(&out));
 }
+
+/// Writes a repository whose one pack holds a commit, a tree, a blob with `secret` and a delta
+/// entry whose header declares 1.5 GB of delta data in a few compressed bytes (a forged size,
+/// as the fuzzer of `git_objects` made one). Python, for zlib and SHA-1.
+const FORGED_PACK: &str = r#"
+import hashlib, os, struct, sys, zlib
+out, secret = sys.argv[1], sys.argv[2].encode()
+def oid(kind, data):
+    return hashlib.sha1(b"%s %d\0" % (kind, len(data)) + data).digest()
+def header(kind, size):
+    out = bytearray(); byte = (kind << 4) | (size & 15); size >>= 4
+    while size:
+        out.append(byte | 128); byte = size & 127; size >>= 7
+    out.append(byte); return bytes(out)
+def distance(n):
+    out = bytearray([n & 127]); n >>= 7
+    while n:
+        n -= 1; out.insert(0, 128 | (n & 127)); n >>= 7
+    return bytes(out)
+blob = b"aws_key = " + secret + b"\n"
+tree = b"100644 a.txt\0" + oid(b"blob", blob)
+commit = b"tree %s\nauthor a <a@b> 0 +0000\ncommitter a <a@b> 0 +0000\n\nx\n" % oid(b"tree", tree).hex().encode()
+pack = bytearray(b"PACK" + struct.pack(">II", 2, 4))
+entries = []
+def add(id, raw):
+    entries.append((id, len(pack), zlib.crc32(raw))); pack.extend(raw)
+add(oid(b"commit", commit), header(1, len(commit)) + zlib.compress(commit))
+add(oid(b"tree", tree), header(2, len(tree)) + zlib.compress(tree))
+base = len(pack)
+add(oid(b"blob", blob), header(3, len(blob)) + zlib.compress(blob))
+delta = bytes([len(blob), 5, 5]) + b"hello"
+add(hashlib.sha1(b"forged").digest(), header(6, 1500000000) + distance(len(pack) - base) + zlib.compress(delta))
+pack.extend(hashlib.sha1(pack).digest())
+entries.sort()
+idx = bytearray(b"\377tOc" + struct.pack(">I", 2))
+for b in range(256):
+    idx.extend(struct.pack(">I", sum(1 for e in entries if e[0][0] <= b)))
+for e in entries: idx.extend(e[0])
+for e in entries: idx.extend(struct.pack(">I", e[2]))
+for e in entries: idx.extend(struct.pack(">I", e[1]))
+idx.extend(pack[-20:]); idx.extend(hashlib.sha1(idx).digest())
+git = os.path.join(out, ".git")
+os.makedirs(os.path.join(git, "objects", "pack")); os.makedirs(os.path.join(git, "refs", "heads"))
+open(os.path.join(git, "HEAD"), "w").write("ref: refs/heads/main\n")
+open(os.path.join(git, "config"), "w").write("[core]\n\trepositoryformatversion = 0\n\tbare = false\n")
+open(os.path.join(git, "refs", "heads", "main"), "w").write(oid(b"commit", commit).hex() + "\n")
+name = os.path.join(git, "objects", "pack", "pack-" + pack[-20:].hex())
+open(name + ".pack", "wb").write(pack); open(name + ".idx", "wb").write(idx)
+"#;
+
+#[test]
+fn a_pack_entry_declaring_a_huge_size_is_a_warning_not_an_allocation() {
+    let python = Command::new("python3").arg("--version").output();
+    if !python.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: `python3` is not installed");
+        return;
+    }
+    let dir = Dir::new();
+    let secret = fake::aws_key_id();
+    let status = Command::new("python3")
+        .args(["-c", FORGED_PACK])
+        .arg(dir.path())
+        .arg(&secret)
+        .status()
+        .expect("run python3");
+    assert!(status.success());
+    for args in [
+        &["git", ".", "-f", "json"][..],
+        &["git", ".", "--all-objects", "-f", "json"],
+    ] {
+        let (kib, out) = peak_rss_kib(dir.path(), args);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "{args:?}: {err}");
+        assert!(
+            err.contains("declares 1500000000 bytes") && err.contains("at offset"),
+            "{args:?}: {err}"
+        );
+        // The blob beside it is still scanned.
+        let found = places(&findings(&out));
+        assert!(
+            found.iter().any(|(_, p, _)| p == "a.txt"),
+            "{found:?} {err}"
+        );
+        // Decoding allocated what the pack holds, not what the header claimed.
+        assert!(kib < 256 * 1024, "{args:?}: peak RSS {kib} KiB");
+    }
+}

@@ -1141,6 +1141,9 @@ fn open_pack(
     Ok((index, map))
 }
 
+/// The least bound on one allocation while a pack is decoded (see `traverse_pack`).
+const ALLOC_FLOOR: usize = 64 << 20;
+
 /// Objects decoded between two releases of a traversed pack's resident pages.
 const RELEASE_EVERY: usize = 4096;
 
@@ -1159,6 +1162,8 @@ struct PackVisitor<'a, F, V> {
     pack_path: &'a Path,
     warn: OnWarning<'a>,
     hash: gix::hash::Kind,
+    /// The largest buffer decoding this pack may allocate.
+    alloc_limit: usize,
     /// Scratch for delta reading.
     inflate: gix::zlib::Inflate,
     delta_buf: Vec<u8>,
@@ -1179,6 +1184,7 @@ impl<F, V> Clone for PackVisitor<'_, F, V> {
             pack_path: self.pack_path,
             warn: self.warn,
             hash: self.hash,
+            alloc_limit: self.alloc_limit,
             inflate: gix::zlib::Inflate::default(),
             delta_buf: Vec::new(),
             delta: Delta {
@@ -1227,7 +1233,10 @@ where
         else {
             return false;
         };
-        let Ok(len) = usize::try_from(entry.decompressed_size) else {
+        let Some(len) = usize::try_from(entry.decompressed_size)
+            .ok()
+            .filter(|len| *len <= self.alloc_limit)
+        else {
             return false;
         };
         self.delta_buf.clear();
@@ -1327,6 +1336,22 @@ fn traverse_pack<F, V>(
     by_offset.sort_unstable_by_key(|(o, _)| *o);
     let integrity = PackIntegrity::new(map, &by_offset, index);
     let pack_path = idx.with_extension("pack");
+    // A forged size in an entry's header would have the decoder allocate it: such entries are
+    // corrupt (and not looked up again), and no allocation may exceed what a plausible entry
+    // declares. Deltas may produce more than any entry declares, so the bound has a floor;
+    // a delta over it fails here and is looked up again afterwards.
+    let (implausible, largest) = integrity.implausible_sizes();
+    for (offset, id, why) in implausible {
+        wanted.claim(&id);
+        warn(Warning {
+            id: Some(id),
+            message: format!(
+                "corrupt in {} at offset {offset}: {why}",
+                pack_path.display()
+            ),
+        });
+    }
+    let alloc_limit = largest.max(ALLOC_FLOOR);
     let hash = index.object_hash();
     let mut worker = PackVisitor {
         make: make_visitor,
@@ -1340,6 +1365,7 @@ fn traverse_pack<F, V>(
         pack_path: &pack_path,
         warn,
         hash,
+        alloc_limit,
         inflate: gix::zlib::Inflate::default(),
         delta_buf: Vec::new(),
         delta: Delta {
@@ -1362,7 +1388,7 @@ fn traverse_pack<F, V>(
         // As `git cat-file`: no object ids hashed (the visitor checks each blob's CRC32
         // instead); an undecodable object is looked up again later and reported then.
         check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
-        alloc_limit_bytes: None,
+        alloc_limit_bytes: Some(alloc_limit),
         make_pack_lookup_cache: || pack::cache::Never,
     };
     let interrupt = AtomicBool::new(false);

@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use gix::ObjectId;
 use gix::odb::pack;
 
+/// The most deflate can expand its input (a stream of maximal back-references).
+const MAX_INFLATE_RATIO: u64 = 1032;
+
 /// Checks the entries of one pack, from any thread.
 pub struct PackIntegrity<'a> {
     map: &'a [u8],
@@ -46,6 +49,52 @@ impl<'a> PackIntegrity<'a> {
         }
     }
 
+    /// Entries whose header declares more bytes than their compressed data can hold (deflate
+    /// expands at most 1032 to 1): a forged size that would have the decoder allocate it.
+    /// Each is remembered as corrupt and returned with why; also returned, the largest size a
+    /// plausible entry declares, a bound for every allocation the pack's decoding makes.
+    pub fn implausible_sizes(&self) -> (Vec<(u64, ObjectId, String)>, usize) {
+        let mut found = Vec::new();
+        let mut largest = 0u64;
+        for (i, (offset, id)) in self.by_offset.iter().enumerate() {
+            let end = self.by_offset.get(i + 1).map_or(self.end, |(o, _)| *o);
+            let Some(bytes) = usize::try_from(*offset)
+                .ok()
+                .and_then(|o| self.map.get(o..))
+            else {
+                continue;
+            };
+            let Ok(entry) = pack::data::Entry::from_bytes(bytes, *offset, self.index.object_hash())
+            else {
+                continue;
+            };
+            let compressed = end.saturating_sub(entry.data_offset);
+            let declared = entry.decompressed_size;
+            if declared > compressed.saturating_mul(MAX_INFLATE_RATIO) + 64 {
+                self.mark_bad(*offset);
+                found.push((
+                    *offset,
+                    *id,
+                    format!(
+                        "the entry at offset {offset} declares {declared} bytes in {compressed} \
+                         compressed bytes"
+                    ),
+                ));
+            } else {
+                largest = largest.max(declared);
+            }
+        }
+        (found, usize::try_from(largest).unwrap_or(usize::MAX))
+    }
+
+    fn mark_bad(&self, offset: u64) {
+        self.bad
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(offset);
+        self.any_bad.store(true, Ordering::Release);
+    }
+
     /// Checks the entry at `offset`, which the index says has `crc32`: why it is corrupt, if
     /// it is. A corrupt entry is remembered, for the deltas built on it.
     pub fn check(&self, offset: u64, crc32: Option<u32>) -> Result<(), String> {
@@ -53,11 +102,7 @@ impl<'a> PackIntegrity<'a> {
             .own_bytes(offset, crc32)
             .and_then(|()| self.base(offset));
         if verdict.is_err() {
-            self.bad
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(offset);
-            self.any_bad.store(true, Ordering::Release);
+            self.mark_bad(offset);
         }
         verdict
     }
