@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Minimises what fuzz/run.sh found into the committed corpus: fuzz/cmin.sh MAX_LEN TARGET...
-# (`cargo fuzz cmin` on fuzz/corpus-run/TARGET, which then replaces fuzz/corpus/TARGET).
-# MAX_LEN bounds each kept input, so that a corpus stays small enough to commit.
+# libFuzzer's set-cover merge of fuzz/corpus-run/TARGET and fuzz/corpus/TARGET, on edge
+# coverage without hit counts (a few hundred inputs a target rather than thousands), which
+# then replaces fuzz/corpus/TARGET. MAX_LEN bounds each kept input. Build the targets first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 max_len=$1; shift
+mkdir -p fuzz/logs
 for t in "$@"; do
-  nice -n 19 cargo +nightly fuzz cmin -O -a -s none "$t" "fuzz/corpus-run/$t" -- \
-    -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" > "fuzz/logs/$t.cmin.log" 2>&1
+  out=$(mktemp -d)
+  fuzz/target/x86_64-unknown-linux-gnu/release/"$t" -set_cover_merge=1 -use_counters=0 \
+    -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 "$out" "fuzz/corpus-run/$t" \
+    "fuzz/corpus/$t" > "fuzz/logs/$t.merge.log" 2>&1
   rm -rf "fuzz/corpus/$t"
-  cp -r "fuzz/corpus-run/$t" "fuzz/corpus/$t"
-  echo "$t: $(ls "fuzz/corpus/$t" | wc -l) files, $(du -sk "fuzz/corpus/$t" | cut -f1) KiB"
+  mv "$out" "fuzz/corpus/$t"
+  chmod 755 "fuzz/corpus/$t"
+  echo "$t: $(ls "fuzz/corpus/$t" | wc -l) files; $(tail -1 "fuzz/logs/$t.merge.log")"
 done
