@@ -347,22 +347,6 @@ fn unreachable_blobs_are_not_read_unless_all_objects() {
     assert!(!stats_text.contains("blobs: 1\n"), "{stats_text}");
 }
 
-/// A made-up RSA private key block (a rule of the longest tier: up to 16 KiB).
-fn pem_key(seed: u32) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut state = seed;
-    let mut body = String::new();
-    for _ in 0..12 {
-        for _ in 0..64 {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            body.push(ALPHABET[(state >> 26) as usize] as char);
-        }
-        body.push('\n');
-    }
-    let kind = "RSA PRIVATE KEY";
-    format!("-----BEGIN {kind}-----\n{body}-----END {kind}-----")
-}
-
 #[test]
 fn long_and_encoded_secrets_edited_near_and_far_give_the_same_findings_both_ways() {
     // Rules of every tier: a private key block (the longest), an AWS key id (short), a GitHub
@@ -371,7 +355,7 @@ fn long_and_encoded_secrets_edited_near_and_far_give_the_same_findings_both_ways
     // base), within a long rule's reach only (windows widen there), and right next to them.
     let dir = repo();
     let mut big = filler(4000, 3);
-    let key = pem_key(11);
+    let key = fake::rsa_private_key(11, 12);
     let encoded = common::encode::base64(
         format!("token={}", fake::github_pat()).as_bytes(),
         false,

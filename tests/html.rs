@@ -262,17 +262,23 @@ fn audit_of_two_repositories_filters_by_repository() {
     assert_eq!(seen["byRepo"]["repos"], serde_json::json!(["beta", "beta"]));
 }
 
-#[test]
-fn redacted_report_has_nothing_to_show() {
-    if browser().is_none() {
-        return;
-    }
+/// A tree with an AWS key id in `a.env` and a Stripe key in `b.env`.
+fn aws_and_stripe() -> Dir {
     let dir = Dir::new();
     dir.write(
         "a.env",
         format!("AWS_ACCESS_KEY_ID={}\n", fake::aws_key_id()),
     );
     dir.write("b.env", format!("STRIPE={}\n", fake::stripe_live()));
+    dir
+}
+
+#[test]
+fn redacted_report_has_nothing_to_show() {
+    if browser().is_none() {
+        return;
+    }
+    let dir = aws_and_stripe();
     let out = dir.keyscout(&["dir", ".", "-f", "html", "--redact", "-o", "r.html", "-q"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let seen = open(
@@ -299,12 +305,7 @@ fn verified_report_shows_badges_filters_by_status_and_details_the_answer() {
     if browser().is_none() {
         return;
     }
-    let dir = Dir::new();
-    dir.write(
-        "a.env",
-        format!("AWS_ACCESS_KEY_ID={}\n", fake::aws_key_id()),
-    );
-    dir.write("b.env", format!("STRIPE={}\n", fake::stripe_live()));
+    let dir = aws_and_stripe();
     // A JSON report as --verify writes it (the verification tests cover the asking), made into
     // HTML by `keyscout merge`.
     let out = dir.keyscout(&["dir", ".", "-f", "json", "-o", "r.json", "-q"]);

@@ -14,22 +14,6 @@ fn other_aws_key() -> String {
     format!("AKIA{}", "Z7Y6X5W4V3U2T2S3")
 }
 
-/// A made-up RSA private key block.
-fn pem_key() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut state: u32 = 7;
-    let mut body = String::new();
-    for _ in 0..6 {
-        for _ in 0..64 {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            body.push(ALPHABET[(state >> 26) as usize] as char);
-        }
-        body.push('\n');
-    }
-    let kind = "RSA PRIVATE KEY";
-    format!("-----BEGIN {kind}-----\n{body}-----END {kind}-----")
-}
-
 /// A tree with an AWS key and a GitHub token in `app/config.py`, a Stripe key in `tests/fx.py`.
 fn tree() -> Dir {
     let dir = Dir::new();
@@ -299,7 +283,7 @@ fn stale_entries_are_listed_with_file_and_line() {
 #[test]
 fn an_allow_comment_on_the_line_before_a_pem_key_suppresses_it() {
     let dir = Dir::new();
-    let key = pem_key();
+    let key = fake::rsa_private_key(7, 6);
     dir.write("allowed.pem", format!("# keyscout:allow test key\n{key}\n"));
     dir.write("gitleaks.pem", format!("// gitleaks:allow\n{key}\n"));
     dir.write("too-far.pem", format!("# keyscout:allow\n\n{key}\n"));

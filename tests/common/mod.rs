@@ -128,6 +128,22 @@ pub mod fake {
     pub fn stripe_live() -> String {
         format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dcR2xZ8mNq")
     }
+
+    /// A made-up RSA private key block of `lines` base64 lines, the same for the same `seed`.
+    pub fn rsa_private_key(seed: u32, lines: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut state = seed;
+        let mut body = String::new();
+        for _ in 0..lines {
+            for _ in 0..64 {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                body.push(ALPHABET[(state >> 26) as usize] as char);
+            }
+            body.push('\n');
+        }
+        let kind = "RSA PRIVATE KEY";
+        format!("-----BEGIN {kind}-----\n{body}-----END {kind}-----")
+    }
 }
 
 /// Runs the real `git ARGS` in `dir`, isolated from the user's configuration, with a fixed
