@@ -251,7 +251,11 @@ pub(super) fn load_scanner(args: &ScanArgs, root: &Path) -> anyhow::Result<Scann
     {
         output::warn(&format!("{} defines no rules", path.display()));
     }
-    let scanner = Scanner::new(Arc::new(set)).with_decode_depth(args.max_decode_depth);
+    let set = Arc::new(set);
+    // The rules live until the process exits: freeing their many small allocations would
+    // only delay the exit, which a pre-commit hook waits for.
+    std::mem::forget(Arc::clone(&set));
+    let scanner = Scanner::new(set).with_decode_depth(args.max_decode_depth);
     Ok(if args.no_prefilter {
         scanner.without_prefilter()
     } else {

@@ -46,3 +46,44 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count() + 1
 }
+
+/// The lines of many offsets into one text (every rule of a pack): one pass over the text,
+/// then a binary search each, where `line_of` for each would read the text once per rule.
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    pub(crate) fn new(text: &str) -> Lines {
+        Lines(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
+    }
+
+    /// The same as `line_of(text, offset)`.
+    pub(crate) fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&newline| newline < offset) + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_agree_with_line_of_at_every_offset() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "a\nb",
+            "a\n\nb\n",
+            "\n\nx = 1\n[[rules]]\nid = 'a'\n",
+        ] {
+            let lines = Lines::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    lines.of(offset),
+                    line_of(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
+}

@@ -1,11 +1,12 @@
 //! Finding the rule file for a scan and reading it, following gitleaks' `[extend]`
 //! (`useDefault`, `path`, `disabledRules`) and merging rules that share an id as gitleaks does.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::builtin;
 use super::compile::{RuleSet, compile};
-use super::error::{RuleError, line_of};
+use super::error::{Lines, RuleError, line_of};
 use super::syntax::{AllowlistSyntax, ConfigSyntax, RuleSyntax, VerifySyntax};
 
 /// How deep `[extend] path` chains may go, as in gitleaks.
@@ -99,8 +100,26 @@ struct Definitions {
 
 impl Definitions {
     fn add_builtin(&mut self) -> Result<(), RuleError> {
-        for (name, text) in builtin::PACKS {
-            self.add_text(name, text, 0, true)?;
+        // Parsing the packs is most of a small scan's start-up (a pre-commit hook): they are
+        // parsed on as many threads as there are cores, then added in order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = builtin::PACKS.len().div_ceil(threads.max(1));
+        let parsed: Vec<Result<ConfigSyntax, RuleError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = builtin::PACKS
+                .chunks(chunk.max(1))
+                .map(|packs| s.spawn(move || packs.iter().map(|(n, t)| parse(n, t)).collect()))
+                .collect();
+            let mut parsed = Vec::with_capacity(builtin::PACKS.len());
+            for handle in handles {
+                match handle.join() {
+                    Ok(configs) => parsed.extend::<Vec<_>>(configs),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            parsed
+        });
+        for ((name, text), config) in builtin::PACKS.iter().zip(parsed) {
+            self.add_config(name, text, config?, 0, true)?;
         }
         Ok(())
     }
@@ -143,14 +162,23 @@ impl Definitions {
         depth: usize,
         builtin: bool,
     ) -> Result<(), RuleError> {
-        let config: ConfigSyntax = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
-            RuleError::new(name, line, None, e.message().to_string())
-        })?;
+        self.add_config(name, text, parse(name, text)?, depth, builtin)
+    }
+
+    /// Adds `config`, parsed from `text`, on top of what its `[extend]` names.
+    fn add_config(
+        &mut self,
+        name: &str,
+        text: &str,
+        config: ConfigSyntax,
+        depth: usize,
+        builtin: bool,
+    ) -> Result<(), RuleError> {
         let shared: std::sync::Arc<str> = text.into();
+        let lines = Lines::new(text);
         let origin = |offset: usize| Origin {
             file: name.to_string(),
-            line: line_of(text, offset),
+            line: lines.of(offset),
             text: shared.clone(),
             offset,
             builtin,
@@ -176,20 +204,23 @@ impl Definitions {
                 .retain(|r| !extend.disabled_rules.contains(&r.syntax.id));
         }
 
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
+        let mut at: HashMap<String, usize> = (base.rules.iter().enumerate())
+            .map(|(i, r)| (r.syntax.id.clone(), i))
+            .collect();
         for spanned in config.rules {
             let offset = spanned.span().start;
             let mut rule = spanned.into_inner();
             let verify = rule.verify.take().map(|v| VerifyDef {
                 file: name.to_string(),
-                line: line_of(text, v.span().start),
+                line: lines.of(v.span().start),
                 builtin,
                 syntax: v.into_inner(),
             });
             if !seen.insert(rule.id.clone()) {
                 return Err(RuleError::new(
                     name,
-                    Some(line_of(text, offset)),
+                    Some(lines.of(offset)),
                     Some(&rule.id),
                     "duplicate rule id".into(),
                 ));
@@ -199,9 +230,12 @@ impl Definitions {
                 syntax: rule,
                 verify,
             };
-            match base.rules.iter_mut().find(|r| r.syntax.id == def.syntax.id) {
-                Some(existing) => merge(existing, def),
-                None => base.rules.push(def),
+            match at.get(&def.syntax.id) {
+                Some(&i) => merge(&mut base.rules[i], def),
+                None => {
+                    at.insert(def.syntax.id.clone(), base.rules.len());
+                    base.rules.push(def);
+                }
             }
         }
         let globals = config.allowlist.into_iter().chain(config.allowlists);
@@ -214,23 +248,30 @@ impl Definitions {
         }
 
         // Built-in packs and earlier files may share nothing: ids stay unique across them.
-        for def in base.rules {
-            if let Some(other) = self.rules.iter().find(|r| r.syntax.id == def.syntax.id) {
+        let known: HashMap<&str, &Origin> = (self.rules.iter())
+            .map(|r| (r.syntax.id.as_str(), &r.origin))
+            .collect();
+        for def in &base.rules {
+            if let Some(other) = known.get(def.syntax.id.as_str()) {
                 return Err(RuleError::new(
                     &def.origin.file,
                     Some(def.origin.line),
                     Some(&def.syntax.id),
-                    format!(
-                        "duplicate rule id (also at {}:{})",
-                        other.origin.file, other.origin.line
-                    ),
+                    format!("duplicate rule id (also at {}:{})", other.file, other.line),
                 ));
             }
-            self.rules.push(def);
         }
+        self.rules.extend(base.rules);
         self.allowlists.extend(base.allowlists);
         Ok(())
     }
+}
+
+fn parse(name: &str, text: &str) -> Result<ConfigSyntax, RuleError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        RuleError::new(name, line, None, e.message().to_string())
+    })
 }
 
 /// An `[extend] path` is relative to the file that names it.
