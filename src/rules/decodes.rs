@@ -31,6 +31,18 @@ impl Decodes {
     }
 }
 
+/// Whether `secret` is base64 of `user:password` whose password is a stand-in
+/// (`dXNlcm5hbWU6cGFzc3dvcmQ=`, `username:password`): what the Basic rule rejects, as a value
+/// of any other rule.
+pub fn placeholder_pair(secret: &[u8]) -> bool {
+    let Some(text) = base64(secret).and_then(|raw| String::from_utf8(raw).ok()) else {
+        return false;
+    };
+    text.split_once(':').is_some_and(|(user, password)| {
+        !user.is_empty() && !text.chars().any(char::is_control) && is_placeholder(password)
+    })
+}
+
 /// `user:password` with a real-looking password. A final newline is forgiven: `echo`
 /// without `-n` piped to `base64` adds one.
 fn is_user_password(text: &str) -> bool {
@@ -181,6 +193,17 @@ mod tests {
         assert!(!check("deploy:Xk9pQ2vL7mZr\n\n"));
         assert!(!Decodes::BasicAuth.accepts(b"Authentication"));
         assert!(!Decodes::BasicAuth.accepts(&[0xff, 0xfe]));
+    }
+
+    #[test]
+    fn placeholder_pairs_are_base64_of_a_stand_in_password() {
+        let pair = |text: &str| placeholder_pair(encode(text.as_bytes()).as_bytes());
+        assert!(pair("username:password"));
+        assert!(pair("admin:changeme"));
+        assert!(!pair("deploy:Xk9pQ2vL7mZr"));
+        assert!(!pair(":password"));
+        assert!(!pair("password"));
+        assert!(!placeholder_pair(b"not base64!"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub use compile::{
     Allowlist, Assignment, Candidate, Compiled, Condition, Confidence, Pattern, Regex, RegexTarget,
     Rule, RuleSet,
 };
-pub use decodes::Decodes;
+pub use decodes::{Decodes, placeholder_pair};
 pub use error::RuleError;
 pub use keywords::{KeywordHit, Keywords};
 pub use load::{ConfigSource, discover, load, load_text};

@@ -76,6 +76,16 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if op == b"(" && !(quoted && setter(c.name)) {
         return None;
     }
+    // A reStructuredText role, `Pass :meth:`peek` a default`: markup, not an assignment.
+    if let Some(role) = op.strip_suffix(b":`")
+        && role.len() > 1
+        && role.starts_with(b":")
+        && role[1..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b':')
+    {
+        return None;
+    }
     // XAML's resource name, `x:Key="AccentBrush"`; a map entry, `<entry key="k" value="v"/>`;
     // the working directory, `PWD=/src`.
     let entry = c
@@ -529,6 +539,11 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     }
     // Base64 of words (`dGhlIHNhbXBsZSBub25jZQ==`, "the sample nonce"): a phrase, not a key.
     if base64_of_words(value) {
+        return None;
+    }
+    // Base64 of a Basic pair with a stand-in password (`username:password`), as the Basic
+    // header rule judges it.
+    if crate::rules::placeholder_pair(value) {
         return None;
     }
     // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`).
