@@ -118,6 +118,9 @@ impl Definitions {
             }
             parsed
         });
+        // One allocation for all the rules: each is large, and regrowing the list is page faults.
+        let count: usize = parsed.iter().flatten().map(|c| c.rules.len()).sum();
+        self.rules.reserve(count);
         for ((name, text), config) in builtin::PACKS.iter().zip(parsed) {
             self.add_config(name, text, config?, 0, true)?;
         }
@@ -204,6 +207,7 @@ impl Definitions {
                 .retain(|r| !extend.disabled_rules.contains(&r.syntax.id));
         }
 
+        base.rules.reserve(config.rules.len());
         let mut seen = HashSet::new();
         let mut at: HashMap<String, usize> = (base.rules.iter().enumerate())
             .map(|(i, r)| (r.syntax.id.clone(), i))
