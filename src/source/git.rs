@@ -678,6 +678,7 @@ impl Repo {
         let mut head = HeadTree {
             repo: self,
             dirs: HashMap::default(),
+            paths: std::collections::HashMap::default(),
         };
         let mut unchanged = match (head_tree, index.tree()) {
             (Some(root), Some(cache)) => {
@@ -724,41 +725,69 @@ impl Repo {
     }
 }
 
-/// HEAD's trees, decoded on demand and kept by directory.
+/// HEAD's trees, decoded on demand and kept by id, their entries sorted by name for a binary
+/// search; and the tree of each directory looked up, by path, since the index lists a
+/// directory's files one after the other (with no cached tree to skip them, every entry of
+/// the index is looked up).
 struct HeadTree<'r> {
     repo: &'r Repo,
     dirs: HashMap<ObjectId, Vec<(BString, bool, bool, ObjectId)>>,
+    paths: std::collections::HashMap<BString, Option<ObjectId>>,
 }
 
 impl HeadTree<'_> {
     fn entries(&mut self, tree: ObjectId) -> Result<&[(BString, bool, bool, ObjectId)], GitError> {
         if !self.dirs.contains_key(&tree) {
-            let entries = self
+            let mut entries = self
                 .repo
                 .entries(&tree)
                 .map_err(|w| GitError::read("reading HEAD", w))?;
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             self.dirs.insert(tree, entries);
         }
         Ok(self.dirs.get(&tree).map(Vec::as_slice).unwrap_or_default())
     }
 
+    /// The entry `name` of `tree`: (is_tree, is_blob, id).
+    fn entry(
+        &mut self,
+        tree: ObjectId,
+        name: &[u8],
+    ) -> Result<Option<(bool, bool, ObjectId)>, GitError> {
+        let entries = self.entries(tree)?;
+        Ok(entries
+            .binary_search_by(|e| e.0.as_slice().cmp(name))
+            .ok()
+            .map(|i| (entries[i].1, entries[i].2, entries[i].3)))
+    }
+
+    /// The tree at directory `dir` (`""`: the root) of HEAD, if it has one there.
+    fn tree_at(&mut self, root: ObjectId, dir: &BStr) -> Result<Option<ObjectId>, GitError> {
+        if dir.is_empty() {
+            return Ok(Some(root));
+        }
+        if let Some(&known) = self.paths.get(dir) {
+            return Ok(known);
+        }
+        let mut current = Some(root);
+        for part in dir.split_str("/") {
+            let Some(tree) = current else { break };
+            current = self.entry(tree, part)?.filter(|e| e.0).map(|e| e.2);
+        }
+        self.paths.insert(dir.to_owned(), current);
+        Ok(current)
+    }
+
     /// The blob at `path`, if HEAD has one there.
     fn blob_at(&mut self, root: ObjectId, path: &BStr) -> Result<Option<ObjectId>, GitError> {
-        let mut current = root;
-        let mut parts = path.split_str("/").peekable();
-        while let Some(part) = parts.next() {
-            let found = self
-                .entries(current)?
-                .iter()
-                .find(|e| e.0 == part)
-                .map(|e| (e.1, e.2, e.3));
-            match (found, parts.peek()) {
-                (Some((_, true, id)), None) => return Ok(Some(id)),
-                (Some((true, _, id)), Some(_)) => current = id,
-                _ => return Ok(None),
-            }
-        }
-        Ok(None)
+        let (dir, name) = match path.rfind_byte(b'/') {
+            Some(at) => (&path[..at], &path[at + 1..]),
+            None => (&path[..0], &path[..]),
+        };
+        let Some(tree) = self.tree_at(root, dir.as_bstr())? else {
+            return Ok(None);
+        };
+        Ok(self.entry(tree, name)?.filter(|e| e.1).map(|e| e.2))
     }
 }
 
@@ -775,25 +804,14 @@ fn unchanged_dirs(
         out.push(prefix.clone());
         return;
     }
-    let Ok(entries) = head.entries(head_tree) else {
-        return;
-    };
-    let subtrees: Vec<(BString, ObjectId)> = entries
-        .iter()
-        .filter(|e| e.1)
-        .map(|e| (e.0.clone(), e.3))
-        .collect();
     for child in &cache.children {
-        let Some((_, id)) = subtrees
-            .iter()
-            .find(|(name, _)| name.as_slice() == child.name.as_slice())
-        else {
+        let Ok(Some((true, _, id))) = head.entry(head_tree, &child.name) else {
             continue;
         };
         let len = prefix.len();
         prefix.push_str(&child.name);
         prefix.push(b'/');
-        unchanged_dirs(head, *id, child, prefix, out);
+        unchanged_dirs(head, id, child, prefix, out);
         prefix.truncate(len);
     }
 }
