@@ -656,3 +656,60 @@ fn staged_files_under_unchanged_directories_are_passed_over_and_others_not() {
     paths.sort_unstable();
     assert_eq!(paths, vec!["a/b-c/f.txt", "a/b.d/new.txt"], "{found:?}");
 }
+
+#[test]
+fn a_pre_commit_hook_sees_what_commit_a_and_commit_paths_stage() {
+    // `git commit -a` and `git commit PATHS` stage into a temporary index and name it in
+    // GIT_INDEX_FILE for the hook; the repository's own index does not hold the change.
+    let dir = repo();
+    dir.write("app.py", "x = 1\n");
+    dir.write("other.py", "y = 2\n");
+    commit(&dir, "base");
+    let hook = dir.path().join(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nexec '{}' git --staged -q\n",
+            env!("CARGO_BIN_EXE_keyscout")
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let commit_with = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+            ])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    dir.write(
+        "app.py",
+        format!("x = 1\nstripe = \"{}\"\n", fake::stripe_live()),
+    );
+    for args in [&["-am", "all"][..], &["-m", "paths", "app.py"]] {
+        let out = commit_with(args);
+        assert!(!out.status.success(), "{args:?} was not blocked");
+        // git sends a hook's output to its stderr.
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains("app.py") && said.contains("stripe"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(git(dir.path(), &["rev-list", "--count", "HEAD"]), "1");
+    // A clean change goes through.
+    dir.write("app.py", "x = 3\n");
+    assert!(commit_with(&["-am", "clean"]).status.success());
+}

@@ -659,8 +659,13 @@ impl Repo {
     /// the first commit). Only the trees on the way to a staged path are read, not the whole
     /// of HEAD: index entries whose directory holds the same tree in HEAD (as the index's
     /// cached tree records) are passed over without looking.
+    ///
+    /// The index is the one `GIT_INDEX_FILE` names when it is set, as for git: `git commit -a`
+    /// and `git commit PATHS` stage into a temporary index and name it there for the hooks.
     pub fn staged(&self) -> Result<Vec<StagedFile>, GitError> {
-        let path = self.local.index_path();
+        let path = std::env::var_os("GIT_INDEX_FILE")
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| self.local.index_path(), PathBuf::from);
         let index = if path.exists() {
             // Without verifying its checksum (a SHA-1 of the whole file, most of the time it
             // takes to read a large index), as `index.skipHash` does: an index is written by
