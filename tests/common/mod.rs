@@ -52,7 +52,9 @@ pub fn keyscout_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     cmd.args(args)
         .current_dir(cwd)
         .env_remove("KEYSCOUT_CONFIG")
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        // Tests run from a git hook would otherwise hand their index to every `--staged`.
+        .env_remove("GIT_INDEX_FILE");
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
