@@ -691,6 +691,8 @@ fn a_pre_commit_hook_sees_what_commit_a_and_commit_paths_stage() {
             ])
             .args(args)
             .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .output()
             .unwrap()
     };
