@@ -23,6 +23,8 @@ use gix::hashtable::{HashMap, HashSet};
 use gix::objs::{CommitRef, Find, Kind, TagRefIter, TreeRefIter};
 use gix::odb::pack;
 
+mod staged;
+
 /// What can stop a git scan before it starts.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -657,8 +659,8 @@ impl Repo {
 
     /// The files staged for the next commit that differ from HEAD's tree (all of them before
     /// the first commit). Only the trees on the way to a staged path are read, not the whole
-    /// of HEAD: index entries whose directory holds the same tree in HEAD (as the index's
-    /// cached tree records) are passed over without looking.
+    /// of HEAD: a directory whose tree in the index (as its cached tree records, or hashed
+    /// from its entries) is HEAD's tree there is passed over without looking (`staged.rs`).
     ///
     /// The index is the one `GIT_INDEX_FILE` names when it is set, as for git: `git commit -a`
     /// and `git commit PATHS` stage into a temporary index and name it there for the hooks.
@@ -680,144 +682,7 @@ impl Repo {
             Ok(id) => Some(id.detach()),
             Err(_) => None,
         };
-        let mut head = HeadTree {
-            repo: self,
-            dirs: HashMap::default(),
-            paths: std::collections::HashMap::default(),
-        };
-        let mut unchanged = match (head_tree, index.tree()) {
-            (Some(root), Some(cache)) => {
-                let mut out = Vec::new();
-                unchanged_dirs(&mut head, root, cache, &mut BString::default(), &mut out);
-                out
-            }
-            _ => Vec::new(),
-        };
-        // No directory listed is under another: a path under one is under the last one
-        // sorting before it (one look-up per index entry, not one per directory).
-        unchanged.sort_unstable();
-        let under_unchanged = |path: &BStr| {
-            let i = unchanged.partition_point(|d| d.as_slice() <= path.as_bytes());
-            i > 0 && path.starts_with(unchanged[i - 1].as_slice())
-        };
-        let mut staged = Vec::new();
-        for entry in index.entries() {
-            let is_blob = entry
-                .mode
-                .to_tree_entry_mode()
-                .is_some_and(|m| m.is_blob_or_symlink());
-            if entry.stage_raw() != 0 || !is_blob {
-                continue;
-            }
-            let path = entry.path(&index);
-            if under_unchanged(path) {
-                continue;
-            }
-            let old = match head_tree {
-                Some(root) => head.blob_at(root, path)?,
-                None => None,
-            };
-            if old == Some(entry.id) {
-                continue;
-            }
-            staged.push(StagedFile {
-                path: path.to_str_lossy().into_owned(),
-                new: entry.id,
-                old,
-            });
-        }
-        Ok(staged)
-    }
-}
-
-/// HEAD's trees, decoded on demand and kept by id, their entries sorted by name for a binary
-/// search; and the tree of each directory looked up, by path, since the index lists a
-/// directory's files one after the other (with no cached tree to skip them, every entry of
-/// the index is looked up).
-struct HeadTree<'r> {
-    repo: &'r Repo,
-    dirs: HashMap<ObjectId, Vec<(BString, bool, bool, ObjectId)>>,
-    paths: std::collections::HashMap<BString, Option<ObjectId>>,
-}
-
-impl HeadTree<'_> {
-    fn entries(&mut self, tree: ObjectId) -> Result<&[(BString, bool, bool, ObjectId)], GitError> {
-        if !self.dirs.contains_key(&tree) {
-            let mut entries = self
-                .repo
-                .entries(&tree)
-                .map_err(|w| GitError::read("reading HEAD", w))?;
-            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            self.dirs.insert(tree, entries);
-        }
-        Ok(self.dirs.get(&tree).map(Vec::as_slice).unwrap_or_default())
-    }
-
-    /// The entry `name` of `tree`: (is_tree, is_blob, id).
-    fn entry(
-        &mut self,
-        tree: ObjectId,
-        name: &[u8],
-    ) -> Result<Option<(bool, bool, ObjectId)>, GitError> {
-        let entries = self.entries(tree)?;
-        Ok(entries
-            .binary_search_by(|e| e.0.as_slice().cmp(name))
-            .ok()
-            .map(|i| (entries[i].1, entries[i].2, entries[i].3)))
-    }
-
-    /// The tree at directory `dir` (`""`: the root) of HEAD, if it has one there.
-    fn tree_at(&mut self, root: ObjectId, dir: &BStr) -> Result<Option<ObjectId>, GitError> {
-        if dir.is_empty() {
-            return Ok(Some(root));
-        }
-        if let Some(&known) = self.paths.get(dir) {
-            return Ok(known);
-        }
-        let mut current = Some(root);
-        for part in dir.split_str("/") {
-            let Some(tree) = current else { break };
-            current = self.entry(tree, part)?.filter(|e| e.0).map(|e| e.2);
-        }
-        self.paths.insert(dir.to_owned(), current);
-        Ok(current)
-    }
-
-    /// The blob at `path`, if HEAD has one there.
-    fn blob_at(&mut self, root: ObjectId, path: &BStr) -> Result<Option<ObjectId>, GitError> {
-        let (dir, name) = match path.rfind_byte(b'/') {
-            Some(at) => (&path[..at], &path[at + 1..]),
-            None => (&path[..0], &path[..]),
-        };
-        let Some(tree) = self.tree_at(root, dir.as_bstr())? else {
-            return Ok(None);
-        };
-        Ok(self.entry(tree, name)?.filter(|e| e.1).map(|e| e.2))
-    }
-}
-
-/// Directories (with a trailing `/`) whose cached tree in the index equals HEAD's tree there:
-/// nothing under them is staged. Recurses only into directories that differ.
-fn unchanged_dirs(
-    head: &mut HeadTree<'_>,
-    head_tree: ObjectId,
-    cache: &gix::index::extension::Tree,
-    prefix: &mut BString,
-    out: &mut Vec<BString>,
-) {
-    if cache.num_entries.is_some() && cache.id == head_tree {
-        out.push(prefix.clone());
-        return;
-    }
-    for child in &cache.children {
-        let Ok(Some((true, _, id))) = head.entry(head_tree, &child.name) else {
-            continue;
-        };
-        let len = prefix.len();
-        prefix.push_str(&child.name);
-        prefix.push(b'/');
-        unchanged_dirs(head, id, child, prefix, out);
-        prefix.truncate(len);
+        staged::compare(self, &index, head_tree)
     }
 }
 
