@@ -103,10 +103,9 @@ impl Definitions {
         // Parsing the packs is most of a small scan's start-up (a pre-commit hook): they are
         // parsed on as many threads as there are cores, then added in order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = builtin::PACKS.len().div_ceil(threads.max(1));
+        let chunk = builtin::PACKS.len().div_ceil(threads).max(1);
         let parsed: Vec<Result<ConfigSyntax, RuleError>> = std::thread::scope(|s| {
-            let handles: Vec<_> = builtin::PACKS
-                .chunks(chunk.max(1))
+            let handles: Vec<_> = (builtin::PACKS.chunks(chunk))
                 .map(|packs| s.spawn(move || packs.iter().map(|(n, t)| parse(n, t)).collect()))
                 .collect();
             let mut parsed = Vec::with_capacity(builtin::PACKS.len());
@@ -271,6 +270,7 @@ impl Definitions {
     }
 }
 
+/// Parses one rule file's text; an error names the file and the line.
 fn parse(name: &str, text: &str) -> Result<ConfigSyntax, RuleError> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));

@@ -179,6 +179,8 @@ impl<'a, 'r> Walk<'a, 'r> {
         id
     }
 
+    /// The id of the tree object git would write for the entries `range` (`tree_id`'s
+    /// arguments): index order within a directory is git's tree order.
     fn hash_tree(
         &mut self,
         range: Range<usize>,
