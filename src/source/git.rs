@@ -1032,8 +1032,26 @@ fn open_pack(
 /// The least bound on one allocation while a pack is decoded (see `traverse_pack`).
 const ALLOC_FLOOR: usize = 64 << 20;
 
-/// Objects decoded between two releases of a traversed pack's resident pages.
-const RELEASE_EVERY: usize = 4096;
+/// Objects decoded between two looks at how much of the packs this process holds resident.
+const RELEASE_EVERY: usize = 256;
+
+/// How much file-backed memory (the traversed pack's pages, mostly) this process may hold
+/// before they are released.
+const RESIDENT_FILE_BUDGET_KB: u64 = 32 << 10;
+
+/// Whether this process holds more file-backed memory than its budget, as Linux counts it;
+/// where that cannot be read, at every 16th look.
+fn over_budget(look: usize) -> bool {
+    let resident = || -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("RssFile:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    match resident() {
+        Some(kb) => kb > RESIDENT_FILE_BUDGET_KB,
+        None => look % 16 == 15,
+    }
+}
 
 /// A worker of the pack traversal: made fresh for each thread the traversal clones it to.
 struct PackVisitor<'a, F, V> {
@@ -1148,14 +1166,11 @@ where
     fn object(&mut self, kind: Kind, data: &[u8], entry: &pack::index::Entry) {
         let (id, offset) = (&entry.oid, entry.pack_offset);
         // The traversal reads each compressed object once, in no useful order: the pages it
-        // read are dropped from this process now and then (they stay in the page cache and
-        // fault back in if needed again), or the whole pack would end up resident.
-        if self.decoded.fetch_add(1, Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
-            // SAFETY: a read-only shared file mapping; dropping its pages loses nothing.
-            let _ = unsafe {
-                self.map
-                    .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
-            };
+        // read are released when they grow over a budget, or the whole pack would end up
+        // resident (releasing them at a fixed pace makes a small pack fault them back in).
+        let n = self.decoded.fetch_add(1, Ordering::Relaxed);
+        if n % RELEASE_EVERY == RELEASE_EVERY - 1 && over_budget(n / RELEASE_EVERY) {
+            release(self.map);
         }
         let wanted = self.wanted.claim(id);
         if kind != Kind::Blob {
@@ -1186,6 +1201,14 @@ fn on_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }
+}
+
+/// Drops the resident pages of a pack's mapping from this process: they stay in the page
+/// cache and fault back in when read again, while a pass over the pack would otherwise leave
+/// all of it resident.
+fn release(map: &memmap2::Mmap) {
+    // SAFETY: a read-only shared file mapping; dropping its pages loses nothing.
+    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
 }
 
 /// Decodes every object of one pack in parallel, handing wanted blobs (with their deltas when
@@ -1228,7 +1251,8 @@ fn traverse_pack<F, V>(
     // corrupt (and not looked up again), and no allocation may exceed what a plausible entry
     // declares. Deltas may produce more than any entry declares, so the bound has a floor;
     // a delta over it fails here and is looked up again afterwards.
-    let (implausible, largest) = integrity.implausible_sizes();
+    // Reading every entry's header would make the whole pack resident: released as it goes.
+    let (implausible, largest) = integrity.implausible_sizes(4096, || release(map));
     for (offset, id, why) in implausible {
         wanted.claim(&id);
         warn(Warning {
@@ -1239,6 +1263,7 @@ fn traverse_pack<F, V>(
             ),
         });
     }
+    release(map);
     let alloc_limit = largest.max(ALLOC_FLOOR);
     let hash = index.object_hash();
     let mut worker = PackVisitor {

@@ -53,10 +53,18 @@ impl<'a> PackIntegrity<'a> {
     /// expands at most 1032 to 1): a forged size that would have the decoder allocate it.
     /// Each is remembered as corrupt and returned with why; also returned, the largest size a
     /// plausible entry declares, a bound for every allocation the pack's decoding makes.
-    pub fn implausible_sizes(&self) -> (Vec<(u64, ObjectId, String)>, usize) {
+    /// `release` is called every `release_every` entries, to drop the pages read so far.
+    pub fn implausible_sizes(
+        &self,
+        release_every: usize,
+        mut release: impl FnMut(),
+    ) -> (Vec<(u64, ObjectId, String)>, usize) {
         let mut found = Vec::new();
         let mut largest = 0u64;
         for (i, (offset, id)) in self.by_offset.iter().enumerate() {
+            if i % release_every.max(1) == release_every.max(1) - 1 {
+                release();
+            }
             let end = self.by_offset.get(i + 1).map_or(self.end, |(o, _)| *o);
             let Some(bytes) = usize::try_from(*offset)
                 .ok()
