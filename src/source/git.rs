@@ -1033,7 +1033,10 @@ fn open_pack(
 const ALLOC_FLOOR: usize = 64 << 20;
 
 /// Objects decoded between two looks at how much of the packs this process holds resident.
-const RELEASE_EVERY: usize = 256;
+const LOOK_EVERY: usize = 256;
+
+/// Entry headers read (for their sizes) between two releases of a pack's pages.
+const HEADERS_PER_RELEASE: usize = 4096;
 
 /// How much file-backed memory (the traversed pack's pages, mostly) this process may hold
 /// before they are released.
@@ -1169,7 +1172,7 @@ where
         // read are released when they grow over a budget, or the whole pack would end up
         // resident (releasing them at a fixed pace makes a small pack fault them back in).
         let n = self.decoded.fetch_add(1, Ordering::Relaxed);
-        if n % RELEASE_EVERY == RELEASE_EVERY - 1 && over_budget(n / RELEASE_EVERY) {
+        if n % LOOK_EVERY == LOOK_EVERY - 1 && over_budget(n / LOOK_EVERY) {
             release(self.map);
         }
         let wanted = self.wanted.claim(id);
@@ -1252,7 +1255,7 @@ fn traverse_pack<F, V>(
     // declares. Deltas may produce more than any entry declares, so the bound has a floor;
     // a delta over it fails here and is looked up again afterwards.
     // Reading every entry's header would make the whole pack resident: released as it goes.
-    let (implausible, largest) = integrity.implausible_sizes(4096, || release(map));
+    let (implausible, largest) = integrity.implausible_sizes(HEADERS_PER_RELEASE, || release(map));
     for (offset, id, why) in implausible {
         wanted.claim(&id);
         warn(Warning {
