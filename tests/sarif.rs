@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Dir, code, stderr};
+use common::{Dir, code, fake, stderr};
 use serde_json::Value;
 
 const RULES: &str = r#"
@@ -51,30 +51,6 @@ fn github_pat(tail: &str) -> String {
     format!("ghp_{tail}")
 }
 
-/// `lines` lines of base64-looking text, the same every run.
-fn pem_body(lines: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut state: u32 = 0x2545_f491;
-    let mut body = String::new();
-    for _ in 0..lines {
-        for _ in 0..64 {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            body.push(ALPHABET[(state >> 26) as usize] as char);
-        }
-        body.push('\n');
-    }
-    body
-}
-
-fn pem_key() -> String {
-    let kind = "RSA PRIVATE KEY";
-    format!(
-        "-----BEGIN {kind}-----\n{}-----END {kind}-----",
-        pem_body(5)
-    )
-}
-
-/// Every secret the tree holds, for the redaction checks.
 fn secrets() -> Vec<String> {
     vec![
         aws_key("QX4TZ7NB2KW5RM3Y"),
@@ -82,7 +58,7 @@ fn secrets() -> Vec<String> {
         github_pat("Ab3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5"),
         github_pat("Zy8xW6vU4tS2rQ0pO8nM6lK4jI2hG0fE8dC6"),
         aws_key("Z7Y6X5W4V3U2T2S3"),
-        pem_key(),
+        fake::rsa_private_key(0x2545_f491, 5),
     ]
 }
 
