@@ -24,9 +24,7 @@ impl Decodes {
     /// Whether `secret` decodes to what this check requires.
     pub fn accepts(self, secret: &[u8]) -> bool {
         match self {
-            Decodes::BasicAuth => base64(secret)
-                .and_then(|raw| String::from_utf8(raw).ok())
-                .is_some_and(|text| is_user_password(&text)),
+            Decodes::BasicAuth => base64_text(secret).is_some_and(|text| is_user_password(&text)),
         }
     }
 }
@@ -35,12 +33,22 @@ impl Decodes {
 /// (`dXNlcm5hbWU6cGFzc3dvcmQ=`, `username:password`): what the Basic rule rejects, as a value
 /// of any other rule.
 pub fn placeholder_pair(secret: &[u8]) -> bool {
-    let Some(text) = base64(secret).and_then(|raw| String::from_utf8(raw).ok()) else {
-        return false;
-    };
-    text.split_once(':').is_some_and(|(user, password)| {
-        !user.is_empty() && !text.chars().any(char::is_control) && is_placeholder(password)
+    base64_text(secret).is_some_and(|text| {
+        pair(&text).is_some_and(|(user, password)| !user.is_empty() && is_placeholder(password))
     })
+}
+
+/// Standard base64 of UTF-8 text, decoded.
+fn base64_text(secret: &[u8]) -> Option<String> {
+    base64(secret).and_then(|raw| String::from_utf8(raw).ok())
+}
+
+/// `text` cut at its first colon into user and password, when it holds no control character.
+fn pair(text: &str) -> Option<(&str, &str)> {
+    if text.chars().any(char::is_control) {
+        return None;
+    }
+    text.split_once(':')
 }
 
 /// `user:password` with a real-looking password. A final newline is forgiven: `echo`
@@ -49,13 +57,9 @@ fn is_user_password(text: &str) -> bool {
     let text = text
         .strip_suffix('\n')
         .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
-    if text.chars().any(char::is_control) {
-        return false;
-    }
-    let Some((user, password)) = text.split_once(':') else {
-        return false;
-    };
-    !user.trim().is_empty() && !password.trim().is_empty() && !is_placeholder(password)
+    pair(text).is_some_and(|(user, password)| {
+        !user.trim().is_empty() && !password.trim().is_empty() && !is_placeholder(password)
+    })
 }
 
 /// Passwords that documentation and templates write in place of a real one.
