@@ -1253,8 +1253,8 @@ fn traverse_pack<F, V>(
     // A forged size in an entry's header would have the decoder allocate it: such entries are
     // corrupt (and not looked up again), and no allocation may exceed what a plausible entry
     // declares. Deltas may produce more than any entry declares, so the bound has a floor;
-    // a delta over it fails here and is looked up again afterwards.
-    // Reading every entry's header would make the whole pack resident: released as it goes.
+    // a delta over it fails here and is looked up again afterwards. Reading every entry's
+    // header would make the whole pack resident: its pages are released as it goes.
     let (implausible, largest) = integrity.implausible_sizes(HEADERS_PER_RELEASE, || release(map));
     for (offset, id, why) in implausible {
         wanted.claim(&id);

@@ -61,8 +61,9 @@ impl<'a> PackIntegrity<'a> {
     ) -> (Vec<(u64, ObjectId, String)>, usize) {
         let mut found = Vec::new();
         let mut largest = 0u64;
+        let every = release_every.max(1);
         for (i, (offset, id)) in self.by_offset.iter().enumerate() {
-            if i % release_every.max(1) == release_every.max(1) - 1 {
+            if i % every == every - 1 {
                 release();
             }
             let end = self.by_offset.get(i + 1).map_or(self.end, |(o, _)| *o);
