@@ -37,6 +37,8 @@ pub struct Candidate<'a> {
     pub before_name: Option<u8>,
     /// The line up to the name.
     pub line_before: &'a [u8],
+    /// The whole line above (empty on the first line).
+    pub line_above: &'a [u8],
     /// The byte before the value (a quote when it is quoted).
     pub before: Option<u8>,
     /// The bytes after the value, to the end of the line.
@@ -63,6 +65,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         && c.between.trim_ascii() != b"=>"
         && (c.before_name != Some(b'<') || !c.after.starts_with(b"</"))
     {
+        return None;
+    }
+    if kind == Assignment::Secret && signed_nonce(c) {
         return None;
     }
     let (secret, syntax) = literal(c)?;
@@ -166,6 +171,24 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8_lossy(name).into_owned())
+}
+
+/// A `token` under a `timestamp`: the nonce of a signed request, which a webhook such as
+/// Mailgun's sends as `timestamp`, `token` and `signature` (an HMAC of the first two made
+/// with the real key). It changes with every request and opens nothing.
+fn signed_nonce(c: &Candidate<'_>) -> bool {
+    let above = c.line_above.trim_ascii_start();
+    let above = above
+        .strip_prefix(b"\"")
+        .or(above.strip_prefix(b"'"))
+        .unwrap_or(above);
+    let timestamp = above
+        .get(..9)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"timestamp"))
+        && above
+            .get(9)
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b':' | b'=' | b' '));
+    timestamp && c.name.eq_ignore_ascii_case(b"token")
 }
 
 /// After a tuple's first quoted value: `", "second"` to the end of the line.
@@ -669,6 +692,10 @@ fn password_like(
         b"password",
         b"passwd",
         b"passphrase",
+        // An environment's name (`password: development` in a commented database.yml).
+        b"development",
+        b"production",
+        b"staging",
     ];
     if STAND_INS.contains(&&lower[..stem_len]) {
         return Some(Confidence::Low);
@@ -1110,6 +1137,16 @@ mod tests {
     use super::*;
 
     fn check(kind: Assignment, line: &str, format: Option<Format>) -> Option<String> {
+        check_below(kind, "", line, format)
+    }
+
+    /// [`check`] for `line` under the line `above`.
+    fn check_below(
+        kind: Assignment,
+        above: &str,
+        line: &str,
+        format: Option<Format>,
+    ) -> Option<String> {
         // Split `name = value` by hand: the first operator, an optional quote.
         let at = line.find(['=', ':'])?;
         let name = line[..at].trim().trim_matches(['"', '\'']);
@@ -1125,6 +1162,7 @@ mod tests {
             between: &line.as_bytes()[name.len()..at + 1],
             before_name: None,
             line_before: &line.as_bytes()[..line.len() - line.trim_start().len()],
+            line_above: above.as_bytes(),
             before,
             after: &body.as_bytes()[end..],
             format,
@@ -1256,6 +1294,7 @@ mod tests {
         for line in [
             "password: test123",
             "password: admin",
+            "password: development",
             "passphrase: 'passphrase1'",
             r#"opSetSecretPassword = "SetSecretPassword""#,
             r#"'password' = '--password'"#,
@@ -1278,6 +1317,27 @@ mod tests {
         assert_eq!(
             s("auth_key: MTQ3ZDVhMTIzYmU1ZTRiMWQ1NzUyOWFlNWE2YzRjY2FhMDkyZGQ4OA==").as_deref(), // keyscout:allow
             Some("MTQ3ZDVhMTIzYmU1ZTRiMWQ1NzUyOWFlNWE2YzRjY2FhMDkyZGQ4OA==") // keyscout:allow
+        );
+    }
+
+    #[test]
+    fn a_token_under_a_timestamp_is_a_signed_requests_nonce() {
+        let token = r#"    token: "7VwW7k6Ak7zcTwoSoNm7aTtbk1g67MKAnsYLfUB7Pdszb","#; // keyscout:allow
+        let s = |above| check_below(Assignment::Secret, above, token, Some(Format::Code));
+        assert_eq!(s("  timestamp: 1539112500,"), None);
+        assert_eq!(s(r#"  "timestamp": "1539112500","#), None);
+        // Another line above, or a name other than `token`, leaves the finding.
+        assert!(s("  client: :mailgun,").is_some());
+        assert!(s("  timestamps: 2,").is_some());
+        let api_token = r#"    api_token: "7VwW7k6Ak7zcTwoSoNm7aTtbk1g67MKAnsYLfUB7Pdszb","#; // keyscout:allow
+        assert!(
+            check_below(
+                Assignment::Secret,
+                "timestamp: 1",
+                api_token,
+                Some(Format::Code)
+            )
+            .is_some()
         );
     }
 }

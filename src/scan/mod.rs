@@ -425,13 +425,16 @@ fn check_match(
         let value = caps.get_group_by_name("value")?.range();
         let line_end =
             memchr::memchr(b'\n', &data[value.end..]).map_or(data.len(), |i| value.end + i);
+        let line_start = memchr::memrchr(b'\n', &data[..name.start]).map_or(0, |i| i + 1);
+        let above_start =
+            memchr::memrchr(b'\n', &data[..line_start.saturating_sub(1)]).map_or(0, |i| i + 1);
         let candidate = assignment::Candidate {
             name: &data[name.clone()],
             value: &data[value.clone()],
             between: &data[name.end..value.start],
             before_name: name.start.checked_sub(1).map(|i| data[i]),
-            line_before: &data
-                [memchr::memrchr(b'\n', &data[..name.start]).map_or(0, |i| i + 1)..name.start],
+            line_before: &data[line_start..name.start],
+            line_above: &data[above_start..line_start.saturating_sub(1)],
             before: value.start.checked_sub(1).map(|i| data[i]),
             after: &data[value.end..line_end],
             format: chunk
