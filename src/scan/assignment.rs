@@ -569,11 +569,24 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if crate::rules::placeholder_pair(value) {
         return None;
     }
-    // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`).
+    // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`), also with
+    // digits when they end in a capitalized word (`nfs41Client`).
     let camel = value
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    if value.len() < 16 && camel && value.iter().all(u8::is_ascii_alphabetic) {
+    let tail = value
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_lowercase())
+        .count();
+    let ends_in_word = tail >= 3
+        && value
+            .len()
+            .checked_sub(tail + 1)
+            .is_some_and(|at| value[at].is_ascii_uppercase() && at > 0);
+    let name_like = camel && value.iter().all(u8::is_ascii_alphabetic)
+        || ends_in_word && value.iter().all(u8::is_ascii_alphanumeric);
+    if value.len() < 16 && name_like {
         return None;
     }
     if value.iter().all(u8::is_ascii_digit) || version_or_date(value) || path_or_url(value) {
@@ -800,6 +813,8 @@ fn reference(value: &[u8], quoted: bool) -> bool {
                 | "your"
         )
         && words.last().is_some_and(|w| {
+            // (`"test-password123"`: numbered like any stand-in.)
+            let w = w.trim_end_matches(|c: char| c.is_ascii_digit());
             secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w)
         });
     if stand_in {
@@ -873,6 +888,10 @@ fn placeholder(value: &[u8]) -> bool {
         ".signature",
     ];
     if MARKS.iter().any(|m| has(m)) {
+        return true;
+    }
+    // `yourgmailpassword`, `YourApiKey`: what to put there, in the reader's words.
+    if lower.starts_with(b"your") && ["pass", "secret", "key", "token"].iter().any(|w| has(w)) {
         return true;
     }
     if matches!(
@@ -1256,6 +1275,7 @@ mod tests {
             r#"secret_key = "/etc/acme/secrets/signing-key.pem""#,
             r#"api_key = "your_api_key_here""#,
             r#"token = "GoogleOAuth2ProviderConfig""#,
+            r#"Key: "nfs41Client","#,
         ] {
             assert_eq!(s(line), None, "{line}");
         }
@@ -1271,6 +1291,8 @@ mod tests {
             "password = request.form",
             "password=changeme",
             r#"password = "password""#,
+            r#"LoginPassword: "test-password123""#,
+            r#"password: "yourgmailpassword""#,
         ] {
             assert_eq!(p(line), None, "{line}");
         }
