@@ -692,6 +692,24 @@ mod tests {
             "private key blocks: {:?}",
             tiers.margins
         );
+        // A word common in code that summons a wide window costs every history scan: `auth`
+        // (in `author`) once did, over nearly every change of tokio's history.
+        for word in [
+            "auth", "key", "token", "secret", "password", "pwd", "kty", "jf", "curl",
+        ] {
+            let wide = tiers
+                .keywords
+                .map(|k| k.patterns())
+                .unwrap_or_default()
+                .iter()
+                .zip(&tiers.keyword_tiers)
+                .any(|(p, t)| p == word && *t != 0);
+            assert!(
+                !wide,
+                "`{word}` is a keyword of a rule longer than {}",
+                TIER_BOUNDS[0]
+            );
+        }
         assert_eq!(tiers.keywords_of(b"x = 'eyJhbGciOi'").len(), 1);
         assert!(
             tiers
