@@ -28,13 +28,15 @@ pub struct Delta {
     pub copies: Vec<Copy>,
 }
 
-/// Reads the copy instructions of `delta` into `out`; the sizes of its base and of the object
-/// it makes. Errors on a truncated or malformed delta.
+/// Reads the copy instructions of `delta` into `out`, consecutive copies of consecutive bytes
+/// as one; the sizes of its base and of the object it makes. Errors on a truncated or
+/// malformed delta.
 pub fn copies(delta: &[u8], out: &mut Vec<Copy>) -> Result<(usize, usize), String> {
     let mut at = 0;
     let base_size = varint(delta, &mut at)?;
     let size = varint(delta, &mut at)?;
     let mut dst = 0usize;
+    let first = out.len();
     while at < delta.len() {
         let op = delta[at];
         at += 1;
@@ -56,7 +58,14 @@ pub fn copies(delta: &[u8], out: &mut Vec<Copy>) -> Result<(usize, usize), Strin
             if len == 0 {
                 len = 0x10000;
             }
-            out.push(Copy { src, dst, len });
+            match out[first..].last_mut() {
+                // Git splits a long copy into copies of at most 64 KiB: they are one copy of
+                // the base's bytes, and the seams between them are no change.
+                Some(last) if last.dst + last.len == dst && last.src + last.len == src => {
+                    last.len += len;
+                }
+                _ => out.push(Copy { src, dst, len }),
+            }
             dst += len;
         } else if op != 0 {
             dst += usize::from(op);
@@ -97,29 +106,49 @@ fn varint(data: &[u8], at: &mut usize) -> Result<usize, String> {
 mod tests {
     use super::*;
 
-    /// Applies `delta` to `base`, the slow way, to check what `copies` says.
+    /// Applies `delta` to `base` instruction by instruction, the slow way.
     fn apply(base: &[u8], delta: &[u8]) -> Vec<u8> {
         let mut at = 0;
         varint(delta, &mut at).unwrap();
         varint(delta, &mut at).unwrap();
         let mut out = Vec::new();
-        let mut copies_seen = Vec::new();
-        copies(delta, &mut copies_seen).unwrap();
-        let mut next_copy = copies_seen.iter();
         while at < delta.len() {
             let op = delta[at];
             at += 1;
             if op & 0x80 != 0 {
-                at += (op & 0x7f).count_ones() as usize;
-                let c = next_copy.next().unwrap();
-                assert_eq!(c.dst, out.len());
-                out.extend_from_slice(&base[c.src..c.src + c.len]);
+                let mut field = |bits: u8, shift: usize| {
+                    let mut v = 0usize;
+                    for i in 0..bits {
+                        if op & (1 << (shift + i as usize)) != 0 {
+                            v |= usize::from(delta[at]) << (8 * i);
+                            at += 1;
+                        }
+                    }
+                    v
+                };
+                let src = field(4, 0);
+                let len = match field(3, 4) {
+                    0 => 0x10000,
+                    n => n,
+                };
+                out.extend_from_slice(&base[src..src + len]);
             } else {
                 out.extend_from_slice(&delta[at..at + op as usize]);
                 at += op as usize;
             }
         }
         out
+    }
+
+    /// What `copies` says `delta` copies lands where the slow way puts it.
+    fn check(base: &[u8], delta: &[u8]) -> Vec<Copy> {
+        let mut found = Vec::new();
+        copies(delta, &mut found).unwrap();
+        let object = apply(base, delta);
+        for c in &found {
+            assert_eq!(&object[c.dst..c.dst + c.len], &base[c.src..c.src + c.len]);
+        }
+        found
     }
 
     #[test]
@@ -158,6 +187,20 @@ mod tests {
             ]
         );
         assert_eq!(apply(base, &delta), b"23456XYZfghij");
+        assert_eq!(check(base, &delta), out);
+    }
+
+    #[test]
+    fn consecutive_copies_of_consecutive_bytes_are_one() {
+        let base = b"0123456789abcdefghij";
+        // copy base[0..4]; copy base[4..9]; insert "X"; copy base[9..12]; copy base[0..2].
+        let delta = [20, 15, 0x91, 0, 4, 0x91, 4, 5, 1, b'X', 0x91, 9, 3, 0x90, 2];
+        let copy = |src, dst, len| Copy { src, dst, len };
+        assert_eq!(
+            check(base, &delta),
+            vec![copy(0, 0, 9), copy(9, 10, 3), copy(0, 13, 2)]
+        );
+        assert_eq!(apply(base, &delta), b"012345678X9ab01");
     }
 
     #[test]
