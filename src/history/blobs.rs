@@ -760,13 +760,13 @@ mod tests {
         let tiers = Tiers::new(&scanner).unwrap();
         let mut matcher = scanner.matcher();
         let data = b"auth = 'x'\nBearer eyJhbGciOiJIUzI1NiJ9 and a PASSWORD in a url://u:p@h\n\
-            echo ZXlKaGJHY2lPaUpJVXpJMU5pSjku | base64 -d # sl. jf kty machine\n";
+            echo ZXlKaGJHY2lPaUpJVXpJMU5pSjku | base64 -d # sl. jf config {\"kty\": \"EC\"}\n";
         let mut found = Vec::new();
         let options = Options::default();
         scan_one(&options, &mut matcher, data, None, &mut found).unwrap();
         let seen = tiers.keywords_seen(&matcher).unwrap();
         assert_eq!(seen, tiers.keywords_of(data));
-        assert!(seen.len() >= 8, "{seen:?}");
+        assert!(seen.len() >= 5, "{seen:?}");
         // Without the prefilter the scan looks for no keyword: they are searched for.
         let slow = Scanner::new(set).without_prefilter();
         let mut matcher = slow.matcher();
