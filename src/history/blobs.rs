@@ -694,16 +694,12 @@ mod tests {
         );
         // A word common in code that summons a wide window costs every history scan: `auth`
         // (in `author`) once did, over nearly every change of tokio's history.
+        let patterns = tiers.keywords.map(|k| k.patterns()).unwrap_or_default();
         for word in [
             "auth", "key", "token", "secret", "password", "pwd", "kty", "jf", "curl",
         ] {
-            let wide = tiers
-                .keywords
-                .map(|k| k.patterns())
-                .unwrap_or_default()
-                .iter()
-                .zip(&tiers.keyword_tiers)
-                .any(|(p, t)| p == word && *t != 0);
+            let wide =
+                (patterns.iter().zip(&tiers.keyword_tiers)).any(|(p, t)| p == word && *t != 0);
             assert!(
                 !wide,
                 "`{word}` is a keyword of a rule longer than {}",

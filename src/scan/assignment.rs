@@ -37,7 +37,8 @@ pub struct Candidate<'a> {
     pub before_name: Option<u8>,
     /// The line up to the name.
     pub line_before: &'a [u8],
-    /// The whole line above (empty on the first line).
+    /// The whole line above (empty on the first line). A history window always holds it:
+    /// a finding's region includes the line before its own (`history::windows`).
     pub line_above: &'a [u8],
     /// The byte before the value (a quote when it is quoted).
     pub before: Option<u8>,
@@ -177,18 +178,20 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
 /// Mailgun's sends as `timestamp`, `token` and `signature` (an HMAC of the first two made
 /// with the real key). It changes with every request and opens nothing.
 fn signed_nonce(c: &Candidate<'_>) -> bool {
+    if !c.name.eq_ignore_ascii_case(b"token") {
+        return false;
+    }
     let above = c.line_above.trim_ascii_start();
     let above = above
         .strip_prefix(b"\"")
         .or(above.strip_prefix(b"'"))
         .unwrap_or(above);
-    let timestamp = above
+    above
         .get(..9)
         .is_some_and(|w| w.eq_ignore_ascii_case(b"timestamp"))
         && above
             .get(9)
-            .is_some_and(|b| matches!(b, b'"' | b'\'' | b':' | b'=' | b' '));
-    timestamp && c.name.eq_ignore_ascii_case(b"token")
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b':' | b'=' | b' '))
 }
 
 /// After a tuple's first quoted value: `", "second"` to the end of the line.
