@@ -825,8 +825,11 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     }
     // Three or more whole words (`"dataStoreTestQuery"`) read as a name even quoted.
     let long_name = words.len() >= 3 && words.iter().all(|w| w.len() >= 3);
+    // Unquoted, a variable is lowercase first (`userPassword`); a capitalised word in a
+    // config file is the value itself (`SA_PASSWORD=S0meVeryHardPassword`).
+    let variable = !quoted && !value[0].is_ascii_uppercase();
     let names_secret = words.len() >= 2
-        && (separated || !quoted)
+        && (separated || variable)
         && words
             .iter()
             .any(|w| secret_word(Assignment::Password, w) || secret_word(Assignment::Secret, w));
@@ -948,8 +951,12 @@ fn type_name(value: &[u8]) -> bool {
     let bare = value
         .strip_suffix(b"!")
         .or_else(|| value.strip_suffix(b"?"));
+    // GraphQL's required and TypeScript's optional types are capitalised names without
+    // digits (`String!`, `UserInput!`); `Hana123!` and `secret!` are passwords.
     if let Some(bare) = bare
         && identifier(bare)
+        && bare[0].is_ascii_uppercase()
+        && !bare.iter().any(u8::is_ascii_digit)
     {
         return true;
     }
