@@ -301,7 +301,7 @@ fn rules_list_shows_every_builtin_rule() {
 
 #[test]
 fn every_builtin_rule_has_examples_and_negative_examples() {
-    let set = keyscout::rules::load(&keyscout::rules::ConfigSource::Builtin)
+    let set = keyscout::rules::load_with_examples(&keyscout::rules::ConfigSource::Builtin)
         .expect("built-in rules load");
     assert!(set.rules.len() >= 400, "{} rules", set.rules.len());
     for rule in &set.rules {

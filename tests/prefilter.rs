@@ -12,7 +12,7 @@ use keyscout::scan::Scanner;
 use keyscout::source::read::{ReadOptions, read_chunks};
 
 fn builtin() -> Arc<rules::RuleSet> {
-    Arc::new(rules::load(&ConfigSource::Builtin).expect("built-in rules load"))
+    Arc::new(rules::load_with_examples(&ConfigSource::Builtin).expect("built-in rules load"))
 }
 
 fn scan(scanner: &Scanner, data: &[u8], path: Option<&str>) -> Vec<Finding> {

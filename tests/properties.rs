@@ -15,7 +15,9 @@ use proptest::prelude::*;
 
 fn builtin() -> &'static Arc<RuleSet> {
     static SET: OnceLock<Arc<RuleSet>> = OnceLock::new();
-    SET.get_or_init(|| Arc::new(rules::load(&ConfigSource::Builtin).expect("built-in rules")))
+    SET.get_or_init(|| {
+        Arc::new(rules::load_with_examples(&ConfigSource::Builtin).expect("built-in rules"))
+    })
 }
 
 fn fast() -> &'static Scanner {

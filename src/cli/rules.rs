@@ -13,7 +13,7 @@ fn load(config: Option<&Path>) -> anyhow::Result<RuleSet> {
         Some(path) => ConfigSource::File(path.to_path_buf()),
         None => ConfigSource::Builtin,
     };
-    rules::load(&source).map_err(anyhow::Error::new)
+    rules::load_with_examples(&source).map_err(anyhow::Error::new)
 }
 
 pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {

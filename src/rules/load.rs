@@ -1,6 +1,7 @@
 //! Finding the rule file for a scan and reading it, following gitleaks' `[extend]`
 //! (`useDefault`, `path`, `disabledRules`) and merging rules that share an id as gitleaks does.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -37,9 +38,23 @@ pub fn discover(explicit: Option<&Path>, env: Option<&str>, root: &Path) -> Conf
     ConfigSource::Builtin
 }
 
-/// Loads and compiles the rules from `source`.
+/// Loads and compiles the rules from `source`, without the built-in packs' examples (see
+/// [`load_with_examples`]).
 pub fn load(source: &ConfigSource) -> Result<RuleSet, RuleError> {
-    let mut defs = Definitions::default();
+    load_from(source, false)
+}
+
+/// As [`load`], with every built-in rule's examples and negative examples, for
+/// `rules check` and the tests.
+pub fn load_with_examples(source: &ConfigSource) -> Result<RuleSet, RuleError> {
+    load_from(source, true)
+}
+
+fn load_from(source: &ConfigSource, examples: bool) -> Result<RuleSet, RuleError> {
+    let mut defs = Definitions {
+        examples,
+        ..Definitions::default()
+    };
     match source {
         ConfigSource::Builtin => defs.add_builtin()?,
         ConfigSource::File(path) => defs.add_file(path, 0)?,
@@ -96,17 +111,28 @@ pub(super) struct AllowlistDef {
 struct Definitions {
     rules: Vec<RuleDef>,
     allowlists: Vec<AllowlistDef>,
+    /// Whether the built-in packs are read with their examples.
+    examples: bool,
 }
 
 impl Definitions {
     fn add_builtin(&mut self) -> Result<(), RuleError> {
         // Parsing the packs is most of a small scan's start-up (a pre-commit hook): they are
         // parsed on as many threads as there are cores, then added in order.
+        // A scan needs no examples, and they are two fifths of the text.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = builtin::PACKS.len().div_ceil(threads).max(1);
-        let parsed: Vec<Result<ConfigSyntax, RuleError>> = std::thread::scope(|s| {
+        let examples = self.examples;
+        let read = move |(name, text): &(&str, &'static str)| {
+            let text = match examples {
+                true => Cow::Borrowed(*text),
+                false => Cow::Owned(without_examples(text)),
+            };
+            parse(name, &text).map(|config| (text, config))
+        };
+        let parsed: Vec<Result<(Cow<str>, ConfigSyntax), RuleError>> = std::thread::scope(|s| {
             let handles: Vec<_> = (builtin::PACKS.chunks(chunk))
-                .map(|packs| s.spawn(move || packs.iter().map(|(n, t)| parse(n, t)).collect()))
+                .map(|packs| s.spawn(move || packs.iter().map(read).collect()))
                 .collect();
             let mut parsed = Vec::with_capacity(builtin::PACKS.len());
             for handle in handles {
@@ -118,10 +144,11 @@ impl Definitions {
             parsed
         });
         // One allocation for all the rules: each is large, and regrowing the list is page faults.
-        let count: usize = parsed.iter().flatten().map(|c| c.rules.len()).sum();
+        let count: usize = parsed.iter().flatten().map(|(_, c)| c.rules.len()).sum();
         self.rules.reserve(count);
-        for ((name, text), config) in builtin::PACKS.iter().zip(parsed) {
-            self.add_config(name, text, config?, 0, true)?;
+        for ((name, _), read) in builtin::PACKS.iter().zip(parsed) {
+            let (text, config) = read?;
+            self.add_config(name, &text, config, 0, true)?;
         }
         Ok(())
     }
@@ -186,7 +213,10 @@ impl Definitions {
             builtin,
         };
 
-        let mut base = Definitions::default();
+        let mut base = Definitions {
+            examples: self.examples,
+            ..Definitions::default()
+        };
         if let Some(extend) = &config.extend {
             if extend.use_default {
                 base.add_builtin()?;
@@ -278,6 +308,31 @@ fn parse(name: &str, text: &str) -> Result<ConfigSyntax, RuleError> {
     })
 }
 
+/// A built-in pack with its `examples` and `negative_examples` arrays left out: each of their
+/// lines is emptied, so the other lines keep their numbers. An array ends at the first line
+/// that is `]` alone, as the packs write them (a test compares this with a full parse).
+fn without_examples(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let opens = line.starts_with("examples = [") || line.starts_with("negative_examples = [");
+        if opens || inside {
+            let end = line.trim_end();
+            inside = if opens {
+                !end.ends_with(']')
+            } else {
+                end != "]"
+            };
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// An `[extend] path` is relative to the file that names it.
 fn resolve(from: &str, path: &str) -> PathBuf {
     let path = Path::new(path);
@@ -314,4 +369,61 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     b.examples.extend(o.examples);
     b.negative_examples.extend(o.negative_examples);
     base.origin = over.origin;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every built-in pack parses to the same rules without its examples, on the same lines.
+    #[test]
+    fn packs_without_examples_parse_as_the_packs_less_their_examples() {
+        let mut examples = 0;
+        for (name, text) in builtin::PACKS {
+            let stripped = without_examples(text);
+            assert_eq!(stripped.lines().count(), text.lines().count(), "{name}");
+            let full = parse(name, text).unwrap();
+            let lean = parse(name, &stripped).unwrap();
+            assert_eq!(full.rules.len(), lean.rules.len(), "{name}");
+            for (f, l) in full.rules.into_iter().zip(lean.rules) {
+                let line = |r: &toml::Spanned<RuleSyntax>, t: &str| line_of(t, r.span().start);
+                assert_eq!(line(&f, text), line(&l, &stripped), "{name}");
+                let (mut f, mut l) = (f.into_inner(), l.into_inner());
+                examples += f.examples.len() + f.negative_examples.len();
+                assert!(l.examples.is_empty() && l.negative_examples.is_empty());
+                (f.examples, f.negative_examples) = (Vec::new(), Vec::new());
+                let verify = |r: &mut RuleSyntax| r.verify.take().map(|v| format!("{v:?}"));
+                assert_eq!(verify(&mut f).is_some(), verify(&mut l).is_some());
+                assert_eq!(format!("{f:?}"), format!("{l:?}"), "{name}");
+            }
+            assert_eq!(
+                format!(
+                    "{:?}",
+                    full.allowlists
+                        .iter()
+                        .map(|a| a.get_ref())
+                        .collect::<Vec<_>>()
+                ),
+                format!(
+                    "{:?}",
+                    lean.allowlists
+                        .iter()
+                        .map(|a| a.get_ref())
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        assert!(examples > 3000, "{examples} examples");
+    }
+
+    #[test]
+    fn a_scan_loads_no_examples_and_rules_check_all() {
+        let lean = load(&ConfigSource::Builtin).unwrap();
+        let full = load_with_examples(&ConfigSource::Builtin).unwrap();
+        assert_eq!(lean.rules.len(), full.rules.len());
+        assert!(lean.rules.iter().all(|r| r.examples.is_empty()));
+        assert!(full.rules.iter().all(|r| r.examples.len() >= 2));
+        let lines = |s: &RuleSet| s.rules.iter().map(|r| r.origin.line).collect::<Vec<_>>();
+        assert_eq!(lines(&lean), lines(&full));
+    }
 }

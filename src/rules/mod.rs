@@ -25,5 +25,5 @@ pub use compile::{
 pub use decodes::{Decodes, placeholder_pair};
 pub use error::RuleError;
 pub use keywords::{KeywordHit, Keywords};
-pub use load::{ConfigSource, discover, load, load_text};
+pub use load::{ConfigSource, discover, load, load_text, load_with_examples};
 pub use verify::{Method, Verifier, VerifyKind};
