@@ -3,6 +3,7 @@
 //! keywords with a keyword -> rules table. A rule's own regex is compiled on first use, so a
 //! scan that meets few keywords starts fast.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex_automata::{meta, util::syntax};
@@ -374,6 +375,7 @@ pub(super) fn compile(
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut patterns: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
     let mut unconditional = Vec::new();
     let mut path_only = Vec::new();
@@ -387,14 +389,11 @@ pub(super) fn compile(
             unconditional.push(i);
         }
         for keyword in &rule.keywords {
-            let at = match patterns.iter().position(|p| p == keyword) {
-                Some(at) => at,
-                None => {
-                    patterns.push(keyword);
-                    keyword_rules.push(Vec::new());
-                    patterns.len() - 1
-                }
-            };
+            let at = *index.entry(keyword).or_insert_with(|| {
+                patterns.push(keyword);
+                keyword_rules.push(Vec::new());
+                patterns.len() - 1
+            });
             if !keyword_rules[at].contains(&i) {
                 keyword_rules[at].push(i);
             }
