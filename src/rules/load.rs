@@ -150,6 +150,18 @@ impl Definitions {
             let (text, config) = read?;
             self.add_config(name, &text, config, 0, true)?;
         }
+        // The packs may share no id (within a pack, `add_config` sees to it).
+        let mut known: HashMap<&str, &Origin> = HashMap::with_capacity(self.rules.len());
+        for def in &self.rules {
+            if let Some(other) = known.insert(&def.syntax.id, &def.origin) {
+                return Err(RuleError::new(
+                    &def.origin.file,
+                    Some(def.origin.line),
+                    Some(&def.syntax.id),
+                    format!("duplicate rule id (also at {}:{})", other.file, other.line),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -278,21 +290,6 @@ impl Definitions {
                 origin: origin(offset),
                 syntax: spanned.into_inner(),
             });
-        }
-
-        // Built-in packs and earlier files may share nothing: ids stay unique across them.
-        let known: HashMap<&str, &Origin> = (self.rules.iter())
-            .map(|r| (r.syntax.id.as_str(), &r.origin))
-            .collect();
-        for def in &base.rules {
-            if let Some(other) = known.get(def.syntax.id.as_str()) {
-                return Err(RuleError::new(
-                    &def.origin.file,
-                    Some(def.origin.line),
-                    Some(&def.syntax.id),
-                    format!("duplicate rule id (also at {}:{})", other.file, other.line),
-                ));
-            }
         }
         self.rules.extend(base.rules);
         self.allowlists.extend(base.allowlists);
