@@ -826,7 +826,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     // Three or more whole words (`"dataStoreTestQuery"`) read as a name even quoted.
     let long_name = words.len() >= 3 && words.iter().all(|w| w.len() >= 3);
     // Unquoted, a variable is lowercase first (`userPassword`); a capitalised word in a
-    // config file is the value itself (`SA_PASSWORD=S0meVeryHardPassword`).
+    // config file is the value itself (`S0meVeryHardPassword` given to `SA_PASSWORD`).
     let variable = !quoted && !value[0].is_ascii_uppercase();
     let names_secret = words.len() >= 2
         && (separated || variable)
