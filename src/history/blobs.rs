@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use gix::ObjectId;
 
 use super::{OnOutcome, Options, windows};
@@ -76,27 +77,30 @@ struct Copied {
 const TIER_BOUNDS: [usize; 2] = [512, 2048];
 
 /// The rules of a set grouped by match length, for windowing delta blobs.
-pub struct Tiers<'s> {
+pub struct Tiers {
     /// Per tier, ascending: the longest match a rule of that tier or a lower one can make.
     pub margins: Vec<usize>,
     /// Each rule's tier, by id.
     tier_of: HashMap<String, usize>,
     /// The lowest tier a window may have: the highest holding a rule without keywords.
     floor: usize,
-    /// The scanner's keyword automaton (`None` when no rule has keywords).
-    keywords: Option<&'s crate::rules::Keywords>,
-    /// Per keyword of the automaton: the tiers above the first listing it (bit `t` for tier
-    /// `t`), and its length.
+    /// The upper tiers' keywords alone, and each one's index in the scanner's keyword
+    /// automaton (`None` when there are none). Around each change only these are looked for:
+    /// a few dozen patterns, which the automaton's vectorised prefilter skips through, where
+    /// the scanner's has a thousand.
+    upper_keywords: Option<(AhoCorasick, Vec<u32>)>,
+    /// Per keyword of the scanner's automaton: the tiers above the first listing it (bit `t`
+    /// for tier `t`), and its length.
     keyword_tiers: Vec<u8>,
     keyword_len: Vec<usize>,
     /// The longest keyword of an upper tier.
     longest: usize,
 }
 
-impl<'s> Tiers<'s> {
+impl Tiers {
     /// `None` when some rule has no bounded match length, or has keywords that a match need
     /// not hold: every blob is then scanned whole.
-    pub fn new(scanner: &'s Scanner) -> Option<Tiers<'s>> {
+    pub fn new(scanner: &Scanner) -> Option<Tiers> {
         let set = scanner.rules();
         let tiers = TIER_BOUNDS.len() + 1;
         let mut longest_in = vec![0usize; tiers];
@@ -140,18 +144,29 @@ impl<'s> Tiers<'s> {
             margins.push(len.max(margins.last().copied().unwrap_or(0)));
         }
         let keyword_len: Vec<usize> = patterns.iter().map(String::len).collect();
-        let longest = keyword_len
+        let upper: Vec<u32> = (0..patterns.len() as u32)
+            .filter(|&k| keyword_tiers[k as usize] != 0)
+            .collect();
+        let longest = upper
             .iter()
-            .zip(&keyword_tiers)
-            .filter(|(_, t)| **t != 0)
-            .map(|(l, _)| *l)
+            .map(|&k| keyword_len[k as usize])
             .max()
             .unwrap_or(0);
+        let upper_keywords = if upper.is_empty() {
+            None
+        } else {
+            let automaton = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(upper.iter().map(|&k| &patterns[k as usize]))
+                .ok()?;
+            Some((automaton, upper))
+        };
         Some(Tiers {
             margins,
             tier_of,
             floor,
-            keywords: set.keywords.as_ref(),
+            upper_keywords,
             keyword_tiers,
             keyword_len,
             longest,
@@ -184,13 +199,14 @@ impl<'s> Tiers<'s> {
 
     /// Appends every occurrence of an upper tier's keyword in `data[range]` to `out`.
     fn find(&self, data: &[u8], range: Range<usize>, out: &mut Vec<(usize, u32)>) {
-        let Some(keywords) = self.keywords else {
+        let Some((automaton, ids)) = &self.upper_keywords else {
             return;
         };
-        let mut hits = Vec::new();
-        // Past the bytes that pay for the faster automaton: a history scan is.
-        keywords.find_all(u64::MAX, &data[range.clone()], &mut hits);
-        self.upper(&hits, range.start, out);
+        out.extend(
+            automaton
+                .find_overlapping_iter(&data[range.clone()])
+                .map(|m| (range.start + m.start(), ids[m.pattern().as_usize()])),
+        );
     }
 
     /// Where the upper tiers' keywords lie in a blob the scanner has just scanned whole, from
@@ -387,7 +403,7 @@ fn scan_blob(
     options: &Options,
     matcher: &mut Matcher<'_>,
     blob: Blob<'_>,
-    tiers: Option<&Tiers<'_>>,
+    tiers: Option<&Tiers>,
     found: &mut Vec<Finding>,
     outcome: OnOutcome<'_>,
 ) -> Entry {
@@ -694,7 +710,8 @@ mod tests {
         );
         // A word common in code that summons a wide window costs every history scan: `auth`
         // (in `author`) once did, over nearly every change of tokio's history.
-        let patterns = tiers.keywords.map(|k| k.patterns()).unwrap_or_default();
+        let keywords = scanner.rules().keywords.as_ref();
+        let patterns = keywords.map(|k| k.patterns()).unwrap_or_default();
         for word in [
             "auth", "key", "token", "secret", "password", "pwd", "kty", "jf", "curl",
         ] {
