@@ -118,15 +118,16 @@ struct Definitions {
 impl Definitions {
     fn add_builtin(&mut self) -> Result<(), RuleError> {
         // Parsing the packs is most of a small scan's start-up (a pre-commit hook): they are
-        // parsed on as many threads as there are cores, then added in order.
-        // A scan needs no examples, and they are two fifths of the text.
+        // parsed on as many threads as there are cores, then added in order; a scan's
+        // without their examples, two fifths of their text.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = builtin::PACKS.len().div_ceil(threads).max(1);
         let examples = self.examples;
         let read = move |(name, text): &(&str, &'static str)| {
-            let text = match examples {
-                true => Cow::Borrowed(*text),
-                false => Cow::Owned(without_examples(text)),
+            let text = if examples {
+                Cow::Borrowed(*text)
+            } else {
+                Cow::Owned(without_examples(text))
             };
             parse(name, &text).map(|config| (text, config))
         };
