@@ -29,7 +29,8 @@ pub struct KeywordHit {
 
 /// The keyword automata: a contiguous NFA, built at load in a couple of milliseconds, serves
 /// small scans (a pre-commit hook); a DFA, about twice as fast per byte but several times
-/// slower to build, is built once a thread has scanned enough to repay it.
+/// slower to build, is built once a thread has scanned enough to repay it, and serves every
+/// thread from then on.
 #[derive(Debug)]
 pub struct Keywords {
     patterns: Vec<String>,
@@ -72,6 +73,11 @@ impl Keywords {
     }
 
     fn dfa(&self, scanned: u64) -> Option<&dfa::DFA> {
+        // Once built, by any thread, it serves every input: a history scan's visitors each
+        // start from nothing scanned.
+        if let Some(built) = self.dfa.get() {
+            return built.as_ref();
+        }
         if scanned < DFA_AFTER_BYTES || self.patterns.len() > DFA_MAX_KEYWORDS {
             return None;
         }
@@ -172,19 +178,24 @@ mod tests {
         let patterns: Vec<String> = ["key", "apikey", "token", "k", "secret_key", "ey"]
             .map(String::from)
             .to_vec();
-        let keywords = Keywords::new(patterns.clone()).unwrap();
+        // The NFA until the DFA is built (never, at 0 bytes scanned); then the DFA, also for
+        // a matcher that has scanned nothing yet.
+        let nfa = Keywords::new(patterns.clone()).unwrap();
+        let dfa = Keywords::new(patterns.clone()).unwrap();
         let text = b"my APIKEY=1; Token: x; SECRET_KEY key_k eykey".to_vec();
         // Every length puts the cut somewhere else, including inside each keyword.
         for len in 0..=text.len() {
             let data = &text[..len];
             let want = reference(&patterns, data);
-            for scanned in [0, u64::MAX] {
+            for (keywords, scanned) in [(&nfa, 0), (&dfa, u64::MAX), (&dfa, 0)] {
                 let mut got = Vec::new();
                 keywords.find_all(scanned, data, &mut got);
                 assert!(got.windows(2).all(|w| w[0].end <= w[1].end), "unordered");
                 assert_eq!(sorted(got), sorted(want.clone()), "len {len}");
             }
         }
+        assert!(nfa.dfa.get().is_none());
+        assert!(dfa.dfa.get().is_some_and(Option::is_some));
     }
 
     #[test]
