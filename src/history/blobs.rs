@@ -99,7 +99,8 @@ pub struct Tiers {
 
 impl Tiers {
     /// `None` when some rule has no bounded match length, or has keywords that a match need
-    /// not hold: every blob is then scanned whole.
+    /// not hold, or the upper tiers' keywords make no automaton (they are the scanner's
+    /// own, so this does not happen): every blob is then scanned whole.
     pub fn new(scanner: &Scanner) -> Option<Tiers> {
         let set = scanner.rules();
         let tiers = TIER_BOUNDS.len() + 1;
