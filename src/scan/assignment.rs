@@ -17,6 +17,7 @@
 use std::ops::Range;
 
 use super::format::Format;
+use super::public_key::public_key;
 use super::randomness;
 use crate::finding::Why;
 use crate::rules::{Assignment, Confidence};
@@ -192,6 +193,18 @@ fn signed_nonce(c: &Candidate<'_>) -> bool {
         && above
             .get(9)
             .is_some_and(|b| matches!(b, b'"' | b'\'' | b':' | b'=' | b' '))
+}
+
+/// Whether `after`, the rest of the line after a value the regex cut short, goes on with
+/// value characters (no space, quote or `<`, as the generic regexes take them) to `quote`.
+fn runs_on_to(after: &[u8], quote: u8) -> bool {
+    let Some(end) = after.iter().position(|&b| b == quote) else {
+        return false;
+    };
+    end > 0
+        && after[..end]
+            .iter()
+            .all(|b| !b.is_ascii_whitespace() && !matches!(b, b'\'' | b'"' | b'`' | b'<'))
 }
 
 /// After a tuple's first quoted value: `", "second"` to the end of the line.
@@ -415,6 +428,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
     "socket", "websocket", "project", "document",
+    // An AWS KMS grant token, which AWS documents as no secret.
+    "grant",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -455,6 +470,9 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
             return Some((0..unescaped.len(), "string"));
         }
         Some(q) if closes(q) => return Some((0..c.value.len(), "string")),
+        // A literal longer than the regex may take (a wrapped key, a long base64 token):
+        // the value chars go on to the closing quote. The secret is the part the regex took.
+        Some(q) if runs_on_to(c.after, q) => return Some((0..c.value.len(), "string")),
         Some(_) => return None,
         None => {}
     }
@@ -520,7 +538,7 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
 
 /// A key or token: not a placeholder, not code, and random; its confidence.
 fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confidence> {
-    if value.len() < 8 || value.len() > 200 || placeholder(value) {
+    if value.len() < 8 || value.len() > 200 || placeholder(value) || public_key(value) {
         return None;
     }
     // A random string may hold `(` or `::`; code reads as words.
@@ -1371,5 +1389,16 @@ mod tests {
             )
             .is_some()
         );
+    }
+
+    #[test]
+    fn a_literal_longer_than_the_regex_takes_runs_on_to_its_quote() {
+        assert!(runs_on_to(b"q5+/Zx==\";", b'"'));
+        // Cut at a space, a `<` or another quote: prose or markup, not one literal.
+        assert!(!runs_on_to(b"q5 more words\"", b'"'));
+        assert!(!runs_on_to(b"<br>\"", b'"'));
+        assert!(!runs_on_to(b"q5'\"", b'"'));
+        assert!(!runs_on_to(b"q5", b'"'));
+        assert!(!runs_on_to(b"\"", b'"'));
     }
 }

@@ -11,6 +11,7 @@ mod assignment;
 pub mod decode;
 pub mod entropy;
 mod format;
+mod public_key;
 mod randomness;
 
 pub use format::Format;
