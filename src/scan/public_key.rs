@@ -2,8 +2,8 @@
 //! public key or a certificate, which a name such as `testKeyHex` or `signingKey` does not
 //! make a secret.
 //!
-//! Two encodings are recognised, by structure that random bytes match by chance about once
-//! in a hundred thousand:
+//! Two encodings are recognised, by structure that random bytes match by chance less than
+//! once in thirty thousand (OpenPGP's three bytes; DER's far less often):
 //! - DER: a `SubjectPublicKeyInfo` (a sequence whose first element is the algorithm, with an
 //!   RSA, EC, DSA, Ed25519 or X25519 key id) or an X.509 certificate (a sequence, a sequence,
 //!   then the explicit version `[0] INTEGER`). Private keys (PKCS#1, PKCS#8, SEC1) open with
