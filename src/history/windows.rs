@@ -89,7 +89,15 @@ pub fn plan_runs(data: &[u8], runs: &[Range<usize>], margins: &[usize]) -> Optio
         let (mut run, mut margin) = (run.clone(), margin);
         loop {
             let w = window(data, run.clone(), margin);
-            match windows.last() {
+            match windows.last_mut() {
+                // A window's start follows from its run's start, its end from its run's end:
+                // with the same margin, the merged window is the last one grown to this end.
+                Some((last, k, lw)) if w.data.start <= lw.data.end && *k == margin => {
+                    last.end = last.end.max(run.end);
+                    lw.data.end = lw.data.end.max(w.data.end);
+                    lw.own.end = lw.own.end.max(w.own.end);
+                    break;
+                }
                 Some((last, k, lw)) if w.data.start <= lw.data.end => {
                     run = last.start..run.end.max(last.end);
                     margin = margin.max(*k);
@@ -381,5 +389,60 @@ mod tests {
         }
         // With a margin as long as the input, everything is a window: scan it whole.
         assert_eq!(super::plan(&data, len - 10, &copies, len), None);
+    }
+
+    /// [`plan_runs`] as first written: every merge recomputes the merged run's window.
+    fn plan_runs_recomputed(data: &[u8], runs: &[Range<usize>], margins: &[usize]) -> Vec<Window> {
+        let mut windows: Vec<(Range<usize>, usize, Window)> = Vec::new();
+        for (run, &margin) in runs.iter().zip(margins) {
+            let (mut run, mut margin) = (run.clone(), margin);
+            loop {
+                let w = window(data, run.clone(), margin);
+                match windows.last() {
+                    Some((last, k, lw)) if w.data.start <= lw.data.end => {
+                        run = last.start..run.end.max(last.end);
+                        margin = margin.max(*k);
+                        windows.pop();
+                    }
+                    _ => {
+                        windows.push((run, margin, w));
+                        break;
+                    }
+                }
+            }
+        }
+        windows.into_iter().map(|w| w.2).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merging_windows_in_place_plans_what_recomputing_them_plans(
+            lines in proptest::collection::vec(0usize..90, 1..200),
+            starts in proptest::collection::vec((0usize..20_000, 0usize..40, 0usize..3), 1..40),
+        ) {
+            let data: Vec<u8> = lines
+                .iter()
+                .flat_map(|&n| std::iter::repeat_n(b'x', n).chain([b'\n']))
+                .collect();
+            let len = data.len();
+            let mut starts = starts;
+            starts.sort_unstable();
+            let runs: Vec<Range<usize>> = starts
+                .iter()
+                .map(|&(s, l, _)| {
+                    let at = s * len / 20_000;
+                    at..(at + l + 1).min(len)
+                })
+                .collect();
+            let margins: Vec<usize> = starts.iter().map(|&(_, _, t)| [3, 40, 300][t]).collect();
+            let want = plan_runs_recomputed(&data, &runs, &margins);
+            let covered: usize = want.iter().map(|w| w.data.len()).sum();
+            let got = plan_runs(&data, &runs, &margins);
+            if covered * 4 < len * 3 {
+                proptest::prop_assert_eq!(got, Some(want));
+            } else {
+                proptest::prop_assert_eq!(got, None);
+            }
+        }
     }
 }
