@@ -746,7 +746,7 @@ mod tests {
             (b"", Some(0..12)),
             (b"bea", None),
             (b"", Some(20..40)),
-            (b"sl.", None),
+            (b"sl.u.", None),
         ];
         let mut data = Vec::new();
         let mut copies = Vec::new();
@@ -774,7 +774,7 @@ mod tests {
         let tiers = Tiers::new(&scanner).unwrap();
         let mut matcher = scanner.matcher();
         let data = b"auth = 'x'\nBearer eyJhbGciOiJIUzI1NiJ9 and a PASSWORD in a url://u:p@h\n\
-            echo ZXlKaGJHY2lPaUpJVXpJMU5pSjku | base64 -d # sl. jf config {\"kty\": \"EC\"}\n";
+            echo ZXlKaGJHY2lPaUpJVXpJMU5pSjku | base64 -d # sl.u. jf config {\"kty\": \"EC\"}\n";
         let mut found = Vec::new();
         let options = Options::default();
         scan_one(&options, &mut matcher, data, None, &mut found).unwrap();
