@@ -132,23 +132,23 @@ mod tests {
             b"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo"
         ));
         assert!(public_key(
-            b"MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="
+            b"MCowBQYDK2VwAyEAgxhXK83jo/aJPgftH+R2lgkkQSXXuW4p/0B07FBPy0c="
         ));
         assert!(public_key(
-            b"MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQG"
+            b"MIIDdzCCAl+gAwIBAqFqojyBa0JnBaXxfDniXqC9ZEdpa0lWVr0LddWv1VNe"
         ));
-        // OpenPGP public key rings in hex: old format (v4 RSA), new format.
+        // OpenPGP public key packets in hex: old format (v4 RSA), new format, v4 EdDSA, v1.
         assert!(public_key(
-            b"988d0451d1ec5d010400ba3385721f2dc3f4ab096b2ee867ab77213f0a27"
-        ));
-        assert!(public_key(
-            b"c6c04d0451d0c680010800abbb021fd03ffc4e96618901180c3fdcb060ee"
+            b"988d04585c19e7010400420dd5d2e5c5d8bc6046a3996f241df3c3205206"
         ));
         assert!(public_key(
-            b"98330456e2132b16092b06010401da470f01010740bbda39266affa511a8"
+            b"c6c04d04ec40bcfc0108008e2aea69716303b6d0af2e1700ffbaa0d5c899"
         ));
         assert!(public_key(
-            b"988d012e7a18a20000010400d6ac00d92b89c1f4396c243abb9b76d2e967"
+            b"983304bdd6dc2716092b06010401da470f01012522cec3d0b19b8e76b655"
+        ));
+        assert!(public_key(
+            b"988d01b92aa5b50000010400d2f54fd79861b5e1bd4532addd687c517344"
         ));
     }
 
@@ -156,12 +156,12 @@ mod tests {
     fn private_keys_and_random_values_are_not_public() {
         // PKCS#1 and PKCS#8 private keys; an OpenPGP secret key ring (tag 5).
         assert!(!public_key(
-            b"3082025d02010002818100e98edfa1c3b35884a54d0b36a6a603b0290fa8"
+            b"3082025d0201000281810086c8d695f0f9b7bad9d02ffb493039f0709018"
         ));
         let pkcs8 = b"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8c"; // keyscout:allow
         assert!(!public_key(pkcs8));
         assert!(!public_key(
-            b"9501e1044dfcb16a110400aa3e5c1a1f43dd28c2ffae8abf5cfce555ee87"
+            b"9501e104196860581104009123376b34446553eea3ae67c295dfd905a864"
         ));
         // Random tokens, hex and base64, and short values.
         assert!(!public_key(b"9f8e7d6c5b4a39281706f5e4d3c2b1a0"));
