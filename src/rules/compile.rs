@@ -338,13 +338,102 @@ pub(super) fn compile(
     defs: Vec<RuleDef>,
     globals: Vec<AllowlistDef>,
 ) -> Result<RuleSet, RuleError> {
-    let rules = defs
-        .into_iter()
-        .map(compile_rule)
-        .collect::<Result<Vec<_>, _>>()?;
-    // A host label may come from another rule's finding only if that rule finds no secrets:
-    // a secret must never reach a DNS query.
-    for rule in &rules {
+    // The keyword table follows from the definitions alone, so the keyword automaton (a fifth
+    // of a small scan's start-up, such as a pre-commit hook's) is built on another thread
+    // while the rules compile.
+    let table = KeywordTable::of(&defs);
+    std::thread::scope(|s| {
+        let automaton = (!table.patterns.is_empty()).then(|| {
+            let patterns = table.patterns.clone();
+            s.spawn(move || Keywords::new(patterns))
+        });
+        let rules = defs
+            .into_iter()
+            .map(compile_rule)
+            .collect::<Result<Vec<_>, _>>()?;
+        check_host_rules(&rules)?;
+        let allowlists = globals
+            .into_iter()
+            .map(|def| {
+                let err = |msg: String| {
+                    RuleError::new(&def.origin.file, Some(def.origin.line), None, msg)
+                };
+                let allowlist = compile_allowlist(def.syntax, def.origin.builtin).map_err(err)?;
+                for id in &allowlist.target_rules {
+                    if !rules.iter().any(|r| r.id == *id) {
+                        return Err(err(format!("targetRules names unknown rule `{id}`")));
+                    }
+                }
+                Ok(allowlist)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let keywords = match automaton.map(|handle| handle.join()) {
+            None => None,
+            Some(Ok(built)) => Some(built.map_err(|e| {
+                RuleError::new("<keywords>", None, None, format!("keyword automaton: {e}"))
+            })?),
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        Ok(RuleSet {
+            rules,
+            allowlists,
+            keywords,
+            keyword_rules: table.rules,
+            unconditional: table.unconditional,
+            path_only: table.path_only,
+        })
+    })
+}
+
+/// Which rules run on which keyword, by rule index: the keyword automaton's patterns (each
+/// lowercase keyword once, in the order first listed) and the rules listing each.
+struct KeywordTable {
+    patterns: Vec<String>,
+    rules: Vec<Vec<u32>>,
+    /// Rules with a regex and no keywords.
+    unconditional: Vec<u32>,
+    /// Rules without a regex.
+    path_only: Vec<u32>,
+}
+
+impl KeywordTable {
+    fn of(defs: &[RuleDef]) -> KeywordTable {
+        let mut table = KeywordTable {
+            patterns: Vec::new(),
+            rules: Vec::new(),
+            unconditional: Vec::new(),
+            path_only: Vec::new(),
+        };
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, def) in defs.iter().enumerate() {
+            let i = i as u32;
+            if def.syntax.regex.is_none() {
+                table.path_only.push(i);
+                continue;
+            }
+            if def.syntax.keywords.is_empty() {
+                table.unconditional.push(i);
+            }
+            // As `compile_rule` lowercases them.
+            for keyword in def.syntax.keywords.iter().map(|k| k.to_lowercase()) {
+                let at = *index.entry(keyword.clone()).or_insert_with(|| {
+                    table.patterns.push(keyword);
+                    table.rules.push(Vec::new());
+                    table.patterns.len() - 1
+                });
+                if !table.rules[at].contains(&i) {
+                    table.rules[at].push(i);
+                }
+            }
+        }
+        table
+    }
+}
+
+/// A host label may come from another rule's finding only if that rule finds no secrets:
+/// a secret must never reach a DNS query.
+fn check_host_rules(rules: &[Rule]) -> Result<(), RuleError> {
+    for rule in rules {
         let Some(v) = &rule.verify else { continue };
         for id in v.url_host_rules() {
             if !rules.iter().any(|r| r.id == id && r.companion) {
@@ -359,63 +448,7 @@ pub(super) fn compile(
             }
         }
     }
-    let allowlists = globals
-        .into_iter()
-        .map(|def| {
-            let err =
-                |msg: String| RuleError::new(&def.origin.file, Some(def.origin.line), None, msg);
-            let allowlist = compile_allowlist(def.syntax, def.origin.builtin).map_err(err)?;
-            for id in &allowlist.target_rules {
-                if !rules.iter().any(|r| r.id == *id) {
-                    return Err(err(format!("targetRules names unknown rule `{id}`")));
-                }
-            }
-            Ok(allowlist)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-
-    let mut patterns: Vec<&str> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
-    let mut unconditional = Vec::new();
-    let mut path_only = Vec::new();
-    for (i, rule) in rules.iter().enumerate() {
-        let i = i as u32;
-        if rule.regex.is_none() {
-            path_only.push(i);
-            continue;
-        }
-        if rule.keywords.is_empty() {
-            unconditional.push(i);
-        }
-        for keyword in &rule.keywords {
-            let at = *index.entry(keyword).or_insert_with(|| {
-                patterns.push(keyword);
-                keyword_rules.push(Vec::new());
-                patterns.len() - 1
-            });
-            if !keyword_rules[at].contains(&i) {
-                keyword_rules[at].push(i);
-            }
-        }
-    }
-    let keywords = if patterns.is_empty() {
-        None
-    } else {
-        let patterns = patterns.into_iter().map(str::to_string).collect();
-        let keywords = Keywords::new(patterns).map_err(|e| {
-            RuleError::new("<keywords>", None, None, format!("keyword automaton: {e}"))
-        })?;
-        Some(keywords)
-    };
-    Ok(RuleSet {
-        rules,
-        allowlists,
-        keywords,
-        keyword_rules,
-        unconditional,
-        path_only,
-    })
+    Ok(())
 }
 
 fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
