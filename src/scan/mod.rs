@@ -179,6 +179,9 @@ pub struct Matcher<'s> {
 /// A match that passed every check, before line and column are known.
 struct Raw {
     rule: u32,
+    /// Whether the match starts in the chunk's own range. One that starts elsewhere is another
+    /// chunk's to report; it is kept until it has hidden what it hides in a whole read.
+    owned: bool,
     matched: Range<usize>,
     secret: Range<usize>,
     line: Range<usize>,
@@ -252,6 +255,7 @@ impl Matcher<'_> {
         if chunk.path.is_some() {
             keep_most_specific(set, &mut self.raw);
         }
+        self.raw.retain(|m| m.owned);
         to_findings(set, chunk, &self.raw, out);
         if depth > 0 {
             self.scan_decoded(chunk, depth, direct, out);
@@ -415,10 +419,8 @@ fn check_match(
     matched: Range<usize>,
     caps: &Captures,
 ) -> Option<Raw> {
-    if !chunk.own.contains(&matched.start) {
-        return None;
-    }
     let data = chunk.data;
+    let owned = chunk.own.contains(&matched.start);
     let mut confidence = rule.confidence;
     let mut why = None;
     let secret = if let Some(kind) = rule.assignment {
@@ -498,6 +500,7 @@ fn check_match(
     }
     Some(Raw {
         rule: r,
+        owned,
         matched,
         secret,
         line,
