@@ -419,8 +419,12 @@ fn check_match(
     matched: Range<usize>,
     caps: &Captures,
 ) -> Option<Raw> {
-    let data = chunk.data;
     let owned = chunk.own.contains(&matched.start);
+    // Another chunk's match matters only to what it hides, which is decided with a path.
+    if !owned && chunk.path.is_none() {
+        return None;
+    }
+    let data = chunk.data;
     let mut confidence = rule.confidence;
     let mut why = None;
     let secret = if let Some(kind) = rule.assignment {
