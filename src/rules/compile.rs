@@ -15,7 +15,7 @@ use super::error::{RuleError, line_of};
 use super::keywords::Keywords;
 use super::load::{AllowlistDef, Origin, RuleDef};
 use super::shape;
-use super::syntax::AllowlistSyntax;
+use super::syntax::{AllowlistSyntax, RuleSyntax};
 use super::verify::{self, Verifier};
 
 /// A compiled regex over bytes.
@@ -414,8 +414,7 @@ impl KeywordTable {
             if def.syntax.keywords.is_empty() {
                 table.unconditional.push(i);
             }
-            // As `compile_rule` lowercases them.
-            for keyword in def.syntax.keywords.iter().map(|k| k.to_lowercase()) {
+            for keyword in keywords_of(&def.syntax) {
                 let at = *index.entry(keyword.clone()).or_insert_with(|| {
                     table.patterns.push(keyword);
                     table.rules.push(Vec::new());
@@ -428,6 +427,12 @@ impl KeywordTable {
         }
         table
     }
+}
+
+/// A rule's keywords as the prefilter matches them: lowercase (the keyword table and the
+/// compiled rule both take them from here).
+fn keywords_of(s: &RuleSyntax) -> Vec<String> {
+    s.keywords.iter().map(|k| k.to_lowercase()).collect()
 }
 
 /// A host label may come from another rule's finding only if that rule finds no secrets:
@@ -507,7 +512,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
             "an assignment rule's regex needs groups (?P<name>...) and (?P<value>...)".into(),
         ));
     }
-    let keywords: Vec<String> = s.keywords.iter().map(|k| k.to_lowercase()).collect();
+    let keywords = keywords_of(&s);
     if keywords.iter().any(|k| k.is_empty()) {
         return Err(err("empty keyword".into()));
     }
