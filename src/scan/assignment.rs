@@ -538,7 +538,7 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
 
 /// A key or token: not a placeholder, not code, and random; its confidence.
 fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confidence> {
-    if value.len() < 8 || value.len() > 200 || placeholder(value) || public_key(value) {
+    if value.len() < 8 || value.len() > 200 || placeholder(value) {
         return None;
     }
     // A random string may hold `(` or `::`; code reads as words.
@@ -623,6 +623,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     if surprise < RANDOM || value.len() < 12 && surprise < CLEARLY_RANDOM {
+        return None;
+    }
+    // Last, as it decodes the value: few candidates read as random.
+    if public_key(value) {
         return None;
     }
     // Between a 64-bit and a 128-bit key (17 to 23 hex digits) are nonces, CSRF tokens and
