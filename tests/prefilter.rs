@@ -268,3 +268,45 @@ fn keyword_pass_finds_what_the_crates_own_search_finds() {
         assert_eq!(got, want, "scanned {scanned}");
     }
 }
+
+#[test]
+fn windows_reach_as_far_as_a_match_can_on_each_side_of_its_keyword() {
+    // A keyword that ends its match and one that starts it: a window too short on either side
+    // would cut a match and find a shorter one, or none.
+    let set = rules::load_text(
+        "reach.toml",
+        r#"
+[[rules]]
+id = "trailing"
+regex = '''[a-z0-9]{8,40}@vault\.example'''
+keywords = ["@vault.example"]
+
+[[rules]]
+id = "leading"
+regex = '''tok_[a-z0-9]{8,40}'''
+keywords = ["tok_"]
+"#,
+    )
+    .expect("rules load");
+    let set = Arc::new(set);
+    let fast = Scanner::new(set.clone());
+    let slow = Scanner::new(set).without_prefilter();
+    let mut rng = Lcg(3);
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789 @._";
+    for round in 0..200 {
+        let mut doc = Vec::new();
+        for _ in 0..(rng.next() % 6) {
+            for _ in 0..(rng.next() % 60) {
+                doc.push(alphabet[rng.next() as usize % alphabet.len()]);
+            }
+            let keyword: &[u8] = if rng.next() % 2 == 0 {
+                b"@vault.example"
+            } else {
+                b"tok_"
+            };
+            doc.extend_from_slice(keyword);
+        }
+        let found = scan(&fast, &doc, Some("doc.txt"));
+        assert_eq!(found, scan(&slow, &doc, Some("doc.txt")), "round {round}");
+    }
+}

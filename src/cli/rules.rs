@@ -33,7 +33,7 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<u8> {
                 .regex
                 .as_ref()
                 .and_then(|p| p.compiled().ok())
-                .is_some_and(|c| c.windowed)
+                .is_some_and(|c| c.reach.is_some())
             {
                 "windowed"
             } else {

@@ -14,7 +14,7 @@ use super::decodes::Decodes;
 use super::error::{RuleError, line_of};
 use super::keywords::Keywords;
 use super::load::{AllowlistDef, Origin, RuleDef};
-use super::shape;
+use super::shape::{self, Reach};
 use super::syntax::{AllowlistSyntax, RuleSyntax};
 use super::verify::{self, Verifier};
 
@@ -27,7 +27,7 @@ pub type Regex = meta::Regex;
 #[derive(Debug)]
 pub struct Pattern {
     source: String,
-    /// The rule's keywords (lowercase), which decide [`Compiled::windowed`].
+    /// The rule's keywords (lowercase), which decide [`Compiled::reach`].
     keywords: Vec<String>,
     secret_group: Option<usize>,
     compiled: OnceLock<Result<Compiled, String>>,
@@ -39,8 +39,9 @@ pub struct Compiled {
     pub regex: Regex,
     /// Longest possible match in bytes, when bounded.
     pub max_len: Option<usize>,
-    /// Every match contains a keyword: the regex may run in windows around keyword hits.
-    pub windowed: bool,
+    /// How far every match reaches around a keyword it must contain, when it must and the
+    /// reach is bounded: the regex may then run in windows around keyword hits.
+    pub reach: Option<Reach>,
 }
 
 impl Pattern {
@@ -79,7 +80,7 @@ impl Pattern {
                 Ok(Compiled {
                     regex: build(&hir)?,
                     max_len,
-                    windowed: max_len.is_some() && shape::contains_keyword(&hir, &self.keywords),
+                    reach: shape::keyword_reach(&hir, &self.keywords),
                 })
             })
             .as_ref()
@@ -96,16 +97,15 @@ impl Pattern {
         }
     }
 
-    /// Whether every match is bounded and holds a keyword ([`Compiled::windowed`]); read from
+    /// Whether every match holds a keyword and is bounded around it ([`Compiled::reach`]); read from
     /// the compiled pattern when there is one, else from a parse. False for a regex that does
     /// not parse.
     pub fn windowed(&self) -> bool {
         match self.compiled.get() {
-            Some(Ok(compiled)) => compiled.windowed,
-            _ => self.parse().is_ok_and(|hir| {
-                hir.properties().maximum_len().is_some()
-                    && shape::contains_keyword(&hir, &self.keywords)
-            }),
+            Some(Ok(compiled)) => compiled.reach.is_some(),
+            _ => self
+                .parse()
+                .is_ok_and(|hir| shape::keyword_reach(&hir, &self.keywords).is_some()),
         }
     }
 

@@ -26,4 +26,5 @@ pub use decodes::{Decodes, placeholder_pair};
 pub use error::RuleError;
 pub use keywords::{KeywordHit, Keywords};
 pub use load::{ConfigSource, discover, load, load_text, load_with_examples};
+pub use shape::Reach;
 pub use verify::{Method, Verifier, VerifyKind};

@@ -297,16 +297,14 @@ impl Matcher<'_> {
                 }
                 // Compiles the rule's regex on its first keyword hit.
                 let compiled = rule.regex.as_ref().and_then(|p| p.compiled().ok());
-                let max_len = match compiled.and_then(|c| c.max_len.filter(|_| c.windowed)) {
-                    Some(max_len) => max_len,
-                    None => {
-                        self.activate_whole(r, chunk);
-                        continue;
-                    }
+                let Some(reach) = compiled.and_then(|c| c.reach) else {
+                    self.activate_whole(r, chunk);
+                    continue;
                 };
-                // Any match holding this hit lies within max_len of it on either side.
-                let window =
-                    hit.end.saturating_sub(max_len)..hit.start.saturating_add(max_len).min(len);
+                // Every match holds a keyword hit whose window holds it whole (`Reach`). Hits
+                // come ordered by end, so window starts are too.
+                let window = hit.end.saturating_sub(reach.before)
+                    ..hit.start.saturating_add(reach.after).min(len);
                 match windows.last_mut() {
                     Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
                     Some(_) => windows.push(window),
