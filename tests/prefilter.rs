@@ -299,7 +299,7 @@ keywords = ["tok_"]
             for _ in 0..(rng.next() % 60) {
                 doc.push(alphabet[rng.next() as usize % alphabet.len()]);
             }
-            let keyword: &[u8] = if rng.next() % 2 == 0 {
+            let keyword: &[u8] = if rng.next().is_multiple_of(2) {
                 b"@vault.example"
             } else {
                 b"tok_"
