@@ -227,16 +227,10 @@ impl Tiers {
         Arc::new(out)
     }
 
-    /// Where they lie in a blob made by `copies` from a base where they lie at `base`: those
-    /// a copy holds whole, moved with it, and those overlapping a run (which no copy holds
-    /// whole), found again.
-    fn inherit(
-        &self,
-        data: &[u8],
-        base: &[(usize, u32)],
-        copies: &[Copy],
-        runs: &[Range<usize>],
-    ) -> Keywords {
+    /// Those of a blob made by `copies` from a base where they lie at `base` that a copy
+    /// holds whole, moved with it, by start. The others overlap a run (which no copy holds
+    /// whole): the scan of the windows around the runs finds them.
+    fn copied(&self, base: &[(usize, u32)], copies: &[Copy]) -> Vec<(usize, u32)> {
         let mut out = Vec::new();
         for c in copies {
             let from = base.partition_point(|&(s, _)| s < c.src);
@@ -249,6 +243,13 @@ impl Tiers {
                 }
             }
         }
+        out.sort_unstable();
+        out
+    }
+
+    /// Appends those overlapping one of `runs` to `out`, found by a search of their own (for
+    /// a scanner without the prefilter, whose windows find no keywords).
+    fn in_runs(&self, data: &[u8], runs: &[Range<usize>], out: &mut Vec<(usize, u32)>) {
         let reach = self.longest.saturating_sub(1);
         let mut around: Vec<Range<usize>> = Vec::new();
         for run in runs {
@@ -259,11 +260,8 @@ impl Tiers {
             }
         }
         for r in around {
-            self.find(data, r, &mut out);
+            self.find(data, r, out);
         }
-        out.sort_unstable();
-        out.dedup();
-        Arc::new(out)
     }
 
     /// The margin the window around each of `runs` needs: that of the highest tier with a
@@ -410,9 +408,9 @@ fn scan_blob(
 ) -> Entry {
     found.clear();
     let data = blob.data;
-    if admit(options, data).is_none() {
+    let Some(admitted) = admit(options, data) else {
         return Entry::Skipped;
-    }
+    };
     // A binary blob is scanned whole, as its strings: never in windows of its raw bytes.
     let text = !strings_only(options, data);
     let Some(tiers) = tiers.filter(|_| text) else {
@@ -424,47 +422,19 @@ fn scan_blob(
     // Windows that would cover most of the blob even at the smallest margin: scan it whole.
     let delta = delta.filter(|(_, runs)| !windows::surely_most(data.len(), runs, tiers.margins[0]));
     let inherited = blob.from_base.as_ref().and_then(|b| b.keywords.as_ref());
-    let keywords = match (&delta, inherited) {
-        (Some((d, runs)), Some(base)) => Some(tiers.inherit(data, base, &d.copies, runs)),
-        _ => None,
-    };
-    let plan = delta
-        .zip(keywords.as_ref())
-        .and_then(|((d, runs), keywords)| {
-            let margins = tiers.margins(data, &runs, keywords);
-            Some((d, windows::plan_runs(data, &runs, &margins)?))
-        });
-    let Some((delta, plan)) = plan else {
+    let windowed = delta.zip(inherited).and_then(|((delta, runs), base)| {
+        let copied = tiers.copied(base, &delta.copies);
+        scan_windows(matcher, data, &runs, copied, tiers, found).map(|k| (delta, k))
+    });
+    let Some((delta, keywords)) = windowed else {
         let entry = scan_whole(options, matcher, data, Some(tiers), found, outcome);
-        // Read from the scan, unless known already.
-        let keywords = keywords
-            .or_else(|| tiers.keywords_seen(matcher))
+        // Read from the scan.
+        let keywords = tiers
+            .keywords_seen(matcher)
             .unwrap_or_else(|| tiers.keywords_of(data));
         return entry.with_keywords(keywords);
     };
-    match admit(options, data) {
-        Some(o @ Outcome::Scanned { .. }) => outcome(o),
-        Some(o) => {
-            outcome(o);
-            return Entry::Skipped;
-        }
-        None => return Entry::Skipped,
-    }
-    let mut first_line = 1;
-    let mut counted = 0;
-    for w in &plan {
-        first_line += memchr::memchr_iter(b'\n', &data[counted..w.data.start]).count();
-        counted = w.data.start;
-        let chunk = Chunk {
-            data: &data[w.data.clone()],
-            own: w.own.start - w.data.start..w.own.end - w.data.start,
-            first_line,
-            path: None,
-            offset: w.data.start as u64,
-            strings: None,
-        };
-        matcher.scan(&chunk, found);
-    }
+    outcome(admitted);
     let hits = hits(data, found, |f| tiers.margin_of(f));
     // Nothing to carry from a base known to hold no finding.
     let base_any = blob.from_base.as_ref().is_none_or(|b| b.any);
@@ -489,7 +459,62 @@ fn scan_blob(
             base_len: delta.base_len,
             copies,
         }),
-        keywords,
+        keywords: Some(keywords),
+    }
+}
+
+/// Scans a blob made from its base in windows around `runs`, each as wide as the upper tiers'
+/// keywords near it require, into `found`; `None` when the windows would cover most of it.
+/// Returns where the upper tiers' keywords lie in it: `copied` (those its copies hold whole)
+/// and those the scan met.
+///
+/// The windows are planned from `copied` alone, and a keyword in a run (rare: `eyJ`,
+/// `BEGIN ... PRIVATE KEY`) that asks for a wider one is found by the scan itself, which is then
+/// made again with the wider windows. This spares a keyword search of every run of its own.
+fn scan_windows(
+    matcher: &mut Matcher<'_>,
+    data: &[u8],
+    runs: &[Range<usize>],
+    copied: Vec<(usize, u32)>,
+    tiers: &Tiers,
+    found: &mut Vec<Finding>,
+) -> Option<Keywords> {
+    let mut margins = tiers.margins(data, runs, &copied);
+    loop {
+        found.clear();
+        let plan = windows::plan_runs(data, runs, &margins)?;
+        let mut keywords = copied.clone();
+        let mut first_line = 1;
+        let mut counted = 0;
+        for w in &plan {
+            first_line += memchr::memchr_iter(b'\n', &data[counted..w.data.start]).count();
+            counted = w.data.start;
+            let chunk = Chunk {
+                data: &data[w.data.clone()],
+                own: w.own.start - w.data.start..w.own.end - w.data.start,
+                first_line,
+                path: None,
+                offset: w.data.start as u64,
+                strings: None,
+            };
+            matcher.scan(&chunk, found);
+            // A window holds its runs and the longest keyword's length around them.
+            if let Some(hits) = matcher.keyword_hits() {
+                tiers.upper(hits, w.data.start, &mut keywords);
+            }
+        }
+        if matcher.keyword_hits().is_none() {
+            tiers.in_runs(data, runs, &mut keywords);
+        }
+        keywords.sort_unstable();
+        keywords.dedup();
+        // The second plan's windows meet the same keywords (any other lies in a copy): at most
+        // one more round. (Margins only grow, up to the last tier's, so this ends regardless.)
+        let wanted = tiers.margins(data, runs, &keywords);
+        if wanted == margins {
+            return Some(Arc::new(keywords));
+        }
+        margins = wanted;
     }
 }
 
@@ -732,22 +757,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn inherited_keywords_are_those_of_a_search_of_the_whole_blob() {
-        let set = crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap();
-        let scanner = Scanner::new(Arc::new(set));
-        let tiers = Tiers::new(&scanner).unwrap();
-        let base = b"aaaa eyJhbG bbbb Bearer cccc -----BEGIN RSA PRIVATE KEY----- dddd".to_vec();
-        // Copies of the base's pieces in another order, with inserts that hold keywords and a
-        // seam that makes one ("bea" inserted before a copy starting "rer").
-        let pieces: [(&[u8], Option<Range<usize>>); 6] = [
-            (b"", Some(17..30)),
-            (b"xx eyJ ", None),
-            (b"", Some(0..12)),
-            (b"bea", None),
-            (b"", Some(20..40)),
-            (b"sl.u.", None),
-        ];
+    /// `base` with `pieces` (an insert, then a copy of a range of `base`) put together: the
+    /// blob and its copies.
+    fn made_of(base: &[u8], pieces: &[(&[u8], Option<Range<usize>>)]) -> (Vec<u8>, Vec<Copy>) {
         let mut data = Vec::new();
         let mut copies = Vec::new();
         for (insert, copy) in pieces {
@@ -758,13 +770,100 @@ mod tests {
                     dst: data.len(),
                     len: r.len(),
                 });
-                data.extend_from_slice(&base[r]);
+                data.extend_from_slice(&base[r.clone()]);
             }
         }
+        (data, copies)
+    }
+
+    #[test]
+    fn keywords_of_a_windowed_scan_are_those_of_a_search_of_the_whole_blob() {
+        let set = Arc::new(crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap());
+        let fast = Scanner::new(set.clone());
+        let slow = Scanner::new(set).without_prefilter();
+        let tiers = Tiers::new(&fast).unwrap();
+        // Long copies of filler around the changes keep the windows, 7 and 4 margins of the
+        // last tier before and after, from covering the blob.
+        let filler = b"0123456789012345678901234567890123456789\n".repeat(15_000);
+        let core = b"aaaa eyJhbG bbbb Bearer cccc -----BEGIN RSA PRIVATE KEY----- dddd";
+        let base = [&filler[..], core, &filler[..]].concat();
+        let at = filler.len();
+        // Copies of the core's pieces in another order, with inserts that hold keywords and a
+        // seam that makes one ("bea" inserted before a copy starting "rer").
+        let pieces: [(&[u8], Option<Range<usize>>); 6] = [
+            (b"", Some(0..at)),
+            (b"", Some(at + 17..at + 30)),
+            (b"xx eyJ ", None),
+            (b"", Some(at..at + 12)),
+            (b"bea", None),
+            (b"sl.u.", Some(at + 20..base.len())),
+        ];
+        let (data, copies) = made_of(&base, &pieces);
         let runs = windows::runs(data.len(), base.len(), &copies);
-        let inherited = tiers.inherit(&data, &tiers.keywords_of(&base), &copies, &runs);
-        assert_eq!(inherited, tiers.keywords_of(&data));
-        assert!(inherited.len() >= 4, "{inherited:?}");
+        let whole = tiers.keywords_of(&data);
+        assert!(whole.len() >= 4, "{whole:?}");
+        // With the prefilter the windows' scan finds those in the runs; without, a search.
+        for scanner in [&fast, &slow] {
+            let mut matcher = scanner.matcher();
+            let mut found = Vec::new();
+            let copied = tiers.copied(&tiers.keywords_of(&base), &copies);
+            let keywords = scan_windows(&mut matcher, &data, &runs, copied, &tiers, &mut found);
+            assert_eq!(keywords, Some(whole.clone()));
+        }
+    }
+
+    #[test]
+    fn a_keyword_met_in_a_run_rescans_with_the_windows_it_asks_for() {
+        let set = Arc::new(crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap());
+        let scanner = Scanner::new(set);
+        let tiers = Tiers::new(&scanner).unwrap();
+        // A private key's body and footer, 3.9 KB, without its header, amid code.
+        let mut body = String::new();
+        let mut state = 7u32;
+        for _ in 0..60 {
+            for _ in 0..64 {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                body.push(
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                        [(state >> 26) as usize] as char,
+                );
+            }
+            body.push('\n');
+        }
+        let code = "let x = 1;\n".repeat(50_000);
+        let base = format!("{code}{body}-----END RSA PRIVATE KEY-----\n{code}").into_bytes();
+        // The change inserts the header: the key now reaches 3.9 KB past it, further than a
+        // window of the first tier's margin (4 margins after its run), and nothing in the
+        // base asked for more.
+        let at = code.len();
+        let header: &[u8] = b"-----BEGIN RSA PRIVATE KEY-----\n";
+        let pieces = [(&b""[..], Some(0..at)), (header, Some(at..base.len()))];
+        let (data, copies) = made_of(&base, &pieces);
+        let runs = windows::runs(data.len(), base.len(), &copies);
+        let scan = |copied: Vec<(usize, u32)>| {
+            let mut found = Vec::new();
+            let keywords = scan_windows(
+                &mut scanner.matcher(),
+                &data,
+                &runs,
+                copied,
+                &tiers,
+                &mut found,
+            );
+            (keywords, found)
+        };
+        let copied = tiers.copied(&tiers.keywords_of(&base), &copies);
+        assert!(copied.is_empty());
+        // Planned from the copies (then again, wider), or right the first time.
+        let (keywords, found) = scan(copied);
+        let (known, planned) = scan(tiers.keywords_of(&data).to_vec());
+        assert_eq!(keywords, Some(tiers.keywords_of(&data)));
+        assert_eq!(keywords, known);
+        assert_eq!(found, planned);
+        assert!(
+            found.iter().any(|f| f.rule_id == "private-key-rsa"),
+            "{found:?}"
+        );
     }
 
     #[test]
