@@ -85,9 +85,8 @@ pub struct Tiers {
     /// The lowest tier a window may have: the highest holding a rule without keywords.
     floor: usize,
     /// The upper tiers' keywords alone, and each one's index in the scanner's keyword
-    /// automaton (`None` when there are none). Around each change only these are looked for:
-    /// a few dozen patterns, whose automaton stays in cache, where the scanner's has a
-    /// thousand. (Case-insensitive, with that many first bytes, it has no prefilter.)
+    /// automaton (`None` when there are none): where a scanner without the prefilter reports
+    /// no keyword, these are searched for.
     upper_keywords: Option<(AhoCorasick, Vec<u32>)>,
     /// Per keyword of the scanner's automaton: the tiers above the first listing it (bit `t`
     /// for tier `t`), and its length.
