@@ -55,11 +55,21 @@ pub fn rules_toml(data: &[u8]) {
     let Ok(rules) = crate::rules::load_text("/nonexistent/keyscout-fuzz.toml", &text) else {
         return;
     };
-    let scanner = Scanner::new(Arc::new(rules));
-    let mut out = Vec::new();
-    scanner
-        .matcher()
-        .scan(&Chunk::whole(data, Some("fuzz.txt")), &mut out);
+    let rules = Arc::new(rules);
+    // The prefilter's windows, from each rule's reach around its keywords, must find what
+    // whole-input runs find, whatever the rules.
+    let scan = |scanner: Scanner| {
+        let mut out = Vec::new();
+        scanner
+            .matcher()
+            .scan(&Chunk::whole(data, Some("fuzz.txt")), &mut out);
+        facts(&out)
+    };
+    assert_eq!(
+        scan(Scanner::new(rules.clone())),
+        scan(Scanner::new(rules).without_prefilter()),
+        "the prefilter changes what is found"
+    );
 }
 
 /// The engine with the built-in rules on arbitrary bytes, whole; and read in small chunks,

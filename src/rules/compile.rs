@@ -97,9 +97,9 @@ impl Pattern {
         }
     }
 
-    /// Whether every match holds a keyword and is bounded around it ([`Compiled::reach`]); read from
-    /// the compiled pattern when there is one, else from a parse. False for a regex that does
-    /// not parse.
+    /// Whether every match holds a keyword and is bounded around it ([`Compiled::reach`]);
+    /// read from the compiled pattern when there is one, else from a parse. False for a regex
+    /// that does not parse.
     pub fn windowed(&self) -> bool {
         match self.compiled.get() {
             Some(Ok(compiled)) => compiled.reach.is_some(),
