@@ -361,8 +361,8 @@ fn read(
         let mut matcher = scanner.matcher();
         let mut found = Vec::new();
         move |id: &gix::oid, data: &[u8], delta: Option<&Delta>| {
-            // Only a delta of a blob this scan reads can be scanned in windows.
-            let delta = delta.filter(|d| windowed && blobs.binary_search(&d.base).is_ok());
+            // The base of a delta is a blob this scan reads (`read_blobs`).
+            let delta = delta.filter(|_| windowed);
             // The traversal hands a base over before the blobs made from it.
             let from_base = delta.and_then(|d| {
                 let entries = entries.lock().unwrap_or_else(|e| e.into_inner());

@@ -149,15 +149,21 @@ impl<'a> Wanted<'a> {
 
     /// Claims `id`: true the first time for an id in the set.
     fn claim(&self, id: &gix::oid) -> bool {
+        self.find(id)
+            .is_some_and(|i| !self.claimed[i].swap(true, Ordering::Relaxed))
+    }
+
+    fn contains(&self, id: &gix::oid) -> bool {
+        self.find(id).is_some()
+    }
+
+    fn find(&self, id: &gix::oid) -> Option<usize> {
         let p = prefix(id);
         let (lo, hi) = (self.fanout[p], self.fanout[p + 1]);
-        match self.ids[lo..hi]
+        let i = self.ids[lo..hi]
             .iter()
-            .position(|probe| probe.as_ref() == id)
-        {
-            Some(i) => !self.claimed[lo + i].swap(true, Ordering::Relaxed),
-            None => false,
-        }
+            .position(|probe| probe.as_ref() == id)?;
+        Some(lo + i)
     }
 }
 
@@ -483,9 +489,9 @@ impl Repo {
     /// per worker. When many of the packed objects are wanted, packs are decoded whole by a
     /// parallel delta-tree traversal (each base inflated once); what remains (loose objects,
     /// small selections, anything a pack could not give) is looked up one by one. With
-    /// `deltas`, a blob a pack stores as a delta comes with what it copied from its base (read
-    /// again from the pack: the traversal does not say); otherwise, and for blobs read whole
-    /// from the start, the visitor gets `None`.
+    /// `deltas`, a blob a pack stores as a delta of another wanted blob comes with what it
+    /// copied from that base (read again from the pack: the traversal does not say);
+    /// otherwise, and for blobs read whole from the start, the visitor gets `None`.
     pub fn read_blobs<F, V>(
         &self,
         wanted: &[ObjectId],
@@ -1111,7 +1117,8 @@ where
     V: FnMut(&gix::oid, &[u8], Option<&Delta>),
 {
     /// Reads what the entry at `offset` copied from its base into `self.delta`; false when it
-    /// is stored whole, or its delta cannot be read (the blob is then scanned whole).
+    /// is stored whole, its base is not wanted (nothing could use what it copied), or its
+    /// delta cannot be read (the blob is then scanned whole).
     fn read_delta(&mut self, offset: u64, size: usize) -> bool {
         if !self.deltas {
             return false;
@@ -1136,6 +1143,11 @@ where
             }
             _ => return false,
         };
+        // Checked before the delta is inflated again: a base no ref reaches is common on a
+        // server-side mirror.
+        if !self.wanted.contains(&base) {
+            return false;
+        }
         let Some(compressed) = usize::try_from(entry.data_offset)
             .ok()
             .and_then(|o| self.map.get(o..))
