@@ -341,12 +341,14 @@ pub(super) fn compile(
     // The keyword table follows from the definitions alone, so the keyword automaton (a fifth
     // of a small scan's start-up, such as a pre-commit hook's) is built on another thread
     // while the rules compile.
-    let table = KeywordTable::of(&defs);
+    let KeywordTable {
+        patterns,
+        rules: keyword_rules,
+        unconditional,
+        path_only,
+    } = KeywordTable::of(&defs);
     std::thread::scope(|s| {
-        let automaton = (!table.patterns.is_empty()).then(|| {
-            let patterns = table.patterns.clone();
-            s.spawn(move || Keywords::new(patterns))
-        });
+        let automaton = (!patterns.is_empty()).then(|| s.spawn(move || Keywords::new(patterns)));
         let rules = defs
             .into_iter()
             .map(compile_rule)
@@ -378,9 +380,9 @@ pub(super) fn compile(
             rules,
             allowlists,
             keywords,
-            keyword_rules: table.rules,
-            unconditional: table.unconditional,
-            path_only: table.path_only,
+            keyword_rules,
+            unconditional,
+            path_only,
         })
     })
 }
