@@ -61,6 +61,25 @@ pub struct Verdict {
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
     let name = secret_name(kind, c.name)?;
+    // A label's last word is the name, the word before it may say it is public (`Public
+    // Key: ...` in a certificate dump, `Primary key = ...`).
+    let label = c.line_before.strip_suffix(b" ").map(|before| {
+        let start = before
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        before[start..].to_ascii_lowercase()
+    });
+    if let Some(word) = label
+        && kind == Assignment::Secret
+        && words(c.name).len() == 1
+        && matches!(
+            word.as_slice(),
+            b"public" | b"publishable" | b"primary" | b"foreign" | b"partition" | b"sort"
+        )
+    {
+        return None;
+    }
     // `>` assigns only in an element, `<password>value</password>`: `pwd >file` is a shell
     // redirect, `user:<password>@host` a placeholder.
     if c.between.trim_ascii().ends_with(b">")
@@ -72,8 +91,18 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if kind == Assignment::Secret && signed_nonce(c) {
         return None;
     }
+    // A scope's member, `Password::RESET_LINK_SENT`, `HasPassword::class`: code.
+    if c.between.starts_with(b"::") || c.between == b":" && c.value.starts_with(b":") {
+        return None;
+    }
     let (secret, syntax) = literal(c)?;
     let quoted = syntax != "bare";
+    // A `$variable` is read, not assigned, when a string holds it (`test "$pass" = conv`),
+    // and a bare right-hand side is an expression in every language that writes variables
+    // so (shell compares with ` = `; Perl, PHP and Ruby assign only literals as secrets).
+    if c.before_name == Some(b'$') && (c.between.starts_with(b"\"") || !quoted) {
+        return None;
+    }
     // A setter's argument, `ds.setPassword("...")`; any other call's argument is not assigned.
     let op = c.between.trim_ascii();
     let op = op
@@ -117,6 +146,14 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
         return None;
     }
+    // A literal's text ends at an escaped line break or tab (`"APP_KEY=...\\nAPP_ENV=local"`).
+    let secret = match memchr::memmem::find_iter(&c.value[secret.clone()], b"\\")
+        .find(|&at| matches!(c.value.get(secret.start + at + 1), Some(b'n' | b'r' | b't')))
+    {
+        Some(0) => return None,
+        Some(at) => secret.start..secret.start + at,
+        None => secret,
+    };
     let value = &c.value[secret.clone()];
     if type_name(value) || hashed(value) || names_itself(c.name, value) {
         return None;
@@ -135,6 +172,10 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let surprise = randomness::surprise(value);
     let confidence = match kind {
+        Assignment::Secret if search_only_key(c) => {
+            key_like(value, surprise, confidence)?;
+            Confidence::Low
+        }
         Assignment::Secret => key_like(value, surprise, confidence)?,
         Assignment::Password => password_like(value, quoted, surprise, confidence)?,
     };
@@ -173,6 +214,16 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8_lossy(name).into_owned())
+}
+
+/// The `apiKey` of an Algolia DocSearch widget (`docsearch({` or `algolia: {` on the line
+/// above): a search-only key that every page of the site serves, public by design, so low
+/// confidence.
+fn search_only_key(c: &Candidate<'_>) -> bool {
+    let above = c.line_above.trim_ascii().to_ascii_lowercase();
+    let has = |s: &[u8]| memchr::memmem::find(&above, s).is_some();
+    words(c.name) == ["api", "key"]
+        && (has(b"docsearch(") || has(b"algolia") && above.ends_with(b"{"))
 }
 
 /// A `token` under a `timestamp`: the nonce of a signed request, which a webhook such as
@@ -440,6 +491,8 @@ const NOT_A_PASSWORD: &[&str] = &[
     "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
     "encrypted", "digest", "validate", "show", "hide", "min", "max", "no", "empty", "input",
     "field", "label", "bypass", "not", "wrong", "invalid", "incorrect", "bad", "fake", "dummy",
+    // A handler or a test of one (`onPass`, `hasPassword`, `isPassword`).
+    "on", "has", "is", "can", "should", "must",
     // A pass of a compiler or renderer: `TypeErrorPass`, `second_pass`, `render_pass`.
     "error", "first", "second", "third", "last", "next", "render", "compiler", "lowering",
 ];
@@ -469,6 +522,8 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
             let unescaped = c.value.strip_suffix(b"\\")?;
             return Some((0..unescaped.len(), "string"));
         }
+        // Shell's command substitution, `PASSWORD=`pbpaste``: a command, not a literal.
+        Some(b'`') if c.between == b"=`" => return None,
         Some(q) if closes(q) => return Some((0..c.value.len(), "string")),
         // A literal longer than the regex may take (a wrapped key, a long base64 token):
         // the value chars go on to the closing quote. The secret is the part the regex took.
@@ -494,7 +549,14 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
             b"=" => next.is_none_or(|b| matches!(b, b'&' | b'#' | b' ' | b'"' | b'\'' | b'`')),
             _ => next == Some(open),
         };
-        return closed.then_some((0..end, "embedded"));
+        // A string that is nothing but `name:word` is a namespaced name (`'passwd:gecos'`, a
+        // validation rule `'current_password:api'`, a cache key), not a credential.
+        let symbol = op == b":"
+            && next == Some(open)
+            && c.value[..end]
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || *b == b'_');
+        return (closed && !symbol).then_some((0..end, "embedded"));
     }
     // A bare value runs to a separator; a trailing `;`, `,` or `)` ends the statement or the
     // call around it.
@@ -569,11 +631,12 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if file {
         return None;
     }
-    // A GPG long key id in uppercase hex (`KEY=13B6F51ECDDE430D`) names a public key.
+    // A GPG long key id or fingerprint in uppercase hex (`KEY=13B6F51ECDDE430D`, 40 digits)
+    // names a public key.
     let upper_hex = value
         .iter()
         .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b));
-    if value.len() == 16 && upper_hex {
+    if matches!(value.len(), 16 | 40) && upper_hex {
         return None;
     }
     // Under 16 hex digits is an id or a hash prefix (`secret="0279bf37a1"` in a photo URL),
@@ -684,7 +747,17 @@ fn password_like(
     if !quoted && keyword || flag {
         return None;
     }
-    if translation(value) {
+    if translation(value) || descriptor(value) || names_a_secret(value) {
+        return None;
+    }
+    // A list of numbers (`10005,`, `26,320,32;` in a struct dump) or the tail of an index
+    // (`]b64%`).
+    let head = value.split(|&b| b == b';').next().unwrap_or(value);
+    let numbers = head.contains(&b',')
+        && head
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'\\'));
+    if numbers || matches!(value[0], b']' | b')') {
         return None;
     }
     let lower = value.to_ascii_lowercase();
@@ -742,16 +815,25 @@ fn password_like(
 }
 
 /// The word "password" in another language, as a locale file holds it
-/// (`password: Passwort`).
+/// (`password: Passwort`), or any word in a script without Latin letters (`암호`,
+/// `პაროლი`): a label's translation rather than a password. (`səcrət` is a test's password.)
 fn translation(value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
     };
+    // (Not Latin letters, nor the mathematical ones a test of Unicode passwords uses, `𝕒`.)
+    let latin = |c: char| c.is_ascii() || ('\u{80}'..'\u{250}').contains(&c);
+    let math = |c: char| ('\u{1D400}'..'\u{1D800}').contains(&c);
+    let letters = value.chars().all(|c| c.is_alphabetic() || c == ' ');
+    if letters && !value.chars().any(|c| latin(c) || math(c)) {
+        return true;
+    }
     const WORDS: &[&str] = &[
         "passwort",
         "kennwort",
         "contraseña",
         "contrasena",
+        "contrasenya",
         "mot de passe",
         "senha",
         "wachtwoord",
@@ -784,6 +866,60 @@ fn translation(value: &[u8]) -> bool {
     ];
     let lower = value.to_lowercase();
     WORDS.iter().any(|w| lower.starts_with(w))
+}
+
+/// What a password field is or holds, as model casts, validation rules and tests of them
+/// write it (`'password' => 'hashed'`, `'confirmed'`, `'current_password:api'`, a stored
+/// `'hash'`).
+fn descriptor(value: &[u8]) -> bool {
+    let word = value.split(|&b| b == b':').next().unwrap_or(value);
+    let word = word.strip_prefix(b"not_").unwrap_or(word);
+    const WORDS: &[&[u8]] = &[
+        b"hash",
+        b"hashed",
+        b"rehashed",
+        b"credentials",
+        b"encrypted",
+        b"confirmed",
+        b"required",
+        b"nullable",
+        b"sometimes",
+        b"password",
+        b"current_password",
+        b"masked",
+        b"hidden",
+        b"sensitive",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// A namespace path (`Auth\\PasswordController`, `Illuminate\\Support\\Facades\\Password`)
+/// or a method's name for the secret (`setPassword`, `HasPassword`): code, not a value. (A
+/// camelCase name that is no verb's, `MyPassword`, is a password someone typed.)
+fn names_a_secret(value: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = value
+        .split(|&b| b == b'\\')
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| identifier(p) && p[0].is_ascii_uppercase())
+    {
+        return true;
+    }
+    if !value.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let words = words(value);
+    const VERBS: &[&str] = &[
+        "set", "get", "has", "is", "reset", "update", "change", "check", "validate", "verify",
+        "require", "requires", "on", "handle", "clear", "save", "load", "read", "fetch", "find",
+    ];
+    words.len() == 2
+        && VERBS.contains(&words[0].as_str())
+        && (PASSWORD_WORDS.contains(&words[1].as_str())
+            || SECRET_WORDS.contains(&words[1].as_str()))
 }
 
 /// An AWS IAM action, `service:ActionName`.
@@ -1064,10 +1200,11 @@ fn base64_of_words(value: &[u8]) -> bool {
         && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM
 }
 
-/// One character, or a unit of four to eight, over and over: `aaaaaaaa`,
+/// One character (`aaaaaaaa`, a mask `██`), or a unit of four to eight, over and over:
 /// `deadbeefdeadbeefdeadbeef`. (`121212` and `rootroot` are passwords people choose.)
 fn repeated(value: &[u8]) -> bool {
     value.iter().all(|&b| b == value[0])
+        || std::str::from_utf8(value).is_ok_and(|v| v.chars().all(|c| v.starts_with(c)))
         || (4..=8).any(|unit| {
             value.len() >= 3 * unit
                 && value.len().is_multiple_of(unit)
@@ -1075,15 +1212,26 @@ fn repeated(value: &[u8]) -> bool {
         })
 }
 
-/// Keyboard and counting sequences that stand in for a value: `123456`, `abcdef`, `a1b2c3`,
-/// `qwerty`.
+/// Keyboard and counting sequences that stand in for a value: `123456`, `abcdef`,
+/// `ponmlkjihgfedcba`, `a1b2c3`, `qwerty`.
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
-        "12345", "23456", "abcdef", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "98765",
-        "43210", "zyxcba", "azaz09", "q1w2e3",
+        "12345", "98765", "43210", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "azaz09",
+        "q1w2e3",
     ];
+    // Six letters or digits counting up or down.
+    let counting = |step: i16| {
+        lower.windows(6).any(|w| {
+            w[0].is_ascii_alphanumeric()
+                && w.windows(2).all(|p| {
+                    i16::from(p[1]) - i16::from(p[0]) == step && p[1].is_ascii_alphanumeric()
+                })
+        })
+    };
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
+        || counting(1)
+        || counting(-1)
 }
 
 /// Calls, pointers, paths and indexing: `f(x)`, `a->b`, `A::B`, `k => v`, `args[1]`.
@@ -1372,6 +1520,39 @@ mod tests {
             s("auth_key: MTQ3ZDVhMTIzYmU1ZTRiMWQ1NzUyOWFlNWE2YzRjY2FhMDkyZGQ4OA==").as_deref(), // keyscout:allow
             Some("MTQ3ZDVhMTIzYmU1ZTRiMWQ1NzUyOWFlNWE2YzRjY2FhMDkyZGQ4OA==") // keyscout:allow
         );
+    }
+
+    #[test]
+    fn a_literal_ends_at_an_escaped_line_break() {
+        let key = "base64:Q7vXk2Lm9PzR4tW8nY3cJ6hB1dF5gS0aE2uI7oK9pL=";
+        let s = |line: &str| check(Assignment::Secret, line, Some(Format::Code));
+        assert_eq!(
+            s(&format!(r#"APP_KEY="{key}\nAPP_ENV=local\n""#)).as_deref(),
+            Some(key)
+        );
+        assert_eq!(s(&format!(r#"APP_KEY="{key}\tx""#)).as_deref(), Some(key));
+        assert_eq!(s(r#"APP_KEY="\nAPP_ENV=local""#), None);
+        // Any other backslash is the value's own.
+        let with_backslash = format!(r"{key}\x");
+        assert_eq!(
+            s(&format!(r#"APP_KEY="{with_backslash}""#)),
+            Some(with_backslash)
+        );
+    }
+
+    #[test]
+    fn counting_and_keyboard_runs_stand_in_for_a_value() {
+        for value in [
+            b"ponmlkjihgfedcba".as_slice(),
+            b"xabcdefx",
+            b"zyxwvu42",
+            b"q1w2e3r4",
+        ] {
+            assert!(sequence(value), "{}", String::from_utf8_lossy(value));
+        }
+        for value in [b"k3x9q2m7".as_slice(), b"abcdex", b"acegik"] {
+            assert!(!sequence(value), "{}", String::from_utf8_lossy(value));
+        }
     }
 
     #[test]
