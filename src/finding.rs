@@ -23,7 +23,13 @@ pub struct Chunk<'a> {
     pub offset: u64,
     /// Set when `data` is the printable strings of binary bytes rather than the bytes.
     pub strings: Option<&'a Strings<'a>>,
+    /// The first bytes of the whole input (up to [`HEAD_LEN`]), for a script's shebang, which
+    /// decides how a file without an extension is read.
+    pub head: &'a [u8],
 }
+
+/// How much of an input's start [`Chunk::head`] holds.
+pub const HEAD_LEN: usize = 128;
 
 impl<'a> Chunk<'a> {
     /// A whole input in one piece.
@@ -35,6 +41,7 @@ impl<'a> Chunk<'a> {
             path,
             offset: 0,
             strings: None,
+            head: &data[..data.len().min(HEAD_LEN)],
         }
     }
 }

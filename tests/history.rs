@@ -429,3 +429,53 @@ fn long_and_encoded_secrets_edited_near_and_far_give_the_same_findings_both_ways
         "the base64 token: {found:#?}"
     );
 }
+
+#[test]
+fn scripts_without_an_extension_are_read_by_their_shebang_in_windows_as_in_dir() {
+    let dir = repo();
+    // A Python script: a bare right-hand side is an expression; a shell script: a value.
+    let password = format!("Zr5nK8{}", "xLq3vT");
+    let mut python = vec!["#!/usr/bin/env python".to_string()];
+    python.extend(filler(300, 11));
+    python.push(format!("ADMIN_PASSWORD = \"{password}\""));
+    write_lines(&dir, "bin/deploy", &python);
+    write_lines(
+        &dir,
+        "bin/setup",
+        &["#!/bin/sh".into(), format!("DB_PASSWORD={password}")],
+    );
+    commit(&dir, "scripts");
+    // Edits far from the start: the new version is scanned in windows around them.
+    python.push("run(remote_pass=sshpass, host=options.host)".into());
+    python.extend(filler(5, 12));
+    write_lines(&dir, "bin/deploy", &python);
+    commit(&dir, "deploy over ssh");
+    repack(dir.path());
+    assert!(deltas(dir.path()) >= 1);
+
+    let found = same_both_ways(dir.path(), &[]);
+    let mut got: Vec<(String, String)> = found
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            (path, f["secret"].as_str().unwrap().to_string())
+        })
+        .collect();
+    got.sort();
+    let want = vec![
+        ("bin/deploy".to_string(), password.clone()),
+        ("bin/setup".to_string(), password.clone()),
+    ];
+    assert_eq!(got, want, "{found:?}");
+    // The same as a scan of the files.
+    let out = common::keyscout_in(dir.path(), &["dir", "bin", "-f", "json", "-q"], None);
+    let mut in_dir: Vec<(String, String)> = findings(&out)
+        .iter()
+        .map(|f| {
+            let path = format!("bin/{}", f["path"].as_str().unwrap());
+            (path, f["secret"].as_str().unwrap().to_string())
+        })
+        .collect();
+    in_dir.sort();
+    assert_eq!(in_dir, want);
+}

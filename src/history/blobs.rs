@@ -18,7 +18,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use gix::ObjectId;
 
 use super::{OnOutcome, Options, windows};
-use crate::finding::{Chunk, Finding};
+use crate::finding::{Chunk, Finding, HEAD_LEN};
 use crate::rules::KeywordHit;
 use crate::scan::{Matcher, Scanner};
 use crate::source::delta::{Copy, Delta};
@@ -495,6 +495,7 @@ fn scan_windows(
                 path: None,
                 offset: w.data.start as u64,
                 strings: None,
+                head: &data[..data.len().min(HEAD_LEN)],
             };
             matcher.scan(&chunk, found);
             // A window holds its runs and the longest keyword's length around them.

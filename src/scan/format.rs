@@ -29,6 +29,13 @@ impl Format {
         }
     }
 
+    /// The format a script's shebang gives, wherever the script lies: what a blob scanned
+    /// without a path can know. (At a path with an extension the extension decides; a
+    /// script rarely has one that says otherwise.)
+    pub fn of_script(head: &[u8]) -> Option<Format> {
+        head.starts_with(b"#!").then(|| by_shebang(head))
+    }
+
     /// Whether a bare (unquoted) value can be a secret here.
     pub fn allows_bare(self) -> bool {
         self != Format::Code

@@ -442,9 +442,10 @@ fn check_match(
             line_above: &data[above_start..line_start.saturating_sub(1)],
             before: value.start.checked_sub(1).map(|i| data[i]),
             after: &data[value.end..line_end],
-            format: chunk
-                .path
-                .map(|p| Format::of(p, &data[..data.len().min(128)])),
+            format: match chunk.path {
+                Some(path) => Some(Format::of(path, chunk.head)),
+                None => Format::of_script(chunk.head),
+            },
         };
         let verdict = assignment::judge(kind, &candidate, rule.confidence)?;
         confidence = verdict.confidence;

@@ -5,7 +5,7 @@
 use std::io::{self, Read};
 
 use super::strings::Extracted;
-use crate::finding::Chunk;
+use crate::finding::{Chunk, HEAD_LEN};
 
 /// Bytes looked at to decide whether an input is binary, as git does.
 pub const BINARY_SNIFF: usize = 8 * 1024;
@@ -61,11 +61,15 @@ pub fn read_chunks<R: Read>(
     let mut total = 0u64;
     let mut offset = 0u64;
     let mut strings: Option<Extracted> = None;
+    let mut head = Vec::new();
     let mut first = true;
     loop {
         let eof = fill(&mut reader, buf, capacity + own_start, &mut total)?;
-        if std::mem::take(&mut first) && !opts.binary && is_binary(buf) {
-            strings = Some(Extracted::default());
+        if std::mem::take(&mut first) {
+            head.extend_from_slice(&buf[..buf.len().min(HEAD_LEN)]);
+            if !opts.binary && is_binary(buf) {
+                strings = Some(Extracted::default());
+            }
         }
         let own_end = if eof { buf.len() } else { buf.len() - overlap };
         let own = own_start..own_end;
@@ -82,6 +86,7 @@ pub fn read_chunks<R: Read>(
                 path,
                 offset,
                 strings: None,
+                head: &head,
             }),
         }
         if eof {

@@ -121,6 +121,7 @@ impl Extracted {
             path,
             offset,
             strings: Some(strings),
+            head: b"",
         }
     }
 }
