@@ -109,7 +109,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         .strip_suffix(b"\"")
         .or(op.strip_suffix(b"'"))
         .unwrap_or(op);
-    if op == b"(" && !(quoted && setter(c.name)) {
+    if op == b"(" && !(quoted && setter(c.name) && only_argument(c.after)) {
         return None;
     }
     // A reStructuredText role, `Pass :meth:`peek` a default`: markup, not an assignment.
@@ -226,9 +226,10 @@ fn search_only_key(c: &Candidate<'_>) -> bool {
         && (has(b"docsearch(") || has(b"algolia") && above.ends_with(b"{"))
 }
 
-/// A `token` under a `timestamp`: the nonce of a signed request, which a webhook such as
-/// Mailgun's sends as `timestamp`, `token` and `signature` (an HMAC of the first two made
-/// with the real key). It changes with every request and opens nothing.
+/// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
+/// request, which a webhook such as Mailgun's sends as `timestamp`, `token` and `signature`
+/// (an HMAC of the first two made with the real key). It changes with every request and
+/// opens nothing.
 fn signed_nonce(c: &Candidate<'_>) -> bool {
     if !c.name.eq_ignore_ascii_case(b"token") {
         return false;
@@ -238,12 +239,18 @@ fn signed_nonce(c: &Candidate<'_>) -> bool {
         .strip_prefix(b"\"")
         .or(above.strip_prefix(b"'"))
         .unwrap_or(above);
-    above
+    let timestamp = above
         .get(..9)
         .is_some_and(|w| w.eq_ignore_ascii_case(b"timestamp"))
         && above
             .get(9)
-            .is_some_and(|b| matches!(b, b'"' | b'\'' | b':' | b'=' | b' '))
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b':' | b'=' | b' '));
+    // The first member of a `"signature": {` object, the timestamp below it.
+    let signature = above
+        .get(..9)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"signature"))
+        && above.trim_ascii_end().ends_with(b"{");
+    timestamp || signature
 }
 
 /// Whether `after`, the rest of the line after a value the regex cut short, goes on with
@@ -287,6 +294,14 @@ fn names_itself(name: &[u8], value: &[u8]) -> bool {
         .iter()
         .any(|w| has(&value, w));
     secret_word && has(&name, &value)
+}
+
+/// Whether the quoted value the rest of the line `after` starts closing is a call's only
+/// argument: `set_password('service', user, pw)` names a keyring entry first.
+fn only_argument(after: &[u8]) -> bool {
+    after
+        .get(1..)
+        .is_some_and(|rest| rest.trim_ascii_start().starts_with(b")"))
 }
 
 /// `setPassword`, `ds.set_password`: a name that sets what follows it.
@@ -491,8 +506,9 @@ const NOT_A_PASSWORD: &[&str] = &[
     "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
     "encrypted", "digest", "validate", "show", "hide", "min", "max", "no", "empty", "input",
     "field", "label", "bypass", "not", "wrong", "invalid", "incorrect", "bad", "fake", "dummy",
-    // A handler or a test of one (`onPass`, `hasPassword`, `isPassword`).
-    "on", "has", "is", "can", "should", "must",
+    // A handler or a test of one (`onPass`, `hasPassword`, `isPassword`), a policy
+    // (`update_password: on_create`, `reuse-password: disable`).
+    "on", "has", "is", "can", "should", "must", "update", "reuse",
     // A pass of a compiler or renderer: `TypeErrorPass`, `second_pass`, `render_pass`.
     "error", "first", "second", "third", "last", "next", "render", "compiler", "lowering",
 ];
@@ -540,13 +556,25 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     if let Some(open) = opened
         && (op == b"=" && c.between.len() == 1 || op == b":" && !matches!(open, b'?' | b'&'))
     {
-        let end = match op {
-            b"=" => memchr::memchr2(b'&', b'#', c.value).unwrap_or(c.value.len()),
+        let mut end = match op {
+            // (`;` ends a connection string's field, `Password=...;Port=5432`.)
+            b"=" => memchr::memchr3(b'&', b'#', b';', c.value).unwrap_or(c.value.len()),
             _ => c.value.len(),
         };
+        // The bracket around a query in prose, `(user=manu&password=123)`, is not the value's.
+        for (open, close) in [(b'(', b')'), (b'[', b']')] {
+            if c.value[..end].ends_with(&[close]) && !c.value[..end].contains(&open) {
+                end -= 1;
+            }
+        }
         let next = c.value.get(end).or(c.after.first()).copied();
         let closed = match op {
-            b"=" => next.is_none_or(|b| matches!(b, b'&' | b'#' | b' ' | b'"' | b'\'' | b'`')),
+            b"=" => next.is_none_or(|b| {
+                matches!(
+                    b,
+                    b'&' | b'#' | b';' | b' ' | b'"' | b'\'' | b'`' | b')' | b']'
+                )
+            }),
             _ => next == Some(open),
         };
         // A string that is nothing but `name:word` is a namespaced name (`'passwd:gecos'`, a
@@ -815,8 +843,9 @@ fn password_like(
 }
 
 /// The word "password" in another language, as a locale file holds it
-/// (`password: Passwort`), or any word in a script without Latin letters (`암호`,
-/// `პაროლი`): a label's translation rather than a password. (`səcrət` is a test's password.)
+/// (`password: Passwort`), or any text in a script without Latin letters (`암호`,
+/// `პაროლი`): a label's translation or prose rather than a password. (`səcrət` is a test's
+/// password.)
 fn translation(value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
@@ -824,8 +853,19 @@ fn translation(value: &[u8]) -> bool {
     // (Not Latin letters, nor the mathematical ones a test of Unicode passwords uses, `𝕒`.)
     let latin = |c: char| c.is_ascii() || ('\u{80}'..'\u{250}').contains(&c);
     let math = |c: char| ('\u{1D400}'..'\u{1D800}').contains(&c);
-    let letters = value.chars().all(|c| c.is_alphabetic() || c == ' ');
-    if letters && !value.chars().any(|c| latin(c) || math(c)) {
+    // A word or a sentence (`次の章ではその例を紹介します。`) in another script: its letters and
+    // punctuation, no symbol (`ꊐ⌒Ⅳ🤐` is a test's password).
+    let punctuation = |c: char| {
+        c.is_whitespace()
+            || c.is_ascii_punctuation()
+            || ('\u{3000}'..'\u{3040}').contains(&c)
+            || ('\u{FF01}'..'\u{FF20}').contains(&c)
+    };
+    let words = value.chars().any(char::is_alphabetic)
+        && value.chars().all(|c| {
+            c.is_alphabetic() && !latin(c) && !math(c) || punctuation(c) && !c.is_ascii_digit()
+        });
+    if words {
         return true;
     }
     const WORDS: &[&str] = &[
@@ -872,6 +912,16 @@ fn translation(value: &[u8]) -> bool {
 /// write it (`'password' => 'hashed'`, `'confirmed'`, `'current_password:api'`, a stored
 /// `'hash'`).
 fn descriptor(value: &[u8]) -> bool {
+    // A rule that names another field, `different:old_password`.
+    if let Some(colon) = memchr::memchr(b':', value)
+        && let field = &value[colon + 1..]
+        && identifier(field)
+        && words(field)
+            .iter()
+            .any(|w| PASSWORD_WORDS.contains(&w.as_str()))
+    {
+        return true;
+    }
     let word = value.split(|&b| b == b':').next().unwrap_or(value);
     let word = word.strip_prefix(b"not_").unwrap_or(word);
     const WORDS: &[&[u8]] = &[
@@ -889,6 +939,10 @@ fn descriptor(value: &[u8]) -> bool {
         b"masked",
         b"hidden",
         b"sensitive",
+        b"enable",
+        b"disable",
+        b"enabled",
+        b"disabled",
     ];
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -1005,6 +1059,7 @@ fn placeholder(value: &[u8]) -> bool {
         "{{",
         "}}",
         "%(",
+        "%s",
         "$(",
         "#{",
         "@{",
@@ -1062,6 +1117,14 @@ fn placeholder(value: &[u8]) -> bool {
         value.first(),
         Some(b'$' | b'%' | b'<' | b'{' | b'[' | b'@' | b'&' | b'*')
     ) && !value[1..].iter().any(u8::is_ascii_digit)
+    {
+        return true;
+    }
+    // A positional or named format field, `{4}`, `{0:s}`.
+    if let Some(field) = value.strip_prefix(b"{").and_then(|v| v.strip_suffix(b"}"))
+        && field
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':'))
     {
         return true;
     }
