@@ -170,6 +170,12 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
+    // A string literal holding percent escapes (`"%3A%40c"`, `"foo(b%5Dc"`) is URL-encoding
+    // test data; a password is written plain where it is assigned (in a query, `embedded`,
+    // it is encoded).
+    if syntax == "string" && percent_escaped(value) {
+        return None;
+    }
     let surprise = randomness::surprise(value);
     let confidence = match kind {
         Assignment::Secret if search_only_key(c) => {
@@ -302,6 +308,13 @@ fn only_argument(after: &[u8]) -> bool {
     after
         .get(1..)
         .is_some_and(|rest| rest.trim_ascii_start().starts_with(b")"))
+}
+
+/// Whether `value` holds a percent escape, `%3A`.
+fn percent_escaped(value: &[u8]) -> bool {
+    value
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
 
 /// `setPassword`, `ds.set_password`: a name that sets what follows it.
@@ -901,6 +914,12 @@ fn translation(value: &[u8]) -> bool {
         "كلمة المرور",
         "रहस्य",
         "geheimnis",
+        // "secret", a sample password that localized documentation translates.
+        "geheim",
+        "titkos",
+        "segredo",
+        "hemlig",
+        "salainen",
         "segreto",
         "secreto",
     ];
@@ -1267,7 +1286,8 @@ fn base64_of_words(value: &[u8]) -> bool {
 /// `deadbeefdeadbeefdeadbeef`. (`121212` and `rootroot` are passwords people choose.)
 fn repeated(value: &[u8]) -> bool {
     value.iter().all(|&b| b == value[0])
-        || std::str::from_utf8(value).is_ok_and(|v| v.chars().all(|c| v.starts_with(c)))
+        || std::str::from_utf8(value)
+            .is_ok_and(|v| v.chars().nth(1).is_some() && v.chars().all(|c| v.starts_with(c)))
         || (4..=8).any(|unit| {
             value.len() >= 3 * unit
                 && value.len().is_multiple_of(unit)
@@ -1376,6 +1396,15 @@ fn version_or_date(value: &[u8]) -> bool {
 
 fn path_or_url(value: &[u8]) -> bool {
     let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
+    // A link to a document's section, `config.md#httpproxy-password`.
+    let page = value.split(|&b| b == b'#').next().unwrap_or(value);
+    if value.contains(&b'#')
+        && [&b".md"[..], b".html", b".htm", b".rst", b".adoc", b".txt"]
+            .iter()
+            .any(|ext| page.ends_with(ext))
+    {
+        return true;
+    }
     if has(b"://") || value.starts_with(b"www.") || value.starts_with(b"urn:") {
         return true;
     }
