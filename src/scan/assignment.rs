@@ -170,9 +170,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
-    // A string literal holding percent escapes (`"%3A%40c"`, `"foo(b%5Dc"`) is URL-encoding
+    // A string literal holding percent escapes (`"%3A%40c"`, `"pass%5B%7F"`) is URL-encoding
     // test data; a password is written plain where it is assigned (in a query, `embedded`,
-    // it is encoded).
+    // it is encoded). (One `%5e` happens by chance in a random password.)
     if syntax == "string" && percent_escaped(value) {
         return None;
     }
@@ -310,11 +310,10 @@ fn only_argument(after: &[u8]) -> bool {
         .is_some_and(|rest| rest.trim_ascii_start().starts_with(b")"))
 }
 
-/// Whether `value` holds a percent escape, `%3A`.
+/// Whether `value` holds two percent escapes or more, `%3A%40`.
 fn percent_escaped(value: &[u8]) -> bool {
-    value
-        .windows(3)
-        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    let escape = |w: &[u8]| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit();
+    value.windows(3).filter(|w| escape(w)).nth(1).is_some()
 }
 
 /// `setPassword`, `ds.set_password`: a name that sets what follows it.
@@ -1078,7 +1077,6 @@ fn placeholder(value: &[u8]) -> bool {
         "{{",
         "}}",
         "%(",
-        "%s",
         "$(",
         "#{",
         "@{",
@@ -1125,7 +1123,8 @@ fn placeholder(value: &[u8]) -> bool {
         "header.",
         ".signature",
     ];
-    if MARKS.iter().any(|m| has(m)) {
+    // (A printf template ends in `%s`; a random key may hold one anywhere.)
+    if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") {
         return true;
     }
     // `yourgmailpassword`, `YourApiKey`: what to put there, in the reader's words.
@@ -1630,6 +1629,18 @@ mod tests {
             s(&format!(r#"APP_KEY="{with_backslash}""#)),
             Some(with_backslash)
         );
+    }
+
+    #[test]
+    fn percent_escapes_and_printf_tails_are_test_data_but_one_escape_is_chance() {
+        assert!(percent_escaped(b"%3A%40c"));
+        assert!(percent_escaped(b"pass%5B%7F"));
+        assert!(!percent_escaped(b"2x643?Gcb5wWj&%5e"));
+        assert!(!percent_escaped(b"100%"));
+        assert!(placeholder(b"czjqqkd:%s"));
+        assert!(!placeholder(
+            b"8s$147^!xm0nj#==tdsf)(*%2n@z#g^%s0n+)j#ssy4o=njqv+"
+        ));
     }
 
     #[test]
