@@ -32,6 +32,26 @@ fn finds_a_key_with_its_position_and_exits_1() {
 }
 
 #[test]
+fn a_script_without_an_extension_is_code_by_its_shebang_in_every_chunk() {
+    let dir = Dir::new();
+    let password = format!("Zr5nK8{}", "xLq3vT");
+    // Past the first 8 MiB chunk, a later chunk sees the file's shebang, not its own bytes.
+    let filler = "x = compute(value, 42)  # a line of code\n".repeat(9 << 20 >> 5);
+    dir.write(
+        "bin/deploy",
+        format!(
+            "#!/usr/bin/env python\n{filler}run(remote_pass=sshpass, host=h)\nADMIN_PASSWORD = \"{password}\"\n"
+        ),
+    );
+    let (found, _) = dir.scan_json(&[]);
+    let secrets: Vec<&str> = found
+        .iter()
+        .map(|f| f["secret"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets, vec![password.as_str()], "{found:?}");
+}
+
+#[test]
 fn clean_tree_exits_0_and_exit_code_is_configurable() {
     let dir = Dir::new();
     dir.write("README.md", "nothing to see here\n");

@@ -61,12 +61,13 @@ pub fn read_chunks<R: Read>(
     let mut total = 0u64;
     let mut offset = 0u64;
     let mut strings: Option<Extracted> = None;
-    let mut head = Vec::new();
+    let (mut head, mut head_len) = ([0u8; HEAD_LEN], 0);
     let mut first = true;
     loop {
         let eof = fill(&mut reader, buf, capacity + own_start, &mut total)?;
         if std::mem::take(&mut first) {
-            head.extend_from_slice(&buf[..buf.len().min(HEAD_LEN)]);
+            head_len = buf.len().min(HEAD_LEN);
+            head[..head_len].copy_from_slice(&buf[..head_len]);
             if !opts.binary && is_binary(buf) {
                 strings = Some(Extracted::default());
             }
@@ -86,7 +87,7 @@ pub fn read_chunks<R: Read>(
                 path,
                 offset,
                 strings: None,
-                head: &head,
+                head: &head[..head_len],
             }),
         }
         if eof {
