@@ -222,14 +222,18 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(name).into_owned())
 }
 
-/// The `apiKey` of an Algolia DocSearch widget (`docsearch({` or `algolia: {` on the line
-/// above): a search-only key that every page of the site serves, public by design, so low
-/// confidence.
+/// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
+/// above, `algolia: {` or the `appId` above it): a search-only key that every page of the
+/// site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     let above = c.line_above.trim_ascii().to_ascii_lowercase();
-    let has = |s: &[u8]| memchr::memmem::find(&above, s).is_some();
+    let before = c.line_before.to_ascii_lowercase();
+    let has = |s: &[u8], w: &[u8]| memchr::memmem::find(s, w).is_some();
     words(c.name) == ["api", "key"]
-        && (has(b"docsearch(") || has(b"algolia") && above.ends_with(b"{"))
+        && (has(&above, b"docsearch(")
+            || has(&before, b"docsearch(")
+            || has(&above, b"algolia") && above.ends_with(b"{")
+            || has(&above, b"appid"))
 }
 
 /// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
