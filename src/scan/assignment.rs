@@ -61,23 +61,7 @@ pub struct Verdict {
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
     let name = secret_name(kind, c.name)?;
-    // A label's last word is the name, the word before it may say it is public (`Public
-    // Key: ...` in a certificate dump, `Primary key = ...`).
-    let label = c.line_before.strip_suffix(b" ").map(|before| {
-        let start = before
-            .iter()
-            .rposition(|b| !b.is_ascii_alphabetic())
-            .map_or(0, |i| i + 1);
-        before[start..].to_ascii_lowercase()
-    });
-    if let Some(word) = label
-        && kind == Assignment::Secret
-        && words(c.name).len() == 1
-        && matches!(
-            word.as_slice(),
-            b"public" | b"publishable" | b"primary" | b"foreign" | b"partition" | b"sort"
-        )
-    {
+    if kind == Assignment::Secret && public_label(c) {
         return None;
     }
     // `>` assigns only in an element, `<password>value</password>`: `pwd >file` is a shell
@@ -146,14 +130,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
         return None;
     }
-    // A literal's text ends at an escaped line break or tab (`"APP_KEY=...\\nAPP_ENV=local"`).
-    let secret = match memchr::memmem::find_iter(&c.value[secret.clone()], b"\\")
-        .find(|&at| matches!(c.value.get(secret.start + at + 1), Some(b'n' | b'r' | b't')))
-    {
-        Some(0) => return None,
-        Some(at) => secret.start..secret.start + at,
-        None => secret,
-    };
+    let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
     if type_name(value) || hashed(value) || names_itself(c.name, value) {
         return None;
@@ -220,6 +197,36 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8_lossy(name).into_owned())
+}
+
+/// A one-word name under a label whose word before it says the value is public (`Public Key:
+/// ...` in a certificate dump, `Primary key = ...`).
+fn public_label(c: &Candidate<'_>) -> bool {
+    let Some(before) = c.line_before.strip_suffix(b" ") else {
+        return false;
+    };
+    let start = before
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let word = before[start..].to_ascii_lowercase();
+    words(c.name).len() == 1
+        && matches!(
+            word.as_slice(),
+            b"public" | b"publishable" | b"primary" | b"foreign" | b"partition" | b"sort"
+        )
+}
+
+/// `secret` (a range of `value`) up to an escaped line break or tab: a literal's text ends
+/// there (`"APP_KEY=...\nAPP_ENV=local"`). `None` when nothing comes before it.
+fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usize>> {
+    let escape = memchr::memmem::find_iter(&value[secret.clone()], b"\\")
+        .find(|&at| matches!(value.get(secret.start + at + 1), Some(b'n' | b'r' | b't')));
+    match escape {
+        Some(0) => None,
+        Some(at) => Some(secret.start..secret.start + at),
+        None => Some(secret),
+    }
 }
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
