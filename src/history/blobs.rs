@@ -479,6 +479,7 @@ fn scan_windows(
     found: &mut Vec<Finding>,
 ) -> Option<Keywords> {
     let mut margins = tiers.margins(data, runs, &copied);
+    let head = &data[..data.len().min(HEAD_LEN)];
     loop {
         found.clear();
         let plan = windows::plan_runs(data, runs, &margins)?;
@@ -495,7 +496,7 @@ fn scan_windows(
                 path: None,
                 offset: w.data.start as u64,
                 strings: None,
-                head: &data[..data.len().min(HEAD_LEN)],
+                head,
             };
             matcher.scan(&chunk, found);
             // A window holds its runs and the longest keyword's length around them.

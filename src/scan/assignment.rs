@@ -209,12 +209,18 @@ fn public_label(c: &Candidate<'_>) -> bool {
         .iter()
         .rposition(|b| !b.is_ascii_alphabetic())
         .map_or(0, |i| i + 1);
-    let word = before[start..].to_ascii_lowercase();
-    words(c.name).len() == 1
-        && matches!(
-            word.as_slice(),
-            b"public" | b"publishable" | b"primary" | b"foreign" | b"partition" | b"sort"
-        )
+    let word = &before[start..];
+    [
+        "public",
+        "publishable",
+        "primary",
+        "foreign",
+        "partition",
+        "sort",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
+        && words(c.name).len() == 1
 }
 
 /// `secret` (a range of `value`) up to an escaped line break or tab: a literal's text ends
@@ -233,14 +239,17 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 /// above, `algolia: {` or the `appId` above it): a search-only key that every page of the
 /// site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
+    // The name first: the lines are lowercased only for an `apiKey`.
+    if words(c.name) != ["api", "key"] {
+        return false;
+    }
     let above = c.line_above.trim_ascii().to_ascii_lowercase();
     let before = c.line_before.to_ascii_lowercase();
     let has = |s: &[u8], w: &[u8]| memchr::memmem::find(s, w).is_some();
-    words(c.name) == ["api", "key"]
-        && (has(&above, b"docsearch(")
-            || has(&before, b"docsearch(")
-            || has(&above, b"algolia") && above.ends_with(b"{")
-            || has(&above, b"appid"))
+    has(&above, b"docsearch(")
+        || has(&before, b"docsearch(")
+        || has(&above, b"algolia") && above.ends_with(b"{")
+        || has(&above, b"appid")
 }
 
 /// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
@@ -941,9 +950,9 @@ fn translation(value: &[u8]) -> bool {
 /// write it (`'password' => 'hashed'`, `'confirmed'`, `'current_password:api'`, a stored
 /// `'hash'`).
 fn descriptor(value: &[u8]) -> bool {
+    let colon = memchr::memchr(b':', value);
     // A rule that names another field, `different:old_password`.
-    if let Some(colon) = memchr::memchr(b':', value)
-        && let field = &value[colon + 1..]
+    if let Some(field) = colon.map(|at| &value[at + 1..])
         && identifier(field)
         && words(field)
             .iter()
@@ -951,7 +960,7 @@ fn descriptor(value: &[u8]) -> bool {
     {
         return true;
     }
-    let word = value.split(|&b| b == b':').next().unwrap_or(value);
+    let word = &value[..colon.unwrap_or(value.len())];
     let word = word.strip_prefix(b"not_").unwrap_or(word);
     const WORDS: &[&[u8]] = &[
         b"hash",
