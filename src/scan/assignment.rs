@@ -132,7 +132,13 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
-    if type_name(value) || hashed(value) || names_itself(c.name, value) {
+    if type_name(value) || hashed(value) || fingerprint(value) || names_itself(c.name, value) {
+        return None;
+    }
+    // A number after a quoted key, `'password': 864000,`: a map of settings, where a
+    // password would be a string.
+    let quoted_key = matches!(c.between.first(), Some(b'"' | b'\''));
+    if !quoted && quoted_key && value.iter().all(u8::is_ascii_digit) {
         return None;
     }
     // The head of a string built by concatenation, `"<token>." + thumbprint`: a fragment.
@@ -663,8 +669,9 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if value.len() < 8 || value.len() > 200 || placeholder(value) {
         return None;
     }
-    // A random string may hold `(` or `::`; code reads as words.
-    if surprise < RANDOM && code_or_reference(value) {
+    // A random string may hold `(` or `::`; code reads as words. A call whose arguments
+    // follow on the next lines, `auth = OAuth1Auth(`, ends in one.
+    if surprise < RANDOM && code_or_reference(value) || value.ends_with(b"(") {
         return None;
     }
     if uuid(value) {
@@ -808,6 +815,12 @@ fn password_like(
         return None;
     }
     if translation(value) || descriptor(value) || names_a_secret(value) {
+        return None;
+    }
+    // An HTTP authentication scheme (`password: 'Bearer'`, as a linter's report quotes its
+    // guess): a word of the protocol.
+    const SCHEMES: &[&[u8]] = &[b"bearer", b"basic", b"digest", b"negotiate", b"ntlm"];
+    if SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(value)) {
         return None;
     }
     // A list of numbers (`10005,`, `26,320,32;` in a struct dump) or the tail of an index
@@ -1241,8 +1254,18 @@ fn type_name(value: &[u8]) -> bool {
     )
 }
 
+/// A key's fingerprint or a hardware address, hex bytes between colons
+/// (`26:83:8a:f8:4b:46:11:3c:...`): it names a key, it is none.
+fn fingerprint(value: &[u8]) -> bool {
+    value.len() >= 17
+        && value
+            .split(|&b| b == b':')
+            .all(|pair| pair.len() == 2 && pair.iter().all(u8::is_ascii_hexdigit))
+}
+
 /// A password hash or an encrypted value, not the secret itself: crypt(3) and bcrypt
-/// (`$2b$12$...`), LDAP schemes (`{SSHA}...`), Jasypt's `ENC(...)`, `sha256:...`.
+/// (`$2b$12$...`), the scrypt gem's `N$r$p$salt$hash`, LDAP schemes (`{SSHA}...`), Jasypt's
+/// `ENC(...)`, `sha256:...`.
 fn hashed(value: &[u8]) -> bool {
     const PREFIXES: &[&[u8]] = &[
         b"$2a$",
@@ -1273,7 +1296,13 @@ fn hashed(value: &[u8]) -> bool {
         b"pbkdf2_",
         b"pbkdf2:",
     ];
-    PREFIXES.iter().any(|p| value.starts_with(p))
+    let fields: Vec<&[u8]> = value.split(|&b| b == b'$').collect();
+    let scrypt = fields.len() == 5
+        && fields
+            .iter()
+            .all(|f| !f.is_empty() && f.iter().all(u8::is_ascii_hexdigit))
+        && fields[..3].iter().all(|f| f.len() <= 8);
+    scrypt || PREFIXES.iter().any(|p| value.starts_with(p))
 }
 
 /// One or two escape sequences (`\u03BB`, `\r\n`): a character or two, written out. (A
