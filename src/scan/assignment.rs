@@ -159,6 +159,11 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if syntax == "string" && percent_escaped(value) {
         return None;
     }
+    // A record's `"key": "<uuid>"` in JSON data (a CMS's content keys): an id. (A variable
+    // named `key` holding one in code is a test's key.)
+    if c.name == b"key" && c.before_name == Some(b'"') && uuid(value) {
+        return None;
+    }
     let surprise = randomness::surprise(value);
     let confidence = match kind {
         Assignment::Secret if search_only_key(c) => {
@@ -818,9 +823,23 @@ fn password_like(
         return None;
     }
     // An HTTP authentication scheme (`password: 'Bearer'`, as a linter's report quotes its
-    // guess): a word of the protocol.
-    const SCHEMES: &[&[u8]] = &[b"bearer", b"basic", b"digest", b"negotiate", b"ntlm"];
-    if SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(value)) {
+    // guess), or a marker that the user name holds the token (GitHub's `x-oauth-basic`,
+    // Composer's `custom-headers`): words of a protocol.
+    const MARKERS: &[&[u8]] = &[
+        b"bearer",
+        b"basic",
+        b"digest",
+        b"negotiate",
+        b"ntlm",
+        b"x-oauth-basic",
+        b"x-token-auth",
+        b"oauth2",
+        b"private-token",
+        b"gitlab-ci-token",
+        b"client-certificate",
+        b"custom-headers",
+    ];
+    if MARKERS.iter().any(|m| m.eq_ignore_ascii_case(value)) {
         return None;
     }
     // A list of numbers (`10005,`, `26,320,32;` in a struct dump) or the tail of an index
@@ -833,6 +852,24 @@ fn password_like(
     if numbers || matches!(value[0], b']' | b')') {
         return None;
     }
+    if stand_in(value) {
+        return Some(Confidence::Low);
+    }
+    // A Kubernetes Secret's data is base64: `cGFzc3dvcmQ=` is `password`.
+    if let Some(text) = base64_text(value) {
+        if placeholder(&text) {
+            return None;
+        }
+        if stand_in(&text) {
+            return Some(Confidence::Low);
+        }
+    }
+    Some(confidence)
+}
+
+/// A stock stand-in for a password, also numbered or punctuated: `admin`, `test123`,
+/// `password!`.
+fn stand_in(value: &[u8]) -> bool {
     let lower = value.to_ascii_lowercase();
     let stem_len = lower
         .iter()
@@ -881,10 +918,7 @@ fn password_like(
         b"production",
         b"staging",
     ];
-    if STAND_INS.contains(&&lower[..stem_len]) {
-        return Some(Confidence::Low);
-    }
-    Some(confidence)
+    STAND_INS.contains(&&lower[..stem_len])
 }
 
 /// The word "password" in another language, as a locale file holds it
@@ -1128,6 +1162,7 @@ fn placeholder(value: &[u8]) -> bool {
         "change-me",
         "replace",
         "redacted",
+        "filtered",
         "your_",
         "your-",
         "yourpass",
@@ -1316,11 +1351,24 @@ fn escapes(value: &[u8]) -> bool {
         })
 }
 
+/// The text `value` holds in standard base64, when it decodes to printable ASCII.
+fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    if value.len() < 8 || !value.len().is_multiple_of(4) {
+        return None;
+    }
+    let text = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()?;
+    text.iter()
+        .all(|b| (b' '..=b'~').contains(b))
+        .then_some(text)
+}
+
 /// Whether `value` is standard base64 of words (`a-git-token`, `the sample nonce`,
 /// `Hello from Example Cloud`).
 fn base64_of_words(value: &[u8]) -> bool {
-    use base64::Engine;
-    let Ok(text) = base64::engine::general_purpose::STANDARD.decode(value) else {
+    let Some(text) = base64_text(value) else {
         return false;
     };
     text.len() >= 6
