@@ -214,6 +214,29 @@ path = '''\.p12$'''
 }
 
 #[test]
+fn randomness_keeps_only_secrets_that_surprise_the_character_model() {
+    let dir = Dir::new();
+    dir.write(
+        ".gitleaks.toml",
+        r#"
+[[rules]]
+id = "tok"
+regex = '''tok:\s*(\S+)'''
+randomness = 6.0
+keywords = ["tok:"]
+"#,
+    );
+    let random = format!("{}{}", "qZ7nR2xK", "w9pL4vT8");
+    dir.write(
+        "a.txt",
+        &format!("tok: release_build_token_2\ntok: {random}\n"),
+    );
+    let found = dir.scan_json(&[]).0;
+    assert_eq!(summary(&found), vec![("tok".into(), "a.txt".into(), 2)]);
+    assert_eq!(found[0]["secret"], random.as_str());
+}
+
+#[test]
 fn bad_rule_files_name_file_rule_and_line() {
     let dir = Dir::new();
     dir.write("a.txt", "x\n");
@@ -224,6 +247,7 @@ fn bad_rule_files_name_file_rule_and_line() {
             ":4: rule `tok`: regex: secretGroup 3",
         ),
         (config("entropy = 12.0"), ":4: rule `tok`: entropy"),
+        (config("randomness = 20.0"), ":4: rule `tok`: randomness"),
         (config("colour = 1"), "unknown field `colour`"),
         (
             config("decodes = \"rot13\""),

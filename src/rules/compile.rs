@@ -138,6 +138,8 @@ pub struct Rule {
     /// `secretGroup`; `None`: the first non-empty group, else the whole match.
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
+    /// The least mean surprise of the secret under the character model, bits per character.
+    pub randomness: Option<f32>,
     /// Lowercase.
     pub keywords: Vec<String>,
     pub path: Option<Pattern>,
@@ -523,6 +525,13 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
     {
         return Err(err(format!("entropy {e} is outside 0..8 bits per byte")));
     }
+    if let Some(r) = s.randomness
+        && !(0.0..=16.0).contains(&r)
+    {
+        return Err(err(format!(
+            "randomness {r} is outside 0..16 bits per character"
+        )));
+    }
 
     let secret_group = s.secret_group.filter(|&g| g > 0);
     let regex = s
@@ -567,6 +576,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
         regex,
         secret_group,
         entropy: s.entropy.filter(|&e| e > 0.0),
+        randomness: s.randomness.filter(|&r| r > 0.0).map(|r| r as f32),
         keywords,
         path,
         generic: s.tags.iter().any(|t| t == "generic"),

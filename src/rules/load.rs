@@ -353,6 +353,7 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
     b.regex = o.regex.or(b.regex.take());
     b.secret_group = o.secret_group.or(b.secret_group.take());
     b.entropy = o.entropy.or(b.entropy.take());
+    b.randomness = o.randomness.or(b.randomness.take());
     b.path = o.path.or(b.path.take());
     b.confidence = o.confidence.or(b.confidence.take());
     b.checksum = o.checksum.or(b.checksum.take());

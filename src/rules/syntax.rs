@@ -48,6 +48,9 @@ pub struct RuleSyntax {
     #[serde(default, rename = "secretGroup")]
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
+    /// The least mean surprise, in bits per character under the character model, that the
+    /// secret must reach: words and identifiers read low, keys high (keyscout addition).
+    pub randomness: Option<f64>,
     #[serde(default)]
     pub keywords: Vec<String>,
     pub path: Option<String>,

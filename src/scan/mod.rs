@@ -466,6 +466,9 @@ fn check_match(
     let secret_bytes = &data[secret.clone()];
     let entropy = entropy::shannon(secret_bytes);
     if rule.entropy.is_some_and(|min| entropy <= min)
+        || rule
+            .randomness
+            .is_some_and(|min| randomness::surprise(secret_bytes) < min)
         || rule.decodes.is_some_and(|d| !d.accepts(secret_bytes))
     {
         return None;
