@@ -1149,6 +1149,8 @@ fn placeholder(value: &[u8]) -> bool {
         "@{",
         "<%",
         "xxx",
+        "yyy",
+        "zzz",
         "***",
         "...",
         "___",
