@@ -65,6 +65,8 @@ fn is_user_password(text: &str) -> bool {
 /// Passwords that documentation and templates write in place of a real one.
 fn is_placeholder(password: &str) -> bool {
     let lower = password.to_ascii_lowercase();
+    // (`my password`, written as words.)
+    let joined = lower.replace(' ', "");
     let templated = ["${", "$(", "{{", "<", "%s", "%(", "#{"]
         .iter()
         .any(|m| lower.contains(m))
@@ -94,7 +96,7 @@ fn is_placeholder(password: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    templated || one_char_repeated || words.contains(&lower.as_str()) || counting || constant
+    templated || one_char_repeated || words.contains(&joined.as_str()) || counting || constant
 }
 
 /// Decodes standard base64, padded or not; `None` for any other byte or a length that no
@@ -204,6 +206,7 @@ mod tests {
         let pair = |text: &str| placeholder_pair(encode(text.as_bytes()).as_bytes());
         assert!(pair("username:password"));
         assert!(pair("admin:changeme"));
+        assert!(pair("my username:my password"));
         assert!(!pair("deploy:Xk9pQ2vL7mZr"));
         assert!(!pair(":password"));
         assert!(!pair("password"));

@@ -108,10 +108,12 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     // XAML's resource name, `x:Key="AccentBrush"`; a map entry, `<entry key="k" value="v"/>`;
     // the working directory, `PWD=/src`.
-    let entry = c
-        .after
-        .get(1..)
-        .is_some_and(|a| a.trim_ascii_start().starts_with(b"value="));
+    // (Babel's class member descriptors, `{key:"addNewRow",value:function(){...}}`, too.)
+    let entry = c.after.get(1..).is_some_and(|a| {
+        let a = a.trim_ascii_start();
+        let a = a.strip_prefix(b",").unwrap_or(a).trim_ascii_start();
+        a.starts_with(b"value=") || a.starts_with(b"value:")
+    });
     if c.before_name == Some(b':') && c.name == b"Key"
         || c.name.eq_ignore_ascii_case(b"key") && entry
         || matches!(c.name, b"PWD" | b"OLDPWD")
@@ -132,6 +134,11 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
+    // `pass: 'Element\'s default semantics ...'`: the quote is escaped, and the string goes on
+    // past what the regex took.
+    if quoted && value.ends_with(b"\\") {
+        return None;
+    }
     if type_name(value) || hashed(value) || fingerprint(value) || names_itself(c.name, value) {
         return None;
     }
@@ -631,7 +638,9 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     }
     // A bare value runs to a separator; a trailing `;`, `,` or `)` ends the statement or the
     // call around it.
-    let mut end = c.value.len();
+    // A list of fields, `--set rootPassword=x,database=y`, `key:8b89f953,val:e6706a15`:
+    // the value ends before the next field's name.
+    let mut end = next_field(c.value).unwrap_or(c.value.len());
     while end > 0 && matches!(c.value[end - 1], b';' | b',' | b')') {
         end -= 1;
     }
@@ -852,6 +861,14 @@ fn password_like(
     if numbers || matches!(value[0], b']' | b')') {
         return None;
     }
+    // A statement's end, `u.password=null;const t=...` in minified code; a label,
+    // `Password: Run:` in prose.
+    let label = value
+        .strip_suffix(b":")
+        .is_some_and(|w| w.iter().all(u8::is_ascii_alphabetic));
+    if head.len() < value.len() && placeholder(head) || label {
+        return None;
+    }
     if stand_in(value) {
         return Some(Confidence::Low);
     }
@@ -886,6 +903,7 @@ fn stand_in(value: &[u8]) -> bool {
         b"default",
         b"letmein",
         b"welcome",
+        b"change",
         b"foo",
         b"bar",
         b"baz",
@@ -1084,7 +1102,14 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     }
     // reStructuredText's `~module.name` cross-reference.
     let value = value.strip_prefix(b"~").unwrap_or(value);
-    let dotted = value.contains(&b'.') && value.split(|&b| b == b'.').all(identifier);
+    // (`cluster.main.kube_config.0.password`: an index on the way, in Terraform.)
+    let parts: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
+    let index = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    let dotted = parts.len() >= 2 && parts.iter().all(|p| identifier(p))
+        || parts.len() >= 3
+            && identifier(parts[0])
+            && parts.last().is_some_and(|p| identifier(p))
+            && parts.iter().all(|p| identifier(p) || index(p));
     if dotted && value.iter().filter(|&&b| b == b'.').count() >= 1 && !value.ends_with(b".") {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
     }
@@ -1133,6 +1158,18 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     constant
         || names_secret
         || ((!quoted && words.len() >= 2 || long_name) && randomness::surprise(value) < RANDOM)
+}
+
+/// Where the next `,name=` or `,name:` starts in a bare value.
+fn next_field(value: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b',', value).find(|&comma| {
+        let rest = &value[comma + 1..];
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+            .count();
+        name > 0 && rest[0].is_ascii_alphabetic() && matches!(rest.get(name), Some(b'=' | b':'))
+    })
 }
 
 /// Template syntax, placeholder words and masked values.
@@ -1201,6 +1238,11 @@ fn placeholder(value: &[u8]) -> bool {
     if lower.starts_with(b"your") && ["pass", "secret", "key", "token"].iter().any(|w| has(w)) {
         return true;
     }
+    // (`\$VAR`: a shell variable, its `$` escaped in a Groovy or Makefile string.)
+    let value = value
+        .strip_prefix(b"\\")
+        .filter(|v| v.starts_with(b"$"))
+        .unwrap_or(value);
     if matches!(
         value.first(),
         Some(b'$' | b'%' | b'<' | b'{' | b'[' | b'@' | b'&' | b'*')
@@ -1224,7 +1266,12 @@ fn placeholder(value: &[u8]) -> bool {
         let mut chars: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
         chars.sort_unstable();
         chars.dedup();
-        return chars.len() <= 4;
+        // (`20000000-aaaa-bbbb-cccc-000000000002`, hCaptcha's test token.)
+        let runs = value
+            .split(|&b| b == b'-')
+            .filter(|g| g.iter().all(|&b| b == g[0]))
+            .count();
+        return chars.len() <= 4 || runs >= 3;
     }
     // (`false|` closes a block's parameters.)
     let word = lower
@@ -1332,6 +1379,16 @@ fn hashed(value: &[u8]) -> bool {
         b"md5:",
         b"pbkdf2_",
         b"pbkdf2:",
+        // Django's hashers, `md5$salt$hash`, `argon2$argon2id$...`.
+        b"md5$",
+        b"sha1$",
+        b"unsalted_md5$",
+        b"unsalted_sha1$",
+        b"bcrypt$",
+        b"bcrypt_sha256$",
+        b"argon2$",
+        b"scrypt$",
+        b"crypt$",
     ];
     let fields: Vec<&[u8]> = value.split(|&b| b == b'$').collect();
     let scrypt = fields.len() == 5
@@ -1350,6 +1407,8 @@ fn escapes(value: &[u8]) -> bool {
         && parts.len() <= 2
         && parts.iter().all(|e| {
             matches!(e.first(), Some(b'u' | b'x' | b'r' | b'n' | b't' | b'0')) && e.len() <= 5
+                // CSS's `\e033`, an icon font's code point.
+                || (1..=6).contains(&e.len()) && e.iter().all(u8::is_ascii_hexdigit)
         })
 }
 
