@@ -229,7 +229,7 @@ keywords = ["tok:"]
     let random = format!("{}{}", "qZ7nR2xK", "w9pL4vT8");
     dir.write(
         "a.txt",
-        &format!("tok: release_build_token_2\ntok: {random}\n"),
+        format!("tok: release_build_token_2\ntok: {random}\n"),
     );
     let found = dir.scan_json(&[]).0;
     assert_eq!(summary(&found), vec![("tok".into(), "a.txt".into(), 2)]);
