@@ -139,7 +139,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if quoted && value.ends_with(b"\\") {
         return None;
     }
-    if type_name(value) || hashed(value) || fingerprint(value) || names_itself(c.name, value) {
+    // (An htpasswd line, `user:$2y$05$...`, holds its hash after the name.)
+    let hash = hashed(value) || value.split(|&b| b == b':').nth(1).is_some_and(hashed);
+    if type_name(value) || hash || fingerprint(value) || names_itself(c.name, value) {
         return None;
     }
     // A number after a quoted key, `'password': 864000,`: a map of settings, where a
@@ -326,6 +328,17 @@ fn tuple_rest(after: &[u8]) -> bool {
 /// `passphrase: "passphrase1"`): a label, not a secret. (A service's own name without the
 /// secret word is often its default password.)
 fn names_itself(name: &[u8], value: &[u8]) -> bool {
+    // A label that repeats a word of its name, `"temporaryPassword": "Temporary"`. (A
+    // lowercase one is a stock value, `POSTGRES_PASSWORD: postgres`.)
+    if value.len() >= 3
+        && value[0].is_ascii_uppercase()
+        && value[1..].iter().all(u8::is_ascii_lowercase)
+        && words(name)
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(value))
+    {
+        return true;
+    }
     let letters = |s: &[u8]| -> Vec<u8> {
         s.iter()
             .filter(|b| b.is_ascii_alphabetic())
@@ -544,6 +557,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
     "socket", "websocket", "project", "document",
+    // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
+    "parameter", "postman",
     // An AWS KMS grant token, which AWS documents as no secret.
     "grant",
 ];
@@ -561,6 +576,8 @@ const NOT_A_PASSWORD: &[&str] = &[
     "on", "has", "is", "can", "should", "must", "update", "reuse",
     // A pass of a compiler or renderer: `TypeErrorPass`, `second_pass`, `render_pass`.
     "error", "first", "second", "third", "last", "next", "render", "compiler", "lowering",
+    // Predicate combinators, Ramda's `allPass` and `anyPass`.
+    "all", "any",
 ];
 
 /// A word before the secret word that makes it something other than a secret.
@@ -686,6 +703,26 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     // A random string may hold `(` or `::`; code reads as words. A call whose arguments
     // follow on the next lines, `auth = OAuth1Auth(`, ends in one.
     if surprise < RANDOM && code_or_reference(value) || value.ends_with(b"(") {
+        return None;
+    }
+    // A name in any case: the model charges each capital and each seam between words, so
+    // `addNewRowIfNeeded` and `ErrBucketAlreadyOwnedByYou` read as words only word by word;
+    // a constant's name, `FCGI_MPXS_CONNS`, is letters between underscores.
+    let constant = value.contains(&b'_')
+        && value.iter().all(|b| b.is_ascii_uppercase() || *b == b'_')
+        && !value.starts_with(b"_")
+        && !value.ends_with(b"_");
+    // (Also in JSON inside a string, `\"getPluralFormsOfKey\"`.)
+    let name = value.strip_suffix(b"\\").unwrap_or(value);
+    if identifier(name) && word_surprise(name) < RANDOM || constant {
+        return None;
+    }
+    // Text in percent escapes, `%E6%9C%AC%E8%AA%9E`: encoded words, not a key.
+    if value.len() % 3 == 0
+        && value
+            .chunks(3)
+            .all(|e| e[0] == b'%' && e[1..].iter().all(u8::is_ascii_hexdigit))
+    {
         return None;
     }
     if uuid(value) {
@@ -866,7 +903,11 @@ fn password_like(
     let label = value
         .strip_suffix(b":")
         .is_some_and(|w| w.iter().all(u8::is_ascii_alphabetic));
-    if head.len() < value.len() && placeholder(head) || label {
+    let nothing = matches!(
+        head,
+        b"null" | b"undefined" | b"nil" | b"None" | b"false" | b"true"
+    );
+    if head.len() < value.len() && nothing || label {
         return None;
     }
     if stand_in(value) {
@@ -962,7 +1003,12 @@ fn translation(value: &[u8]) -> bool {
         && value.chars().all(|c| {
             c.is_alphabetic() && !latin(c) && !math(c) || punctuation(c) && !c.is_ascii_digit()
         });
-    if words {
+    // A capitalised word with accented letters, `Temporär`, `Slaptažodis`: a label.
+    let mut chars = value.chars();
+    let label = chars.next().is_some_and(char::is_uppercase)
+        && chars.clone().all(char::is_lowercase)
+        && chars.any(|c| !c.is_ascii());
+    if words || label {
         return true;
     }
     const WORDS: &[&str] = &[
@@ -1160,6 +1206,17 @@ fn reference(value: &[u8], quoted: bool) -> bool {
         || ((!quoted && words.len() >= 2 || long_name) && randomness::surprise(value) < RANDOM)
 }
 
+/// The mean surprise of `value`'s words, each read alone (see [`words`]).
+fn word_surprise(value: &[u8]) -> f32 {
+    let words = words(value);
+    let len: usize = words.iter().map(String::len).sum();
+    let total: f32 = words
+        .iter()
+        .map(|w| randomness::surprise(w.as_bytes()) * w.len() as f32)
+        .sum();
+    if len == 0 { 0.0 } else { total / len as f32 }
+}
+
 /// Where the next `,name=` or `,name:` starts in a bare value.
 fn next_field(value: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b',', value).find(|&comma| {
@@ -1261,7 +1318,11 @@ fn placeholder(value: &[u8]) -> bool {
     if repeated(value) || sequence(&lower) || escapes(value) {
         return true;
     }
-    // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id.
+    // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id; and the example UUID of
+    // RFC 4122's Wikipedia article and many API docs.
+    if lower.starts_with(b"123e4567-e89b-12d3-a456-426614174000") {
+        return true;
+    }
     if uuid(value) {
         let mut chars: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
         chars.sort_unstable();
@@ -1412,7 +1473,7 @@ fn escapes(value: &[u8]) -> bool {
         })
 }
 
-/// The text `value` holds in standard base64, when it decodes to printable ASCII.
+/// The text `value` holds in standard base64, when it decodes to printable ASCII lines.
 fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     if value.len() < 8 || !value.len().is_multiple_of(4) {
@@ -1422,7 +1483,7 @@ fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
         .decode(value)
         .ok()?;
     text.iter()
-        .all(|b| (b' '..=b'~').contains(b))
+        .all(|b| (b' '..=b'~').contains(b) || matches!(b, b'\n' | b'\r' | b'\t'))
         .then_some(text)
 }
 
@@ -1432,11 +1493,19 @@ fn base64_of_words(value: &[u8]) -> bool {
     let Some(text) = base64_text(value) else {
         return false;
     };
-    text.len() >= 6
+    // (`echo toto | base64` keeps the newline.)
+    let text = text.strip_suffix(b"\n").unwrap_or(&text);
+    // A PEM block with nothing inside, `-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----`.
+    let empty_pem = text.starts_with(b"-----BEGIN ")
+        && text
+            .split(|&b| b == b'\n')
+            .all(|line| line.is_empty() || line.starts_with(b"-----"));
+    let words = text.len() >= 4
         && text
             .iter()
-            .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'-' | b'_'))
-        && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_'))
+        && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM;
+    empty_pem || words
 }
 
 /// One character (`aaaaaaaa`, a mask `██`), or a unit of four to eight, over and over:
@@ -1544,6 +1613,21 @@ fn version_or_date(value: &[u8]) -> bool {
         _ => v,
     };
     let v = v.strip_prefix(b"v").unwrap_or(v);
+    // `1.2.3` and what a lockfile appends to it (`0.16.8_03b29b07c5e3`, `1.0.0-rc.1`).
+    let numbers = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    let mut parts = v.split(|&b| b == b'.');
+    let patch = |p: &[u8]| {
+        let digits = p.iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0
+            && p.get(digits)
+                .is_none_or(|b| matches!(b, b'_' | b'-' | b'+'))
+    };
+    if parts.next().is_some_and(numbers)
+        && parts.next().is_some_and(numbers)
+        && parts.next().is_some_and(patch)
+    {
+        return true;
+    }
     !v.is_empty()
         && v[0].is_ascii_digit()
         && v.iter()
@@ -1569,6 +1653,19 @@ fn path_or_url(value: &[u8]) -> bool {
         return true;
     }
     if value.starts_with(b"~/") || value.get(1..3) == Some(b":\\") {
+        return true;
+    }
+    // `registry.npmjs.org/pgpass/1.0.5`: a host and a path.
+    let host = value.split(|&b| b == b'/').next().unwrap_or(value);
+    let tld = host.rsplit(|&b| b == b'.').next().unwrap_or(host);
+    if host.len() < value.len()
+        && host.contains(&b'.')
+        && host
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+        && tld.len() >= 2
+        && tld.iter().all(u8::is_ascii_lowercase)
+    {
         return true;
     }
     // `dir/file.ext`: a path with a file extension.
