@@ -718,7 +718,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     // Text in percent escapes, `%E6%9C%AC%E8%AA%9E`: encoded words, not a key.
-    if value.len() % 3 == 0
+    if value.len().is_multiple_of(3)
         && value
             .chunks(3)
             .all(|e| e[0] == b'%' && e[1..].iter().all(u8::is_ascii_hexdigit))
