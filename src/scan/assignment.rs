@@ -655,7 +655,7 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     }
     // A bare value runs to a separator; a trailing `;`, `,` or `)` ends the statement or the
     // call around it.
-    // A list of fields, `--set rootPassword=x,database=y`, `key:8b89f953,val:e6706a15`:
+    // A list of fields, `--set rootPassword=x,database=y`, an H2 store's `key:<hex>,val:<hex>`:
     // the value ends before the next field's name.
     let mut end = next_field(c.value).unwrap_or(c.value.len());
     while end > 0 && matches!(c.value[end - 1], b';' | b',' | b')') {
