@@ -31,6 +31,11 @@ pub struct Chunk<'a> {
 /// How much of an input's start [`Chunk::head`] holds.
 pub const HEAD_LEN: usize = 128;
 
+/// The start of `data` that a chunk of it carries as [`Chunk::head`].
+pub fn head_of(data: &[u8]) -> &[u8] {
+    &data[..data.len().min(HEAD_LEN)]
+}
+
 impl<'a> Chunk<'a> {
     /// A whole input in one piece.
     pub fn whole(data: &'a [u8], path: Option<&'a str>) -> Self {
@@ -41,7 +46,7 @@ impl<'a> Chunk<'a> {
             path,
             offset: 0,
             strings: None,
-            head: &data[..data.len().min(HEAD_LEN)],
+            head: head_of(data),
         }
     }
 }

@@ -18,7 +18,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use gix::ObjectId;
 
 use super::{OnOutcome, Options, windows};
-use crate::finding::{Chunk, Finding, HEAD_LEN};
+use crate::finding::{Chunk, Finding, head_of};
 use crate::rules::KeywordHit;
 use crate::scan::{Matcher, Scanner};
 use crate::source::delta::{Copy, Delta};
@@ -479,7 +479,7 @@ fn scan_windows(
     found: &mut Vec<Finding>,
 ) -> Option<Keywords> {
     let mut margins = tiers.margins(data, runs, &copied);
-    let head = &data[..data.len().min(HEAD_LEN)];
+    let head = head_of(data);
     loop {
         found.clear();
         let plan = windows::plan_runs(data, runs, &margins)?;

@@ -363,8 +363,16 @@ fn only_argument(after: &[u8]) -> bool {
 
 /// Whether `value` holds two percent escapes or more, `%3A%40`.
 fn percent_escaped(value: &[u8]) -> bool {
-    let escape = |w: &[u8]| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit();
-    value.windows(3).filter(|w| escape(w)).nth(1).is_some()
+    value
+        .windows(3)
+        .filter(|w| percent_escape(w))
+        .nth(1)
+        .is_some()
+}
+
+/// Whether the three bytes `w` are one percent escape, `%3A`.
+fn percent_escape(w: &[u8]) -> bool {
+    w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit()
 }
 
 /// `setPassword`, `ds.set_password`: a name that sets what follows it.
@@ -718,11 +726,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     // Text in percent escapes, `%E6%9C%AC%E8%AA%9E`: encoded words, not a key.
-    if value.len().is_multiple_of(3)
-        && value
-            .chunks(3)
-            .all(|e| e[0] == b'%' && e[1..].iter().all(u8::is_ascii_hexdigit))
-    {
+    if value.len().is_multiple_of(3) && value.chunks(3).all(percent_escape) {
         return None;
     }
     if uuid(value) {
@@ -1156,7 +1160,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
             && identifier(parts[0])
             && parts.last().is_some_and(|p| identifier(p))
             && parts.iter().all(|p| identifier(p) || index(p));
-    if dotted && value.iter().filter(|&&b| b == b'.').count() >= 1 && !value.ends_with(b".") {
+    if dotted {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
     }
     if !identifier(value) {

@@ -5,7 +5,7 @@
 use std::io::{self, Read};
 
 use super::strings::Extracted;
-use crate::finding::{Chunk, HEAD_LEN};
+use crate::finding::{Chunk, HEAD_LEN, head_of};
 
 /// Bytes looked at to decide whether an input is binary, as git does.
 pub const BINARY_SNIFF: usize = 8 * 1024;
@@ -66,8 +66,9 @@ pub fn read_chunks<R: Read>(
     loop {
         let eof = fill(&mut reader, buf, capacity + own_start, &mut total)?;
         if std::mem::take(&mut first) {
-            head_len = buf.len().min(HEAD_LEN);
-            head[..head_len].copy_from_slice(&buf[..head_len]);
+            let first_bytes = head_of(buf);
+            head_len = first_bytes.len();
+            head[..head_len].copy_from_slice(first_bytes);
             if !opts.binary && is_binary(buf) {
                 strings = Some(Extracted::default());
             }
