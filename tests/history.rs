@@ -431,6 +431,27 @@ fn long_and_encoded_secrets_edited_near_and_far_give_the_same_findings_both_ways
 }
 
 #[test]
+fn a_locale_s_messages_hold_no_generic_findings_in_history_as_in_dir() {
+    let dir = repo();
+    // The same text in a locale's messages (labels) and in a config file (a password): one
+    // blob, judged once without a path, stands only at the config file.
+    let lines = vec!["[mail]".to_string(), "mailer_password=Absender".to_string()];
+    write_lines(&dir, "conf/locale/locale_de-DE.ini", &lines);
+    write_lines(&dir, "conf/mail.ini", &lines);
+    commit(&dir, "mail settings and their German labels");
+
+    let found = same_both_ways(dir.path(), &[]);
+    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["conf/mail.ini"], "{found:#?}");
+    let out = common::keyscout_in(dir.path(), &["dir", "conf", "-f", "json", "-q"], None);
+    let in_dir: Vec<String> = findings(&out)
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(in_dir, ["mail.ini"]);
+}
+
+#[test]
 fn scripts_without_an_extension_are_read_by_their_shebang_in_windows_as_in_dir() {
     let dir = repo();
     // A Python script: a bare right-hand side is an expression; a shell script: a value.

@@ -60,6 +60,9 @@ pub struct Verdict {
 /// Judges `c` for a rule of kind `kind` whose confidence is `confidence`; `None`: not a
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
+    if c.format == Some(Format::Translations) {
+        return None;
+    }
     let name = secret_name(kind, c.name)?;
     if kind == Assignment::Secret && public_label(c) {
         return None;

@@ -1,8 +1,9 @@
 //! What kind of text a file holds, from its name (and a shebang when the name says
 //! nothing), as far as the generic detector cares: in **code** a secret is a string literal
 //! and a bare right-hand side is an expression; in **config** (`.env`, INI, properties,
-//! YAML, TOML, shell, Dockerfiles, CI files) a bare value can be a secret; anything else
-//! (prose, unknown) is read like config.
+//! YAML, TOML, shell, Dockerfiles, CI files) a bare value can be a secret; in
+//! **translations** (a locale's messages) every value is a label or a sentence; anything
+//! else (prose, unknown) is read like config.
 
 /// The kind of text a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,9 @@ pub enum Format {
     Code,
     /// Configuration, shell, build files: a bare value is a value.
     Config,
+    /// A locale's messages (`locale/locale_pt-BR.ini`, `messages_ko_KR.properties`,
+    /// `lang/de/auth.php`): `password=Passwort` is the label of a form field.
+    Translations,
     /// Markup, documentation, data, or unknown.
     Other,
 }
@@ -20,6 +24,9 @@ impl Format {
     pub fn of(path: &str, head: &[u8]) -> Format {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let lower = name.to_ascii_lowercase();
+        if translations(path, &lower) {
+            return Format::Translations;
+        }
         if let Some(format) = by_name(&lower) {
             return format;
         }
@@ -61,6 +68,98 @@ fn by_name(name: &str) -> Option<Format> {
                 | "jenkinsfile"
         );
     config.then_some(Format::Config)
+}
+
+/// A locale's messages: a data file (or a PHP array, as Laravel writes them) named for a
+/// locale (`pt-BR.json`, `locale_de-DE.ini`, `messages_zh_CN.properties`, `lang/bn/base.php`)
+/// under a folder of translations, or a Java resource bundle (`messages_de.properties`)
+/// anywhere.
+fn translations(path: &str, name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let data = matches!(
+        ext,
+        "json"
+            | "yml"
+            | "yaml"
+            | "ini"
+            | "properties"
+            | "php"
+            | "po"
+            | "toml"
+            | "xlf"
+            | "xliff"
+            | "strings"
+            | "resx"
+    );
+    if !data {
+        return false;
+    }
+    // `messages_de`, `locale_pt-BR`: a base name and a locale.
+    let split = stem.split_once('_').filter(|(_, tag)| locale(tag));
+    let suffixed = split.is_some_and(|(base, _)| !base.is_empty());
+    // A Java resource bundle of messages (not `application_it.properties`, a profile).
+    let bundle = split.is_some_and(|(base, _)| {
+        matches!(
+            base,
+            "messages"
+                | "message"
+                | "validationmessages"
+                | "strings"
+                | "labels"
+                | "resources"
+                | "errors"
+                | "texts"
+        )
+    });
+    if ext == "properties" && bundle {
+        return true;
+    }
+    // The locale names the file, or the folder that holds it (`lang/de/auth.php`), under a
+    // folder of translations.
+    let mut dirs = path.split(['/', '\\']).rev().skip(1);
+    let parent = dirs.clone().next().unwrap_or("");
+    (locale(stem) || suffixed || locale(parent))
+        && dirs.any(|d| {
+            matches!(
+                d.to_ascii_lowercase().as_str(),
+                "locale"
+                    | "locales"
+                    | "_locales"
+                    | "lang"
+                    | "langs"
+                    | "languages"
+                    | "i18n"
+                    | "l10n"
+                    | "translations"
+            )
+        })
+}
+
+/// A locale tag: a language (ISO 639-1), and a region or script after `-` or `_` (`pt-BR`,
+/// `zh_Hans`, `en`).
+fn locale(tag: &str) -> bool {
+    // ISO 639-1, two letters each.
+    const LANGUAGES: &str = "aa ab af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce \
+        ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn \
+        gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl \
+        km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na \
+        nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd \
+        se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty \
+        ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+    let (language, rest) = match tag.split_once(['-', '_']) {
+        Some((l, r)) => (l, Some(r)),
+        None => (tag, None),
+    };
+    let known = language.len() == 2
+        && LANGUAGES
+            .split_ascii_whitespace()
+            .any(|l| l.eq_ignore_ascii_case(language));
+    known
+        && rest.is_none_or(|r| {
+            (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 fn by_extension(ext: &str) -> Format {
@@ -113,6 +212,23 @@ mod tests {
             ("bin/tool", "#!/usr/bin/env python3\n", Code),
             ("README.md", "", Other),
             ("LICENSE", "MIT", Other),
+            ("conf/locale/locale_pt-BR.ini", "", Translations),
+            ("web/src/locales/sk-SK.json", "", Translations),
+            ("config/locales/de.yml", "", Translations),
+            ("lang/vendor/backpack/bn/base.php", "", Translations),
+            ("extension/_locales/de/messages.json", "", Translations),
+            (
+                "core/src/main/resources/messages_zh_CN.properties",
+                "",
+                Translations,
+            ),
+            ("src/messages_de.properties", "", Translations),
+            // Not a locale's: programming languages' samples, a database's settings.
+            ("samples/lang/app/main.m", "", Code),
+            ("samples/lang/config.php", "", Code),
+            ("config/application_db.properties", "", Config),
+            ("src/main/resources/application_it.properties", "", Config),
+            ("i18n/settings.json", "", Other),
         ] {
             assert_eq!(Format::of(path, head.as_bytes()), want, "{path}");
         }

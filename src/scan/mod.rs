@@ -127,10 +127,13 @@ impl Scanner {
         if !path_matches(rule, Some(path)) {
             return false;
         }
-        // A bare value was judged without a path: it stands only where bare values count.
-        let bare = finding.why.as_ref().is_some_and(|w| w.syntax == "bare");
-        if bare && !Format::of(path, b"").allows_bare() {
-            return false;
+        // An assignment was judged without a path: a bare value stands only where bare
+        // values count, and none stands in a locale's messages.
+        if let Some(why) = &finding.why {
+            let format = Format::of(path, b"");
+            if why.syntax == "bare" && !format.allows_bare() || format == Format::Translations {
+                return false;
+            }
         }
         let candidate = Candidate {
             secret: finding.secret.as_bytes(),
