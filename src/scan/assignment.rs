@@ -99,6 +99,11 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if op == b"(" && !(quoted && setter(c.name) && only_argument(c.after)) {
         return None;
     }
+    // A lookup's argument where a type annotation would stand, `password: var("PGPASSWORD")`,
+    // `$icon-password: unicode('f4ca')`: the name of a variable or a code point.
+    if op.starts_with(b":") && lookup_call(op) {
+        return None;
+    }
     // A reStructuredText role, `Pass :meth:`peek` a default`: markup, not an assignment.
     if let Some(role) = op.strip_suffix(b":`")
         && role.len() > 1
@@ -117,9 +122,16 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         let a = a.strip_prefix(b",").unwrap_or(a).trim_ascii_start();
         a.starts_with(b"value=") || a.starts_with(b"value:")
     });
+    // nsswitch.conf's sources of the user database, `passwd: files systemd`.
+    let nss = c.name == b"passwd"
+        && matches!(
+            c.value,
+            b"compat" | b"files" | b"nis" | b"nisplus" | b"sss" | b"systemd" | b"ldap" | b"winbind"
+        );
     if c.before_name == Some(b':') && c.name == b"Key"
         || c.name.eq_ignore_ascii_case(b"key") && entry
         || matches!(c.name, b"PWD" | b"OLDPWD")
+        || nss
     {
         return None;
     }
@@ -378,6 +390,36 @@ fn percent_escape(w: &[u8]) -> bool {
     w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit()
 }
 
+/// `: var(`, `: unicode(`: an operator that ends in a call of a function that looks a value
+/// up by name (an environment variable, a translation, a code point).
+fn lookup_call(op: &[u8]) -> bool {
+    let Some(head) = op.strip_suffix(b"(") else {
+        return false;
+    };
+    let start = head
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .map_or(0, |i| i + 1);
+    matches!(
+        &head[start..],
+        b"var"
+            | b"var_os"
+            | b"env"
+            | b"getenv"
+            | b"Getenv"
+            | b"get_env"
+            | b"getEnv"
+            | b"unicode"
+            | b"t"
+            | b"_"
+            | b"__"
+            | b"i18n"
+            | b"trans"
+            | b"gettext"
+            | b"translate"
+    )
+}
+
 /// `setPassword`, `ds.set_password`: a name that sets what follows it.
 fn setter(name: &[u8]) -> bool {
     let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
@@ -580,6 +622,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
 const NOT_A_PASSWORD: &[&str] = &[
     "new", "old", "confirm", "repeat", "forgot", "reset", "check", "verify", "change", "sha",
     "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
+    // What a password encoder made of it (Spring Security's `encodedPassword`): a hash.
+    "encoded",
     "encrypted", "digest", "validate", "show", "hide", "min", "max", "no", "empty", "input",
     "field", "label", "bypass", "not", "wrong", "invalid", "incorrect", "bad", "fake", "dummy",
     // A handler or a test of one (`onPass`, `hasPassword`, `isPassword`), a policy
@@ -976,6 +1020,7 @@ fn stand_in(value: &[u8]) -> bool {
         b"none",
         b"empty",
         b"mypwd",
+        b"mypass",
         b"password",
         b"passwd",
         b"passphrase",
@@ -1166,10 +1211,69 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if dotted {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
     }
+    // A route or a template's path, `user/settings/password`.
+    let segments = value.split(|&b| b == b'/');
+    if segments.clone().count() >= 3
+        && segments.into_iter().all(|p| {
+            !p.is_empty()
+                && p.iter()
+                    .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+        })
+    {
+        return true;
+    }
     if !identifier(value) {
         return false;
     }
     let words = words(value);
+    // A class, `PasswordController`, `TokenService`: capitalised words, the last a role in code.
+    let class = words.len() >= 2
+        && value[0].is_ascii_uppercase()
+        && !value.iter().any(|b| b.is_ascii_digit() || *b == b'_')
+        && words.last().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "controller"
+                    | "service"
+                    | "handler"
+                    | "manager"
+                    | "provider"
+                    | "factory"
+                    | "validator"
+                    | "encoder"
+                    | "helper"
+                    | "field"
+                    | "form"
+                    | "input"
+                    | "policy"
+                    | "resolver"
+                    | "middleware"
+                    | "component"
+                    | "module"
+                    | "view"
+                    | "model"
+                    | "repository"
+                    | "entity"
+                    | "exception"
+                    | "error"
+                    | "event"
+                    | "listener"
+                    | "action"
+                    | "command"
+                    | "filter"
+                    | "builder"
+                    | "request"
+                    | "response"
+                    | "screen"
+                    | "page"
+                    | "dialog"
+                    | "activity"
+                    | "fragment"
+            )
+        });
+    if class {
+        return true;
+    }
     let constant = value.contains(&b'_') && !value.iter().any(u8::is_ascii_lowercase);
     // Quoted, a separated name (`db_password`, `app.secret`) names another value; a quoted
     // camelCase word (`"userAPass"`, `"MyPassword"`) is a value someone typed.
@@ -1430,15 +1534,6 @@ fn hashed(value: &[u8]) -> bool {
         b"$argon2",
         b"$pbkdf2",
         b"$scrypt$",
-        b"{SHA}",
-        b"{SSHA}",
-        b"{MD5}",
-        b"{SMD5}",
-        b"{CRYPT}",
-        b"{SHA256}",
-        b"{SHA512}",
-        b"{bcrypt}",
-        b"{noop}",
         b"ENC(",
         b"ENC[",
         b"sha1:",
@@ -1464,7 +1559,39 @@ fn hashed(value: &[u8]) -> bool {
             .iter()
             .all(|f| !f.is_empty() && f.iter().all(u8::is_ascii_hexdigit))
         && fields[..3].iter().all(|f| f.len() <= 8);
-    scrypt || PREFIXES.iter().any(|p| value.starts_with(p))
+    // An LDAP scheme or Spring Security's encoder id first: `{SSHA}...`, `{pbkdf2}<hex>`,
+    // `{MD4}{salt}<hex>`, `{argon2@SpringSecurity_v5_8}$argon2id$...`.
+    let scheme = value.strip_prefix(b"{").and_then(|rest| {
+        let id = &rest[..memchr::memchr(b'}', rest)?];
+        let id = id.split(|&b| b == b'@').next().unwrap_or(id);
+        Some(id.to_ascii_lowercase())
+    });
+    let scheme = scheme.is_some_and(|id| {
+        matches!(
+            id.as_slice(),
+            b"sha"
+                | b"ssha"
+                | b"sha1"
+                | b"sha-1"
+                | b"sha256"
+                | b"sha-256"
+                | b"ssha256"
+                | b"sha512"
+                | b"ssha512"
+                | b"md4"
+                | b"md5"
+                | b"smd5"
+                | b"crypt"
+                | b"bcrypt"
+                | b"scrypt"
+                | b"argon2"
+                | b"pbkdf2"
+                | b"pbkdf2-sha256"
+                | b"ldap"
+                | b"noop"
+        )
+    });
+    scrypt || scheme || PREFIXES.iter().any(|p| value.starts_with(p))
 }
 
 /// One or two escape sequences (`\u03BB`, `\r\n`): a character or two, written out. (A
