@@ -1020,7 +1020,6 @@ fn stand_in(value: &[u8]) -> bool {
         b"none",
         b"empty",
         b"mypwd",
-        b"mypass",
         b"password",
         b"passwd",
         b"passphrase",
