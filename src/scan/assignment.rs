@@ -60,9 +60,6 @@ pub struct Verdict {
 /// Judges `c` for a rule of kind `kind` whose confidence is `confidence`; `None`: not a
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
-    if c.format == Some(Format::Translations) {
-        return None;
-    }
     let name = secret_name(kind, c.name)?;
     if kind == Assignment::Secret && public_label(c) {
         return None;
@@ -80,6 +77,15 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     // A scope's member, `Password::RESET_LINK_SENT`, `HasPassword::class`: code.
     if c.between.starts_with(b"::") || c.between == b":" && c.value.starts_with(b":") {
+        return None;
+    }
+    // Inside a run of base85 (pip's `get-pip.py` embeds its wheel so, `...Pwd80=$W3U...`):
+    // a long line with no space and none of the punctuation that code or prose is written with.
+    let encoded = |s: &[u8]| {
+        !s.iter()
+            .any(|b| b.is_ascii_whitespace() || b"\"',./:[]\\".contains(b))
+    };
+    if c.line_before.len() >= 40 && encoded(c.line_before) && encoded(c.after) {
         return None;
     }
     let (secret, syntax) = literal(c)?;
@@ -149,6 +155,30 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
+    if c.format == Some(Format::Translations) && label(value) {
+        return None;
+    }
+    // A sentence, `copy.password=Please copy the password from either location`: a word
+    // and more words after it, unquoted.
+    let sentence = || {
+        let words = c
+            .after
+            .split(u8::is_ascii_whitespace)
+            .filter(|w| !w.is_empty());
+        words.clone().count() >= 2
+            && words.into_iter().all(|w| {
+                let w = w.strip_suffix(b".").or(w.strip_suffix(b",")).unwrap_or(w);
+                !w.is_empty() && w.iter().all(u8::is_ascii_alphabetic)
+            })
+    };
+    if !quoted
+        && secret.end == c.value.len()
+        && c.after.first().is_some_and(u8::is_ascii_whitespace)
+        && value.iter().all(u8::is_ascii_alphabetic)
+        && sentence()
+    {
+        return None;
+    }
     // `pass: 'Element\'s default semantics ...'`: the quote is escaped, and the string goes on
     // past what the regex took.
     if quoted && value.ends_with(b"\\") {
@@ -271,7 +301,7 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 }
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
-/// above, `algolia: {` or the `appId` above it): a search-only key that every page of the
+/// above, `algolia: {` or the `appId` above it or before it): a search-only key that every page of the
 /// site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     // The name first: the lines are lowercased only for an `apiKey`.
@@ -285,6 +315,7 @@ fn search_only_key(c: &Candidate<'_>) -> bool {
         || has(&before, b"docsearch(")
         || has(&above, b"algolia") && above.ends_with(b"{")
         || has(&above, b"appid")
+        || has(&before, b"appid:")
 }
 
 /// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
@@ -900,7 +931,18 @@ fn password_like(
     // (`guest}`), an IAM action (`ec2:GetPasswordData`).
     let unbalanced = |open: u8, close: u8| value.contains(&close) != value.contains(&open);
     let call = value.contains(&b'(') || value.contains(&b')') || value.starts_with(b"{");
-    if !quoted && call || unbalanced(b'{', b'}') || iam_action(value) {
+    // Concatenation after a closed string, `"&j_password="+URLEncoder.encode(password,`; a
+    // member read in minified code, `r.url.password:r.url.password=r.password}let{...`.
+    let concatenation = value.starts_with(b"+") && call;
+    let member = value
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.')))
+        .is_some_and(|end| {
+            value[..end].contains(&b'.')
+                && matches!(value[end], b':' | b'=' | b';' | b',' | b')' | b'}')
+                && reference(&value[..end], false)
+        });
+    if !quoted && call || concatenation || member || unbalanced(b'{', b'}') || iam_action(value) {
         return None;
     }
     // A keyword where an expression starts (`password = await hash(...)`), a command-line
@@ -909,11 +951,35 @@ fn password_like(
         value,
         b"await" | b"async" | b"new" | b"typeof" | b"yield" | b"lambda"
     );
+    // A word of a sentence, `grep for password= before commit`.
+    let prose = matches!(
+        value.to_ascii_lowercase().as_slice(),
+        b"before"
+            | b"after"
+            | b"then"
+            | b"when"
+            | b"where"
+            | b"which"
+            | b"there"
+            | b"here"
+            | b"that"
+            | b"this"
+            | b"with"
+            | b"from"
+            | b"into"
+            | b"were"
+            | b"will"
+            | b"should"
+            | b"must"
+            | b"would"
+            | b"could"
+            | b"also"
+    );
     let flag = value.starts_with(b"-")
         && value
             .get(1)
             .is_some_and(|b| *b == b'-' || b.is_ascii_alphabetic());
-    if !quoted && keyword || flag {
+    if !quoted && (keyword || prose) || flag {
         return None;
     }
     if translation(value) || descriptor(value) || names_a_secret(value) {
@@ -976,6 +1042,48 @@ fn password_like(
     Some(confidence)
 }
 
+/// Text as a locale's messages hold it: letters of any script, written out or escaped
+/// (`Contrase\u00f1a`, `&#350;ifre`), and punctuation (`¿Has`, `Usuário:`). A value with a
+/// digit or a symbol in it is no label: a translator's own password typed into a form ends
+/// up in a locale's file (`Password=namvc@123`).
+pub fn label(value: &[u8]) -> bool {
+    // (A Latin-1 letter, `Contrase\xf1a`, reads as U+FFFD: a symbol, not a letter or digit.)
+    let text = String::from_utf8_lossy(value);
+    let mut rest = &*text;
+    let mut letters = false;
+    while let Some(c) = rest.chars().next() {
+        // `\uXXXX` and `&#NNN;` / `&name;` stand for one character each.
+        let escape = rest
+            .strip_prefix("\\u")
+            .filter(|r| r.len() >= 4 && r.as_bytes()[..4].iter().all(u8::is_ascii_hexdigit));
+        let entity = rest
+            .strip_prefix('&')
+            .and_then(|r| r.split_once(';'))
+            .filter(|(e, _)| {
+                (1..=8).contains(&e.len())
+                    && e.trim_start_matches('#')
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric())
+            });
+        if let Some(r) = escape {
+            (letters, rest) = (true, &r[4..]);
+        } else if let Some((_, r)) = entity {
+            rest = r;
+        } else if c.is_alphabetic() {
+            (letters, rest) = (true, &rest[c.len_utf8()..]);
+        } else if matches!(
+            c,
+            '-' | '\'' | '.' | ',' | '?' | '¿' | '!' | '¡' | ':' | '\\'
+        ) || !c.is_ascii() && !c.is_alphanumeric()
+        {
+            rest = &rest[c.len_utf8()..];
+        } else {
+            return false;
+        }
+    }
+    letters
+}
+
 /// A stock stand-in for a password, also numbered or punctuated: `admin`, `test123`,
 /// `password!`.
 fn stand_in(value: &[u8]) -> bool {
@@ -1008,6 +1116,7 @@ fn stand_in(value: &[u8]) -> bool {
         b"temp",
         b"login",
         b"invalid",
+        b"bogus",
         b"wrong",
         b"nope",
         b"short",
@@ -1739,7 +1848,9 @@ fn uuid(value: &[u8]) -> bool {
 
 /// `1.2.3`, `v2.0.0-rc1`, `2024-01-31T10:00Z`, and version ranges (`^1.0.0`, `>=2.1`).
 fn version_or_date(value: &[u8]) -> bool {
+    // A Yarn lockfile's `npm:^3.4.3`.
     let v = value.trim_ascii_start();
+    let v = v.strip_prefix(b"npm:").unwrap_or(v);
     let v = v.strip_prefix(b">=").or(v.strip_prefix(b"<=")).unwrap_or(v);
     let v = match v.first() {
         Some(b'^' | b'~' | b'=' | b'<' | b'>') => &v[1..],
@@ -2076,5 +2187,25 @@ mod tests {
         assert!(!runs_on_to(b"q5'\"", b'"'));
         assert!(!runs_on_to(b"q5", b'"'));
         assert!(!runs_on_to(b"\"", b'"'));
+    }
+
+    #[test]
+    fn a_locale_s_labels_read_as_text_and_typed_passwords_do_not() {
+        for text in [
+            "Absender",
+            "¿Has",
+            "Palavra-chave",
+            r"Contrase\u00F1a",
+            r"\u041f\u0430\u0440\u043e\u043b\u044c",
+            "&#350;ifre",
+            r"Usu\u00E1rio\",
+            "รหัสผ่าน",
+            r"\uC554&nbsp;&nbsp;\uD638",
+        ] {
+            assert!(label(text.as_bytes()), "{text}");
+        }
+        for typed in ["namvc@123", "yecgaa66", r"\u00F1a1", "&amp;", "", "---"] {
+            assert!(!label(typed.as_bytes()), "{typed}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! nothing), as far as the generic detector cares: in **code** a secret is a string literal
 //! and a bare right-hand side is an expression; in **config** (`.env`, INI, properties,
 //! YAML, TOML, shell, Dockerfiles, CI files) a bare value can be a secret; in
-//! **translations** (a locale's messages) every value is a label or a sentence; anything
+//! **translations** (a locale's messages) a value that reads as text is a label; anything
 //! else (prose, unknown) is read like config.
 
 /// The kind of text a file holds.
@@ -13,7 +13,8 @@ pub enum Format {
     /// Configuration, shell, build files: a bare value is a value.
     Config,
     /// A locale's messages (`locale/locale_pt-BR.ini`, `messages_ko_KR.properties`,
-    /// `lang/de/auth.php`): `password=Passwort` is the label of a form field.
+    /// `lang/de/auth.php`): `password=Passwort` is the label of a form field, so a value
+    /// there that reads as text is no secret.
     Translations,
     /// Markup, documentation, data, or unknown.
     Other,
@@ -71,9 +72,8 @@ fn by_name(name: &str) -> Option<Format> {
 }
 
 /// A locale's messages: a data file (or a PHP array, as Laravel writes them) named for a
-/// locale (`pt-BR.json`, `locale_de-DE.ini`, `messages_zh_CN.properties`, `lang/bn/base.php`)
-/// under a folder of translations, or a Java resource bundle (`messages_de.properties`)
-/// anywhere.
+/// locale (`pt-BR.json`, `locale_de-DE.ini`, `lang/bn/base.php`) under a folder of
+/// translations, or a Java resource bundle (`messages_de.properties`) anywhere.
 fn translations(path: &str, name: &str) -> bool {
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
@@ -96,24 +96,11 @@ fn translations(path: &str, name: &str) -> bool {
     if !data {
         return false;
     }
-    // `messages_de`, `locale_pt-BR`: a base name and a locale.
-    let split = stem.split_once('_').filter(|(_, tag)| locale(tag));
-    let suffixed = split.is_some_and(|(base, _)| !base.is_empty());
-    // A Java resource bundle of messages (not `application_it.properties`, a profile).
-    let bundle = split.is_some_and(|(base, _)| {
-        matches!(
-            base,
-            "messages"
-                | "message"
-                | "validationmessages"
-                | "strings"
-                | "labels"
-                | "resources"
-                | "errors"
-                | "texts"
-        )
-    });
-    if ext == "properties" && bundle {
+    // `messages_de`, `locale_pt-BR`, Jenkins' `_entryForm_zh_CN`: a base name and a locale.
+    let base = stem.trim_start_matches('_');
+    let suffixed = (base.match_indices('_')).any(|(at, _)| at > 0 && locale(&base[at + 1..]));
+    // A Java resource bundle (`messages_de.properties`, Jenkins' `login_pt_BR.properties`).
+    if ext == "properties" && suffixed {
         return true;
     }
     // The locale names the file, or the folder that holds it (`lang/de/auth.php`), under a
@@ -223,11 +210,15 @@ mod tests {
                 Translations,
             ),
             ("src/messages_de.properties", "", Translations),
+            (
+                "hudson/security/_entryForm_zh_CN.properties",
+                "",
+                Translations,
+            ),
             // Not a locale's: programming languages' samples, a database's settings.
             ("samples/lang/app/main.m", "", Code),
             ("samples/lang/config.php", "", Code),
             ("config/application_db.properties", "", Config),
-            ("src/main/resources/application_it.properties", "", Config),
             ("i18n/settings.json", "", Other),
         ] {
             assert_eq!(Format::of(path, head.as_bytes()), want, "{path}");

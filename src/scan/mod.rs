@@ -128,10 +128,12 @@ impl Scanner {
             return false;
         }
         // An assignment was judged without a path: a bare value stands only where bare
-        // values count, and none stands in a locale's messages.
+        // values count, and a label not in a locale's messages.
         if let Some(why) = &finding.why {
             let format = Format::of(path, b"");
-            if why.syntax == "bare" && !format.allows_bare() || format == Format::Translations {
+            let label =
+                format == Format::Translations && assignment::label(finding.secret.as_bytes());
+            if why.syntax == "bare" && !format.allows_bare() || label {
                 return false;
             }
         }
