@@ -158,8 +158,8 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if c.format == Some(Format::Translations) && label(value) {
         return None;
     }
-    // A sentence, `copy.password=Please copy the password from either location`: a word
-    // and more words after it, unquoted.
+    // A sentence (a message bundle's `copy.password` set to `Please copy the password from
+    // either location`): a word and more words after it, unquoted.
     let sentence = || {
         let words = c
             .after
@@ -1044,8 +1044,8 @@ fn password_like(
 
 /// Text as a locale's messages hold it: letters of any script, written out or escaped
 /// (`Contrase\u00f1a`, `&#350;ifre`), and punctuation (`¿Has`, `Usuário:`). A value with a
-/// digit or a symbol in it is no label: a translator's own password typed into a form ends
-/// up in a locale's file (`Password=namvc@123`).
+/// digit or a symbol in it is no label: a translator's own password, typed where the label
+/// belongs, ends up in a locale's file (as in Jenkins' `login_af.properties`).
 pub fn label(value: &[u8]) -> bool {
     // (A Latin-1 letter, `Contrase\xf1a`, reads as U+FFFD: a symbol, not a letter or digit.)
     let text = String::from_utf8_lossy(value);
