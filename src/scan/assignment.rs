@@ -24,6 +24,11 @@ use crate::rules::{Assignment, Confidence};
 
 /// Bits per character above which a value reads as random (identifiers score below 5.5).
 const RANDOM: f32 = 6.0;
+
+/// The most mean surprise of English prose (`copythepasswordfromeitherlocation` reads at 3.4,
+/// random letters at 9).
+const PROSE: f32 = 5.0;
+
 /// Above this, a key or token is reported at the rule's confidence; between [`RANDOM`] and
 /// here, at low confidence.
 const CLEARLY_RANDOM: f32 = 7.0;
@@ -159,17 +164,17 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     // A sentence (a message bundle's `copy.password` set to `Please copy the password from
-    // either location`): a word and more words after it, unquoted.
+    // either location`): a word and more words of prose after it, unquoted. (Gmail's app
+    // passwords are four groups of random letters, `abcd efgh ...`, far from prose.)
     let sentence = || {
-        let words = c
-            .after
-            .split(u8::is_ascii_whitespace)
-            .filter(|w| !w.is_empty());
-        words.clone().count() >= 2
-            && words.into_iter().all(|w| {
-                let w = w.strip_suffix(b".").or(w.strip_suffix(b",")).unwrap_or(w);
-                !w.is_empty() && w.iter().all(u8::is_ascii_alphabetic)
-            })
+        let words: Vec<&[u8]> = (c.after.split(u8::is_ascii_whitespace))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.strip_suffix(b".").or(w.strip_suffix(b",")).unwrap_or(w))
+            .collect();
+        let letters = words
+            .iter()
+            .all(|w| !w.is_empty() && w.iter().all(u8::is_ascii_alphabetic));
+        words.len() >= 2 && letters && randomness::surprise(&words.concat()) < PROSE
     };
     if !quoted
         && secret.end == c.value.len()
@@ -933,7 +938,10 @@ fn password_like(
     let call = value.contains(&b'(') || value.contains(&b')') || value.starts_with(b"{");
     // Concatenation after a closed string, `"&j_password="+URLEncoder.encode(password,`; a
     // member read in minified code, `r.url.password:r.url.password=r.password}let{...`.
-    let concatenation = value.starts_with(b"+") && call;
+    let concatenation = value.strip_prefix(b"+").is_some_and(|rest| {
+        let callee = rest.split(|&b| b == b'(').next().unwrap_or_default();
+        rest.len() > callee.len() && reference(callee, false)
+    });
     let member = value
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.')))
