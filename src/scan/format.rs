@@ -71,7 +71,7 @@ fn by_name(name: &str) -> Option<Format> {
     config.then_some(Format::Config)
 }
 
-/// A locale's messages: a data file (or a PHP array, as Laravel writes them) named for a
+/// A locale's messages: a data file (or a PHP or JavaScript catalog) named for a
 /// locale (`pt-BR.json`, `locale_de-DE.ini`, `lang/bn/base.php`) under a folder of
 /// translations, or a Java resource bundle (`messages_de.properties`) anywhere.
 fn translations(path: &str, name: &str) -> bool {
@@ -92,6 +92,9 @@ fn translations(path: &str, name: &str) -> bool {
             | "xliff"
             | "strings"
             | "resx"
+            // A compiled catalog, Lingui's `locales/nl/messages.js`.
+            | "js"
+            | "ts"
     );
     if !data {
         return false;
@@ -204,6 +207,8 @@ mod tests {
             ("config/locales/de.yml", "", Translations),
             ("lang/vendor/backpack/bn/base.php", "", Translations),
             ("extension/_locales/de/messages.json", "", Translations),
+            ("awx/ui/src/locales/nl/messages.js", "", Translations),
+            ("src/lang/app/main.js", "", Code),
             (
                 "core/src/main/resources/messages_zh_CN.properties",
                 "",
