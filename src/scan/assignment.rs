@@ -1081,7 +1081,7 @@ pub fn label(value: &[u8]) -> bool {
             (letters, rest) = (true, &rest[c.len_utf8()..]);
         } else if matches!(
             c,
-            '-' | '\'' | '.' | ',' | '?' | '¿' | '!' | '¡' | ':' | '\\'
+            '-' | '\'' | '.' | ',' | '?' | '¿' | '!' | '¡' | ':' | '/' | '\\'
         ) || !c.is_ascii() && !c.is_alphanumeric()
         {
             rest = &rest[c.len_utf8()..];
@@ -2203,6 +2203,7 @@ mod tests {
             "Absender",
             "¿Has",
             "Palavra-chave",
+            "Gebruikersnaam/wachtwoord",
             r"Contrase\u00F1a",
             r"\u041f\u0430\u0440\u043e\u043b\u044c",
             "&#350;ifre",
