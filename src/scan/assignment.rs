@@ -306,8 +306,8 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 }
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
-/// above, `algolia: {` or the `appId` above it or before it): a search-only key that every page of the
-/// site serves, public by design, so low confidence.
+/// above, `algolia: {` above it, an `appId` above it or before it): a search-only key that
+/// every page of the site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     // The name first: the lines are lowercased only for an `apiKey`.
     if words(c.name) != ["api", "key"] {
@@ -426,6 +426,13 @@ fn percent_escape(w: &[u8]) -> bool {
     w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit()
 }
 
+/// Functions that look a value up by name: `env::var`, `os.Getenv`, gettext's `_`, Rails' `t`.
+#[rustfmt::skip]
+const LOOKUPS: &[&[u8]] = &[
+    b"var", b"var_os", b"env", b"getenv", b"Getenv", b"get_env", b"getEnv", b"unicode", b"t",
+    b"_", b"__", b"i18n", b"trans", b"gettext", b"translate",
+];
+
 /// `: var(`, `: unicode(`: an operator that ends in a call of a function that looks a value
 /// up by name (an environment variable, a translation, a code point).
 fn lookup_call(op: &[u8]) -> bool {
@@ -436,24 +443,7 @@ fn lookup_call(op: &[u8]) -> bool {
         .iter()
         .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         .map_or(0, |i| i + 1);
-    matches!(
-        &head[start..],
-        b"var"
-            | b"var_os"
-            | b"env"
-            | b"getenv"
-            | b"Getenv"
-            | b"get_env"
-            | b"getEnv"
-            | b"unicode"
-            | b"t"
-            | b"_"
-            | b"__"
-            | b"i18n"
-            | b"trans"
-            | b"gettext"
-            | b"translate"
-    )
+    LOOKUPS.contains(&&head[start..])
 }
 
 /// `setPassword`, `ds.set_password`: a name that sets what follows it.
@@ -960,29 +950,7 @@ fn password_like(
         b"await" | b"async" | b"new" | b"typeof" | b"yield" | b"lambda"
     );
     // A word of a sentence, `grep for password= before commit`.
-    let prose = matches!(
-        value.to_ascii_lowercase().as_slice(),
-        b"before"
-            | b"after"
-            | b"then"
-            | b"when"
-            | b"where"
-            | b"which"
-            | b"there"
-            | b"here"
-            | b"that"
-            | b"this"
-            | b"with"
-            | b"from"
-            | b"into"
-            | b"were"
-            | b"will"
-            | b"should"
-            | b"must"
-            | b"would"
-            | b"could"
-            | b"also"
-    );
+    let prose = PROSE_WORDS.contains(&value.to_ascii_lowercase().as_slice());
     let flag = value.starts_with(b"-")
         && value
             .get(1)
@@ -1091,6 +1059,14 @@ pub fn label(value: &[u8]) -> bool {
     }
     letters
 }
+
+/// Words of a sentence that no one sets as a password (`grep for password= before commit`).
+#[rustfmt::skip]
+const PROSE_WORDS: &[&[u8]] = &[
+    b"before", b"after", b"then", b"when", b"where", b"which", b"there", b"here", b"that",
+    b"this", b"with", b"from", b"into", b"were", b"will", b"should", b"must", b"would",
+    b"could", b"also",
+];
 
 /// A stock stand-in for a password, also numbered or punctuated: `admin`, `test123`,
 /// `password!`.
@@ -1346,47 +1322,9 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     let class = words.len() >= 2
         && value[0].is_ascii_uppercase()
         && !value.iter().any(|b| b.is_ascii_digit() || *b == b'_')
-        && words.last().is_some_and(|w| {
-            matches!(
-                w.as_str(),
-                "controller"
-                    | "service"
-                    | "handler"
-                    | "manager"
-                    | "provider"
-                    | "factory"
-                    | "validator"
-                    | "encoder"
-                    | "helper"
-                    | "field"
-                    | "form"
-                    | "input"
-                    | "policy"
-                    | "resolver"
-                    | "middleware"
-                    | "component"
-                    | "module"
-                    | "view"
-                    | "model"
-                    | "repository"
-                    | "entity"
-                    | "exception"
-                    | "error"
-                    | "event"
-                    | "listener"
-                    | "action"
-                    | "command"
-                    | "filter"
-                    | "builder"
-                    | "request"
-                    | "response"
-                    | "screen"
-                    | "page"
-                    | "dialog"
-                    | "activity"
-                    | "fragment"
-            )
-        });
+        && words
+            .last()
+            .is_some_and(|w| CODE_ROLES.contains(&w.as_str()));
     if class {
         return true;
     }
@@ -1432,6 +1370,16 @@ fn reference(value: &[u8], quoted: bool) -> bool {
         || names_secret
         || ((!quoted && words.len() >= 2 || long_name) && randomness::surprise(value) < RANDOM)
 }
+
+/// The last word of a class's name in code (`PasswordController`, `TokenService`).
+#[rustfmt::skip]
+const CODE_ROLES: &[&str] = &[
+    "controller", "service", "handler", "manager", "provider", "factory", "validator",
+    "encoder", "helper", "field", "form", "input", "policy", "resolver", "middleware",
+    "component", "module", "view", "model", "repository", "entity", "exception", "error",
+    "event", "listener", "action", "command", "filter", "builder", "request", "response",
+    "screen", "page", "dialog", "activity", "fragment",
+];
 
 /// The mean surprise of `value`'s words, each read alone (see [`words`]).
 fn word_surprise(value: &[u8]) -> f32 {
@@ -1682,33 +1630,17 @@ fn hashed(value: &[u8]) -> bool {
         let id = id.split(|&b| b == b'@').next().unwrap_or(id);
         Some(id.to_ascii_lowercase())
     });
-    let scheme = scheme.is_some_and(|id| {
-        matches!(
-            id.as_slice(),
-            b"sha"
-                | b"ssha"
-                | b"sha1"
-                | b"sha-1"
-                | b"sha256"
-                | b"sha-256"
-                | b"ssha256"
-                | b"sha512"
-                | b"ssha512"
-                | b"md4"
-                | b"md5"
-                | b"smd5"
-                | b"crypt"
-                | b"bcrypt"
-                | b"scrypt"
-                | b"argon2"
-                | b"pbkdf2"
-                | b"pbkdf2-sha256"
-                | b"ldap"
-                | b"noop"
-        )
-    });
+    let scheme = scheme.is_some_and(|id| HASH_SCHEMES.contains(&id.as_slice()));
     scrypt || scheme || PREFIXES.iter().any(|p| value.starts_with(p))
 }
+
+/// LDAP's password schemes and Spring Security's encoder ids, lowercase.
+#[rustfmt::skip]
+const HASH_SCHEMES: &[&[u8]] = &[
+    b"sha", b"ssha", b"sha1", b"sha-1", b"sha256", b"sha-256", b"ssha256", b"sha512",
+    b"ssha512", b"md4", b"md5", b"smd5", b"crypt", b"bcrypt", b"scrypt", b"argon2", b"pbkdf2",
+    b"pbkdf2-sha256", b"ldap", b"noop",
+];
 
 /// One or two escape sequences (`\u03BB`, `\r\n`): a character or two, written out. (A
 /// longer run of `\xNN` is a binary password.)
