@@ -1100,7 +1100,6 @@ fn stand_in(value: &[u8]) -> bool {
         b"temp",
         b"login",
         b"invalid",
-        b"bogus",
         b"wrong",
         b"nope",
         b"short",
