@@ -24,7 +24,7 @@ impl Format {
     /// The format of a file at `path` whose text starts with `head`.
     pub fn of(path: &str, head: &[u8]) -> Format {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-        let lower = name.to_ascii_lowercase();
+        let lower = untemplated(&name.to_ascii_lowercase()).to_string();
         if translations(path, &lower) {
             return Format::Translations;
         }
@@ -47,6 +47,19 @@ impl Format {
     /// Whether a bare (unquoted) value can be a secret here.
     pub fn allows_bare(self) -> bool {
         self != Format::Code
+    }
+}
+
+/// A template's name without the template engine's extension: a generator's
+/// `global.json.ejs` or Ansible's `app.conf.j2` holds what its inner extension says.
+fn untemplated(name: &str) -> &str {
+    const ENGINES: &[&str] = &[
+        "ejs", "erb", "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "hbs", "mustache",
+        "liquid", "njk",
+    ];
+    match name.rsplit_once('.') {
+        Some((inner, ext)) if inner.contains('.') && ENGINES.contains(&ext) => inner,
+        _ => name,
     }
 }
 
@@ -100,6 +113,7 @@ fn translations(path: &str, name: &str) -> bool {
         return false;
     }
     // `messages_de`, `locale_pt-BR`, Jenkins' `_entryForm_zh_CN`: a base name and a locale.
+    // (A generator's partial, `i18n/_da.json`, is a locale's file too.)
     let base = stem.trim_start_matches('_');
     let suffixed = (base.match_indices('_')).any(|(at, _)| at > 0 && locale(&base[at + 1..]));
     // A Java resource bundle (`messages_de.properties`, Jenkins' `login_pt_BR.properties`).
@@ -110,7 +124,7 @@ fn translations(path: &str, name: &str) -> bool {
     // folder of translations.
     let mut dirs = path.split(['/', '\\']).rev().skip(1);
     let parent = dirs.clone().next().unwrap_or("");
-    (locale(stem) || suffixed || locale(parent))
+    (locale(base) || suffixed || locale(parent))
         && dirs.any(|d| {
             matches!(
                 d.to_ascii_lowercase().as_str(),
@@ -127,8 +141,8 @@ fn translations(path: &str, name: &str) -> bool {
         })
 }
 
-/// A locale tag: a language (ISO 639-1), and a region or script after `-` or `_` (`pt-BR`,
-/// `zh_Hans`, `en`).
+/// A locale tag: a language (ISO 639-1), and a region or a script after `-` or `_`, or both
+/// (`pt-BR`, `zh_Hans`, `en`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`).
 fn locale(tag: &str) -> bool {
     // ISO 639-1, two letters each.
     const LANGUAGES: &str = "aa ab af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce \
@@ -148,7 +162,11 @@ fn locale(tag: &str) -> bool {
             .any(|l| l.eq_ignore_ascii_case(language));
     known
         && rest.is_none_or(|r| {
-            (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric())
+            let subtags: Vec<&str> = r.split(['-', '_']).collect();
+            subtags.len() <= 2
+                && subtags.iter().all(|s| {
+                    (2..=5).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+                })
         })
 }
 
@@ -208,6 +226,31 @@ mod tests {
             ("lang/vendor/backpack/bn/base.php", "", Translations),
             ("extension/_locales/de/messages.json", "", Translations),
             ("awx/ui/src/locales/nl/messages.js", "", Translations),
+            // A generator's templates, named for what they generate.
+            ("templates/webapp/i18n/hi/global.json.ejs", "", Translations),
+            (
+                "templates/webapp/i18n/uz-Latn-uz/global.json.ejs",
+                "",
+                Translations,
+            ),
+            (
+                "src/main/webapp/i18n/kr-Latin-kr/login.json",
+                "",
+                Translations,
+            ),
+            (
+                "app/templates/src/main/webapp/i18n/_da.json",
+                "",
+                Translations,
+            ),
+            (
+                "templates/src/main/resources/config/application.yml.ejs",
+                "",
+                Config,
+            ),
+            ("templates/UserService.java.ejs", "", Code),
+            ("roles/web/templates/nginx.conf.j2", "", Config),
+            ("views/users/index.html.erb", "", Other),
             ("src/lang/app/main.js", "", Code),
             (
                 "core/src/main/resources/messages_zh_CN.properties",
