@@ -84,6 +84,35 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if c.between.starts_with(b"::") || c.between == b":" && c.value.starts_with(b":") {
         return None;
     }
+    // Angular's template syntax holds expressions: a property binding,
+    // `[password]="filePassword"`, and a template reference, `#password="ngModel"`.
+    let expression = c.value.strip_suffix(b"\\").unwrap_or(c.value);
+    let binding = c.before_name == Some(b'[') && c.between.starts_with(b"]");
+    let export = c.before_name == Some(b'#') && expression.starts_with(b"ng");
+    if (binding || export) && identifier(expression) {
+        return None;
+    }
+    // The last word of a sentence in a string, `"This is a very common password":...` in
+    // minified code: no key.
+    if c.before_name == Some(b' ')
+        && let Some(&q) = c.between.first().filter(|q| matches!(q, b'"' | b'\''))
+        && let Some(open) = c.line_before.iter().rposition(|&b| b == q)
+        && c.line_before[open + 1..]
+            .iter()
+            .filter(|&&b| b == b' ')
+            .count()
+            >= 2
+    {
+        return None;
+    }
+    // A validator's test vector, `{ fail: 'a', pass: 'abc@abc.com' }`: a value that passes.
+    if c.name.eq_ignore_ascii_case(b"pass")
+        && [c.line_above, c.line_before, c.after]
+            .iter()
+            .any(|s| fail_key(s))
+    {
+        return None;
+    }
     // Inside a run of base85 (pip's `get-pip.py` embeds its wheel so, `...Pwd80=$W3U...`):
     // a long line with no space and none of the punctuation that code or prose is written with.
     let encoded = |s: &[u8]| {
@@ -160,6 +189,22 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
+    // An AngularJS directive's scope binding, `password: "=passwordMeter"`.
+    let scope = value
+        .strip_prefix(b"=")
+        .or(value.strip_prefix(b"&"))
+        .map(|v| v.strip_prefix(b"?").unwrap_or(v));
+    if quoted && scope.is_some_and(identifier) {
+        return None;
+    }
+    // A statement in a document's code, `user.password = hashedPw;`.
+    if !quoted
+        && c.value[secret.end..].starts_with(b";")
+        && identifier(value)
+        && words(value).len() >= 2
+    {
+        return None;
+    }
     if c.format == Some(Format::Translations) && label(value) {
         return None;
     }
@@ -348,6 +393,16 @@ fn signed_nonce(c: &Candidate<'_>) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case(b"signature"))
         && above.trim_ascii_end().ends_with(b"{");
     timestamp || signature
+}
+
+/// Whether `s` holds a key `fail` (`fail: 'a'`, `"fail":`, `fail =`).
+fn fail_key(s: &[u8]) -> bool {
+    memchr::memmem::find_iter(s, b"fail").any(|at| {
+        let start = at == 0 || !s[at - 1].is_ascii_alphanumeric();
+        let rest = s[at + 4..].strip_prefix(b"\"").unwrap_or(&s[at + 4..]);
+        let rest = rest.strip_prefix(b"'").unwrap_or(rest).trim_ascii_start();
+        start && matches!(rest.first(), Some(b':' | b'='))
+    })
 }
 
 /// Whether `after`, the rest of the line after a value the regex cut short, goes on with
@@ -638,8 +693,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "socket", "websocket", "project", "document",
     // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
     "parameter", "postman",
-    // An AWS KMS grant token, which AWS documents as no secret.
-    "grant",
+    // An AWS KMS grant token, which AWS documents as no secret; a linter's `rule_key`.
+    "grant", "rule",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -704,6 +759,18 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     if let Some(open) = opened
         && (op == b"=" && c.between.len() == 1 || op == b":" && !matches!(open, b'?' | b'&'))
     {
+        // A conditional in minified code, `a(f,n)?p.login.password=v:...`: no query string.
+        let ternary = open == b'?' && {
+            let head = c
+                .value
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_');
+            let n = head.count();
+            (1..=3).contains(&n) && c.value.get(n) == Some(&b':')
+        };
+        if ternary {
+            return None;
+        }
         let mut end = match op {
             // (`;` ends a connection string's field, `Password=...;Port=5432`.)
             b"=" => memchr::memchr3(b'&', b'#', b';', c.value).unwrap_or(c.value.len()),
@@ -811,7 +878,28 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     // Ruby's Marshal format in base64 (`BAh7...`): a cookie's or cache's serialized payload.
-    if value.starts_with(b"BAh") {
+    // An image in base64 (PNG `iVBORw0KGgo`, GIF `R0lGOD`, JPEG `/9j/`): an icon's data URI.
+    const PAYLOADS: &[&[u8]] = &[b"BAh", b"iVBORw0KGgo", b"R0lGOD", b"/9j/"];
+    if PAYLOADS.iter().any(|p| value.starts_with(p)) {
+        return None;
+    }
+    // Keys a web page serves by design: Stripe's publishable keys, Braintree's tokenization
+    // keys (`production_<8>_<16>`).
+    let tokenization = |env: &[u8]| {
+        value.strip_prefix(env).is_some_and(|rest| {
+            rest.len() == 25
+                && rest[8] == b'_'
+                && rest
+                    .iter()
+                    .enumerate()
+                    .all(|(i, b)| i == 8 || b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+    };
+    if value.starts_with(b"pk_live_")
+        || value.starts_with(b"pk_test_")
+        || tokenization(b"production_")
+        || tokenization(b"sandbox_")
+    {
         return None;
     }
     // A file's name (`vpxd:vpxd.log`).
@@ -926,10 +1014,14 @@ fn password_like(
     // (`guest}`), an IAM action (`ec2:GetPasswordData`).
     let unbalanced = |open: u8, close: u8| value.contains(&close) != value.contains(&open);
     let call = value.contains(&b'(') || value.contains(&b')') || value.starts_with(b"{");
-    // Concatenation after a closed string, `"&j_password="+URLEncoder.encode(password,`; a
-    // member read in minified code, `r.url.password:r.url.password=r.password}let{...`.
+    // Concatenation after a closed string, `"&j_password="+URLEncoder.encode(password,`,
+    // `"PASS: "+n.passed+`; a member read in minified code,
+    // `r.url.password:r.url.password=r.password}let{...`.
     let concatenation = value.strip_prefix(b"+").is_some_and(|rest| {
-        let callee = rest.split(|&b| b == b'(').next().unwrap_or_default();
+        let callee = rest
+            .split(|&b| b == b'(' || b == b'+')
+            .next()
+            .unwrap_or_default();
         rest.len() > callee.len() && reference(callee, false)
     });
     let member = value
@@ -1007,11 +1099,13 @@ fn password_like(
         return Some(Confidence::Low);
     }
     // A Kubernetes Secret's data is base64: `cGFzc3dvcmQ=` is `password`.
+    // (`YWRtaW4K` is `admin` and a line break, as `echo admin | base64` writes it.)
     if let Some(text) = base64_text(value) {
-        if placeholder(&text) {
+        let text = text.trim_ascii();
+        if placeholder(text) || secret_words(text) {
             return None;
         }
-        if stand_in(&text) {
+        if stand_in(text) {
             return Some(Confidence::Low);
         }
     }
@@ -1101,6 +1195,9 @@ fn stand_in(value: &[u8]) -> bool {
         b"login",
         b"invalid",
         b"wrong",
+        // A test's outcome, `pass: 'fail'`.
+        b"fail",
+        b"failed",
         b"nope",
         b"short",
         b"bad",
@@ -1268,6 +1365,24 @@ fn names_a_secret(value: &[u8]) -> bool {
             || SECRET_WORDS.contains(&words[1].as_str()))
 }
 
+/// Words that name a secret and nothing else, apart and in one case (`SECRET-PASSWORD`,
+/// `my_secret_key`): a stand-in that says what goes there.
+fn secret_words(value: &[u8]) -> bool {
+    let upper = value.iter().all(|b| !b.is_ascii_lowercase());
+    let lower = value.iter().all(|b| !b.is_ascii_uppercase());
+    let words = words(value);
+    (upper || lower)
+        && words.len() >= 2
+        && value.iter().any(|b| matches!(b, b'-' | b'_'))
+        && words.iter().all(|w| {
+            matches!(
+                w.as_str(),
+                "my" | "your" | "the" | "super" | "db" | "api" | "admin"
+            ) || PASSWORD_WORDS.contains(&w.as_str())
+                || SECRET_WORDS.contains(&w.as_str())
+        })
+}
+
 /// An AWS IAM action, `service:ActionName`.
 fn iam_action(value: &[u8]) -> bool {
     let Some(colon) = value.iter().position(|&b| b == b':') else {
@@ -1288,6 +1403,14 @@ fn iam_action(value: &[u8]) -> bool {
 fn reference(value: &[u8], quoted: bool) -> bool {
     if code_shape(value) {
         return true;
+    }
+    // Optional chaining, `o.password?.encryptedString`: member access.
+    if memchr::memmem::find(value, b"?.").is_some() {
+        let plain: Vec<u8> = (value.iter().enumerate())
+            .filter(|&(i, b)| !(*b == b'?' && value.get(i + 1) == Some(&b'.')))
+            .map(|(_, b)| *b)
+            .collect();
+        return reference(&plain, quoted);
     }
     // reStructuredText's `~module.name` cross-reference.
     let value = value.strip_prefix(b"~").unwrap_or(value);
@@ -1570,6 +1693,9 @@ fn type_name(value: &[u8]) -> bool {
             | b"text"
             | b"varchar"
             | b"digest"
+            | b"function"
+            | b"date"
+            | b"void"
     )
 }
 
@@ -1695,7 +1821,7 @@ fn repeated(value: &[u8]) -> bool {
     value.iter().all(|&b| b == value[0])
         || std::str::from_utf8(value)
             .is_ok_and(|v| v.chars().nth(1).is_some() && v.chars().all(|c| v.starts_with(c)))
-        || (4..=8).any(|unit| {
+        || (4..=16).any(|unit| {
             value.len() >= 3 * unit
                 && value.len().is_multiple_of(unit)
                 && value.chunks(unit).all(|c| c == &value[..unit])
@@ -1809,6 +1935,12 @@ fn version_or_date(value: &[u8]) -> bool {
         && parts.next().is_some_and(numbers)
         && parts.next().is_some_and(patch)
     {
+        return true;
+    }
+    // A range with wildcards, `1.x`, `2.3.*`.
+    let wild = |p: &[u8]| numbers(p) || matches!(p, b"x" | b"X" | b"*");
+    let mut parts = v.split(|&b| b == b'.');
+    if parts.next().is_some_and(numbers) && parts.clone().count() >= 1 && parts.all(wild) {
         return true;
     }
     !v.is_empty()
