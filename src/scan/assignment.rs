@@ -92,16 +92,23 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if (binding || export) && identifier(expression) {
         return None;
     }
-    // The last word of a sentence in a string, `"This is a very common password":...` in
-    // minified code: no key.
-    if c.before_name == Some(b' ')
-        && let Some(&q) = c.between.first().filter(|q| matches!(q, b'"' | b'\''))
-        && let Some(open) = c.line_before.iter().rposition(|&b| b == q)
-        && c.line_before[open + 1..]
+    // The last word of a sentence in a string (`"This is a very common password":...`,
+    // `"Click here to reset your password:",...` in a bundle's messages): no key.
+    if c.before_name == Some(b' ') && ends_sentence(c.line_before, c.between) {
+        return None;
+    }
+    // A token in an image's URL (a Codecov badge's `badge.svg?token=`, a Firebase Storage
+    // download link `...Headlines.svg?alt=media&token=`): it reads that image, which a
+    // page shows to everyone.
+    let image = |path: &[u8]| {
+        let path = path.to_ascii_lowercase();
+        [&b".svg"[..], b".png", b".jpg", b".jpeg", b".gif", b".webp"]
             .iter()
-            .filter(|&&b| b == b' ')
-            .count()
-            >= 2
+            .any(|e| path.ends_with(e))
+    };
+    if matches!(c.before_name, Some(b'?' | b'&'))
+        && let Some(query) = c.line_before.iter().rposition(|&b| b == b'?')
+        && image(&c.line_before[..query])
     {
         return None;
     }
@@ -206,6 +213,11 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     if c.format == Some(Format::Translations) && label(value) {
+        return None;
+    }
+    // Words written in `\uXXXX` escapes, as a compiled catalog holds them
+    // (`Contrase\u00f1a`, `\u041f\u0430\u0440\u043e\u043b\u044c`).
+    if unicode_escaped(value).is_some_and(|text| translation(text.as_bytes())) {
         return None;
     }
     // A sentence (a message bundle's `copy.password` set to `Please copy the password from
@@ -393,6 +405,23 @@ fn signed_nonce(c: &Candidate<'_>) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case(b"signature"))
         && above.trim_ascii_end().ends_with(b"{");
     timestamp || signature
+}
+
+/// Whether a name that `between` closes at a quote (`password"`, `password:"`) ends a
+/// sentence that opened at that quote in `before`: words and spaces, two spaces at least.
+fn ends_sentence(before: &[u8], between: &[u8]) -> bool {
+    let between = between.strip_prefix(b":").unwrap_or(between);
+    let Some(&q) = between.first().filter(|q| matches!(q, b'"' | b'\'')) else {
+        return false;
+    };
+    let Some(open) = before.iter().rposition(|&b| b == q) else {
+        return false;
+    };
+    let text = &before[open + 1..];
+    text.iter().filter(|&&b| b == b' ').count() >= 2
+        && text
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b','))
 }
 
 /// Whether `s` holds a key `fail` (`fail: 'a'`, `"fail":`, `fail =`).
@@ -695,6 +724,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "parameter", "postman",
     // An AWS KMS grant token, which AWS documents as no secret; a linter's `rule_key`.
     "grant", "rule",
+    // AWS's `X-Amz-Credential` is an access key's id and scope; a widget's `selectedKey`.
+    "amz", "selected",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1268,6 +1299,13 @@ fn translation(value: &[u8]) -> bool {
         "salasana",
         "adgangskode",
         "passord",
+        "kodeord",
+        "lozinka",
+        "zaporka",
+        "geslo",
+        "parol",
+        "contrasinal",
+        "palavra-passe",
         "jelszó",
         "heslo",
         "şifre",
@@ -1295,6 +1333,23 @@ fn translation(value: &[u8]) -> bool {
     ];
     let lower = value.to_lowercase();
     WORDS.iter().any(|w| lower.starts_with(w))
+}
+
+/// The text of `value` with its `\uXXXX` escapes decoded, when it holds one.
+fn unicode_escaped(value: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(value).ok()?;
+    let mut out = String::new();
+    let mut rest = text;
+    let mut decoded = false;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(&rest[..at]);
+        let hex = rest.get(at + 2..at + 6)?;
+        out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+        rest = &rest[at + 6..];
+        decoded = true;
+    }
+    out.push_str(rest);
+    decoded.then_some(out)
 }
 
 /// What a password field is or holds, as model casts, validation rules and tests of them
@@ -1583,6 +1638,8 @@ fn placeholder(value: &[u8]) -> bool {
         // A JWT written out by hand: `header.eyJ....signature`.
         "header.",
         ".signature",
+        // Crowdin's in-context placeholder, `crwdns696:0crwdne696:0`.
+        "crwdns",
     ];
     // (A printf template ends in `%s`; a random key may hold one anywhere.)
     if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") {
@@ -1612,7 +1669,7 @@ fn placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
-    if repeated(value) || sequence(&lower) || escapes(value) {
+    if repeated(value) || sequence(&lower) || escapes(value) || LOREM.contains(&&lower[..]) {
         return true;
     }
     // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id; and the example UUID of
@@ -1659,6 +1716,27 @@ fn placeholder(value: &[u8]) -> bool {
             | b"value"
     )
 }
+
+/// Words of Cicero's "lorem ipsum" text that example generators (Faker, API documentation
+/// tools) fill fields with: `password: "asperiores"`.
+#[rustfmt::skip]
+const LOREM: &[&[u8]] = &[
+    b"lorem", b"ipsum", b"dolor", b"dolore", b"dolorem", b"dolores", b"doloribus", b"dolorum",
+    b"consectetur", b"adipisci", b"voluptatem", b"voluptas", b"voluptate", b"voluptates",
+    b"voluptatum", b"voluptatibus", b"accusantium", b"accusamus", b"doloremque", b"laudantium",
+    b"aperiam", b"inventore", b"veritatis", b"architecto", b"beatae", b"explicabo",
+    b"aspernatur", b"consequuntur", b"consequatur", b"nesciunt", b"quisquam", b"numquam",
+    b"tempora", b"incidunt", b"aliquam", b"quaerat", b"exercitationem", b"ullam", b"corporis",
+    b"suscipit", b"laboriosam", b"aliquid", b"commodi", b"reprehenderit", b"molestiae",
+    b"molestias", b"dignissimos", b"ducimus", b"blanditiis", b"praesentium", b"deleniti",
+    b"corrupti", b"excepturi", b"occaecati", b"cupiditate", b"provident", b"perspiciatis",
+    b"similique", b"officia", b"deserunt", b"mollitia", b"laborum", b"expedita", b"distinctio",
+    b"eligendi", b"cumque", b"impedit", b"maxime", b"placeat", b"possimus", b"assumenda",
+    b"repellendus", b"temporibus", b"quibusdam", b"officiis", b"debitis", b"necessitatibus",
+    b"eveniet", b"repudiandae", b"recusandae", b"tenetur", b"sapiente", b"delectus",
+    b"reiciendis", b"maiores", b"asperiores", b"repellat", b"perferendis", b"quidem",
+    b"facilis", b"pariatur", b"nostrum", b"minima", b"veniam", b"nihil", b"iusto", b"omnis",
+];
 
 /// A type where a value would be: `String!`, `str`, `Option<String>`, `number`.
 fn type_name(value: &[u8]) -> bool {
