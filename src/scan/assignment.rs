@@ -112,6 +112,18 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
+    // A sed substitution, `s/DB_PASSWORD=old/DB_PASSWORD=$NEW/`: the value holds the name again.
+    let sed = [b"/", c.name, b"="].concat();
+    if memchr::memmem::find(c.value, &sed).is_some() {
+        return None;
+    }
+    // NGINX Unit's routing, `"pass": "routes"`, `"pass": "applications/app"`.
+    let unit = ["routes", "applications/", "upstreams/"]
+        .iter()
+        .any(|t| c.value.starts_with(t.as_bytes()));
+    if c.name.eq_ignore_ascii_case(b"pass") && unit {
+        return None;
+    }
     // A validator's test vector, `{ fail: 'a', pass: 'abc@abc.com' }`: a value that passes.
     if c.name.eq_ignore_ascii_case(b"pass")
         && [c.line_above, c.line_before, c.after]
@@ -247,7 +259,8 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     // (An htpasswd line, `user:$2y$05$...`, holds its hash after the name.)
-    let hash = hashed(value) || value.split(|&b| b == b':').nth(1).is_some_and(hashed);
+    let hash =
+        hashed(value) || encrypted(value) || value.split(|&b| b == b':').nth(1).is_some_and(hashed);
     if type_name(value) || hash || fingerprint(value) || names_itself(c.name, value) {
         return None;
     }
@@ -726,6 +739,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "grant", "rule",
     // AWS's `X-Amz-Credential` is an access key's id and scope; a widget's `selectedKey`.
     "amz", "selected",
+    // Application Insights' instrumentation key, which web pages embed.
+    "instrumentation",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -914,6 +929,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if PAYLOADS.iter().any(|p| value.starts_with(p)) {
         return None;
     }
+    // A YubiKey's public id in modhex, `cccccccccbg...`: it names a key.
+    if value.starts_with(b"cccccc") && value.iter().all(|b| b"cbdefghijklnrtuv".contains(b)) {
+        return None;
+    }
     // Keys a web page serves by design: Stripe's publishable keys, Braintree's tokenization
     // keys (`production_<8>_<16>`).
     let tokenization = |env: &[u8]| {
@@ -926,8 +945,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
                     .all(|(i, b)| i == 8 || b.is_ascii_lowercase() || b.is_ascii_digit())
         })
     };
+    // (PostHog's project keys, `phc_`, which its snippet puts in every page, too.)
     if value.starts_with(b"pk_live_")
         || value.starts_with(b"pk_test_")
+        || value.starts_with(b"phc_")
         || tokenization(b"production_")
         || tokenization(b"sandbox_")
     {
@@ -1387,6 +1408,14 @@ fn descriptor(value: &[u8]) -> bool {
         b"disable",
         b"enabled",
         b"disabled",
+        // Laravel's rules with a parameter (`min:5`), a permission (`"checksum"`).
+        b"min",
+        b"max",
+        b"size",
+        b"between",
+        b"digits",
+        b"regex",
+        b"checksum",
     ];
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -1514,6 +1543,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
         && matches!(
             words[0].as_str(),
             "random"
+                | "hashed"
                 | "not"
                 | "wrong"
                 | "test"
@@ -1640,9 +1670,25 @@ fn placeholder(value: &[u8]) -> bool {
         ".signature",
         // Crowdin's in-context placeholder, `crwdns696:0crwdne696:0`.
         "crwdns",
+        // PHP's interpolation, `"barryIsTheBest{$i}"`.
+        "{$",
+        "notasecret",
+        "not_a_secret",
+        "not-a-secret",
+        // What goes there, `SET_A_PASSWORD_HERE_123`, `PLEASEPROVIDEASTRONGPASSWORDHERE`.
+        "password_here",
+        "passwordhere",
+        "pass_here",
+        "token_here",
+        "tokenhere",
+        "keyhere",
     ];
     // (A printf template ends in `%s`; a random key may hold one anywhere.)
     if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") {
+        return true;
+    }
+    // A stand-in for a stored hash, `existing-hash`, `old-hash`.
+    if lower.ends_with(b"-hash") || lower.ends_with(b"_hash") {
         return true;
     }
     // `yourgmailpassword`, `YourApiKey`: what to put there, in the reader's words.
@@ -1819,6 +1865,8 @@ fn hashed(value: &[u8]) -> bool {
         b"argon2$",
         b"scrypt$",
         b"crypt$",
+        // Apache Shiro's modular crypt format.
+        b"$shiro1$",
     ];
     let fields: Vec<&[u8]> = value.split(|&b| b == b'$').collect();
     let scrypt = fields.len() == 5
@@ -1834,7 +1882,32 @@ fn hashed(value: &[u8]) -> bool {
         Some(id.to_ascii_lowercase())
     });
     let scheme = scheme.is_some_and(|id| HASH_SCHEMES.contains(&id.as_slice()));
-    scrypt || scheme || PREFIXES.iter().any(|p| value.starts_with(p))
+    // ASP.NET Core Identity's hashes: base64 of a format marker byte (1) and zeros first.
+    let identity = value.starts_with(b"AQAAAA") && value.len() >= 60;
+    scrypt || scheme || identity || PREFIXES.iter().any(|p| value.starts_with(p))
+}
+
+/// A value encrypted with a key kept elsewhere: Bitwarden's encrypted strings, a digit for
+/// the cipher and base64 parts between `|` (`2.<iv>|<data>|<mac>`, `7.<data>`).
+fn encrypted(value: &[u8]) -> bool {
+    let [digit, b'.', rest @ ..] = value else {
+        return false;
+    };
+    if !digit.is_ascii_digit() {
+        return false;
+    }
+    let base64 = |p: &[u8]| {
+        !p.is_empty()
+            && p.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-'))
+    };
+    let parts: Vec<&[u8]> = rest.split(|&b| b == b'|').collect();
+    match parts.len() {
+        // One part: asymmetric ciphertext, padded base64 (or longer than a match holds).
+        1 => (rest.ends_with(b"=") && rest.len() >= 16 || rest.len() >= 100) && base64(rest),
+        2 | 3 => parts.iter().all(|p| base64(p)),
+        _ => false,
+    }
 }
 
 /// LDAP's password schemes and Spring Security's encoder ids, lowercase.

@@ -50,15 +50,16 @@ impl Format {
     }
 }
 
-/// A template's name without the template engine's extension: a generator's
-/// `global.json.ejs` or Ansible's `app.conf.j2` holds what its inner extension says.
+/// A name without a template engine's or a copy's extension: a generator's
+/// `global.json.ejs`, Ansible's `app.conf.j2`, an editor's `index.vue.bak` and a sample's
+/// `settings.py.example` hold what their inner extension says.
 fn untemplated(name: &str) -> &str {
-    const ENGINES: &[&str] = &[
+    const OUTER: &[&str] = &[
         "ejs", "erb", "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "hbs", "mustache",
-        "liquid", "njk",
+        "liquid", "njk", "bak", "orig", "old", "dist", "sample", "example",
     ];
     match name.rsplit_once('.') {
-        Some((inner, ext)) if inner.contains('.') && ENGINES.contains(&ext) => inner,
+        Some((inner, ext)) if inner.contains('.') && OUTER.contains(&ext) => inner,
         _ => name,
     }
 }
@@ -142,7 +143,8 @@ fn translations(path: &str, name: &str) -> bool {
 }
 
 /// A locale tag: a language (ISO 639-1), and a region or a script after `-` or `_`, or both
-/// (`pt-BR`, `zh_Hans`, `en`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`).
+/// (`pt-BR`, `zh_Hans`, `en`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
+/// `de_informal`).
 fn locale(tag: &str) -> bool {
     // ISO 639-1, two letters each.
     const LANGUAGES: &str = "aa ab af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce \
@@ -165,7 +167,7 @@ fn locale(tag: &str) -> bool {
             let subtags: Vec<&str> = r.split(['-', '_']).collect();
             subtags.len() <= 2
                 && subtags.iter().all(|s| {
-                    (2..=5).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+                    (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
                 })
         })
 }
@@ -251,6 +253,9 @@ mod tests {
             ("templates/UserService.java.ejs", "", Code),
             ("roles/web/templates/nginx.conf.j2", "", Config),
             ("views/users/index.html.erb", "", Other),
+            ("lang/de_informal/settings.php", "", Translations),
+            ("src/pages/index.vue.bak", "", Code),
+            ("config/settings.py.example", "", Code),
             ("src/lang/app/main.js", "", Code),
             (
                 "core/src/main/resources/messages_zh_CN.properties",
