@@ -100,11 +100,13 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     // A token in an image's URL (a Codecov badge's `badge.svg?token=`, a Firebase Storage
     // download link `...Headlines.svg?alt=media&token=`): it reads that image, which a
     // page shows to everyone.
+    // (Google Docs' images, `lh7-rt.googleusercontent.com/docsz/...?key=`, have no extension.)
     let image = |path: &[u8]| {
         let path = path.to_ascii_lowercase();
         [&b".svg"[..], b".png", b".jpg", b".jpeg", b".gif", b".webp"]
             .iter()
             .any(|e| path.ends_with(e))
+            || memchr::memmem::find(&path, b"googleusercontent.com/").is_some()
     };
     if matches!(c.before_name, Some(b'?' | b'&'))
         && let Some(query) = c.line_before.iter().rposition(|&b| b == b'?')
@@ -208,20 +210,16 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
-    // An AngularJS directive's scope binding, `password: "=passwordMeter"`.
+    // An AngularJS directive's scope binding, `password: "=passwordMeter"`, and a statement
+    // in a document's code, `user.password = hashedPw;`: names that read as words (a
+    // password may start with `&` or end a line in `;`: `&Xm1KsDxTU`, `Y8nBpaEq;`).
+    let named = |v: &[u8]| identifier(v) && word_surprise(v) < RANDOM;
     let scope = value
         .strip_prefix(b"=")
         .or(value.strip_prefix(b"&"))
         .map(|v| v.strip_prefix(b"?").unwrap_or(v));
-    if quoted && scope.is_some_and(identifier) {
-        return None;
-    }
-    // A statement in a document's code, `user.password = hashedPw;`.
-    if !quoted
-        && c.value[secret.end..].starts_with(b";")
-        && identifier(value)
-        && words(value).len() >= 2
-    {
+    let statement = !quoted && c.value[secret.end..].starts_with(b";") && words(value).len() >= 2;
+    if quoted && scope.is_some_and(named) || statement && named(value) {
         return None;
     }
     if c.format == Some(Format::Translations) && label(value) {
@@ -929,6 +927,13 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if PAYLOADS.iter().any(|p| value.starts_with(p)) {
         return None;
     }
+    // A word, `"key": "Neuquén"` in an address database, `"Geheimnis"` in a bundle's messages:
+    // a capital, then lowercase letters of any script.
+    let text = String::from_utf8_lossy(value);
+    let mut chars = text.chars();
+    if chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase) {
+        return None;
+    }
     // A YubiKey's public id in modhex, `cccccccccbg...`: it names a key.
     if value.starts_with(b"cccccc") && value.iter().all(|b| b"cbdefghijklnrtuv".contains(b)) {
         return None;
@@ -1349,6 +1354,7 @@ fn translation(value: &[u8]) -> bool {
         "segredo",
         "hemlig",
         "salainen",
+        "salaisuus",
         "segreto",
         "secreto",
     ];
@@ -1377,6 +1383,16 @@ fn unicode_escaped(value: &[u8]) -> Option<String> {
 /// write it (`'password' => 'hashed'`, `'confirmed'`, `'current_password:api'`, a stored
 /// `'hash'`).
 fn descriptor(value: &[u8]) -> bool {
+    // Laravel's rules joined by `|`, `'confirmed|secure_password'`, `'string|60'`.
+    if value.contains(&b'|') {
+        let parts = value.split(|&b| b == b'|');
+        let rule = |p: &[u8]| {
+            !p.is_empty()
+                && p.iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_:,".contains(b))
+        };
+        return parts.clone().all(rule) && parts.into_iter().any(|p| descriptor(p) || type_name(p));
+    }
     let colon = memchr::memchr(b':', value);
     // A rule that names another field, `different:old_password`.
     if let Some(field) = colon.map(|at| &value[at + 1..])
@@ -1673,6 +1689,9 @@ fn placeholder(value: &[u8]) -> bool {
         // PHP's interpolation, `"barryIsTheBest{$i}"`.
         "{$",
         "notasecret",
+        "change_this",
+        "change-this",
+        "changethis",
         "not_a_secret",
         "not-a-secret",
         // What goes there, `SET_A_PASSWORD_HERE_123`, `PLEASEPROVIDEASTRONGPASSWORDHERE`.

@@ -137,6 +137,8 @@ fn translations(path: &str, name: &str) -> bool {
                     | "languages"
                     | "i18n"
                     | "l10n"
+                    | "intl"
+                    | "messages"
                     | "translations"
             )
         })
@@ -254,6 +256,8 @@ mod tests {
             ("roles/web/templates/nginx.conf.j2", "", Config),
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
+            ("public/intl/messages/km-KH.json", "", Translations),
+            ("messages/de.json", "", Translations),
             ("src/pages/index.vue.bak", "", Code),
             ("config/settings.py.example", "", Code),
             ("src/lang/app/main.js", "", Code),
