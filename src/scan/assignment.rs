@@ -928,10 +928,13 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     // A word, `"key": "Neuquén"` in an address database, `"Geheimnis"` in a bundle's messages:
-    // a capital, then lowercase letters of any script.
+    // a capital, then lowercase letters of any script (`Tawi-Tawi`, two of them).
     let text = String::from_utf8_lossy(value);
-    let mut chars = text.chars();
-    if chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase) {
+    let word = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase)
+    };
+    if text.split('-').all(word) {
         return None;
     }
     // A YubiKey's public id in modhex, `cccccccccbg...`: it names a key.
@@ -1726,12 +1729,16 @@ fn placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
-    // A positional or named format field, `{4}`, `{0:s}`.
-    if let Some(field) = value.strip_prefix(b"{").and_then(|v| v.strip_suffix(b"}"))
-        && field
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':'))
-    {
+    // Positional or named format fields, `{4}`, `{0:s}`, `{0}:{1}`.
+    let field = |f: &[u8]| {
+        f.strip_prefix(b"{")
+            .and_then(|v| v.strip_suffix(b"}"))
+            .is_some_and(|v| {
+                v.iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_:".contains(b))
+            })
+    };
+    if field(value) || value.split(|&b| b == b':').all(field) {
         return true;
     }
     if repeated(value) || sequence(&lower) || escapes(value) || LOREM.contains(&&lower[..]) {
