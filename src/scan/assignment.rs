@@ -84,54 +84,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if c.between.starts_with(b"::") || c.between == b":" && c.value.starts_with(b":") {
         return None;
     }
-    // Angular's template syntax holds expressions: a property binding,
-    // `[password]="filePassword"`, and a template reference, `#password="ngModel"`.
-    let expression = c.value.strip_suffix(b"\\").unwrap_or(c.value);
-    let binding = c.before_name == Some(b'[') && c.between.starts_with(b"]");
-    let export = c.before_name == Some(b'#') && expression.starts_with(b"ng");
-    if (binding || export) && identifier(expression) {
-        return None;
-    }
-    // The last word of a sentence in a string (`"This is a very common password":...`,
-    // `"Click here to reset your password:",...` in a bundle's messages): no key.
-    if c.before_name == Some(b' ') && ends_sentence(c.line_before, c.between) {
-        return None;
-    }
-    // A token in an image's URL (a Codecov badge's `badge.svg?token=`, a Firebase Storage
-    // download link `...Headlines.svg?alt=media&token=`): it reads that image, which a
-    // page shows to everyone.
-    // (Google Docs' images, `lh7-rt.googleusercontent.com/docsz/...?key=`, have no extension.)
-    let image = |path: &[u8]| {
-        let path = path.to_ascii_lowercase();
-        [&b".svg"[..], b".png", b".jpg", b".jpeg", b".gif", b".webp"]
-            .iter()
-            .any(|e| path.ends_with(e))
-            || memchr::memmem::find(&path, b"googleusercontent.com/").is_some()
-    };
-    if matches!(c.before_name, Some(b'?' | b'&'))
-        && let Some(query) = c.line_before.iter().rposition(|&b| b == b'?')
-        && image(&c.line_before[..query])
-    {
-        return None;
-    }
-    // A sed substitution, `s/DB_PASSWORD=old/DB_PASSWORD=$NEW/`: the value holds the name again.
-    let sed = [b"/", c.name, b"="].concat();
-    if memchr::memmem::find(c.value, &sed).is_some() {
-        return None;
-    }
-    // NGINX Unit's routing, `"pass": "routes"`, `"pass": "applications/app"`.
-    let unit = ["routes", "applications/", "upstreams/"]
-        .iter()
-        .any(|t| c.value.starts_with(t.as_bytes()));
-    if c.name.eq_ignore_ascii_case(b"pass") && unit {
-        return None;
-    }
-    // A validator's test vector, `{ fail: 'a', pass: 'abc@abc.com' }`: a value that passes.
-    if c.name.eq_ignore_ascii_case(b"pass")
-        && [c.line_above, c.line_before, c.after]
-            .iter()
-            .any(|s| fail_key(s))
-    {
+    if other_syntax(c) {
         return None;
     }
     // Inside a run of base85 (pip's `get-pip.py` embeds its wheel so, `...Pwd80=$W3U...`):
@@ -309,6 +262,63 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
             randomness: (surprise * 100.0).round() / 100.0,
         },
     })
+}
+
+/// Syntax around the name that makes the match no secret's assignment: templates' bindings,
+/// a sentence's last word, an image URL's token, a sed substitution, NGINX Unit's routing, a
+/// validator's test vectors.
+fn other_syntax(c: &Candidate<'_>) -> bool {
+    // Angular's template syntax holds expressions: a property binding,
+    // `[password]="filePassword"`, and a template reference, `#password="ngModel"`.
+    let expression = c.value.strip_suffix(b"\\").unwrap_or(c.value);
+    let binding = c.before_name == Some(b'[') && c.between.starts_with(b"]");
+    let export = c.before_name == Some(b'#') && expression.starts_with(b"ng");
+    if (binding || export) && identifier(expression) {
+        return true;
+    }
+    // The last word of a sentence in a string (`"This is a very common password":...`,
+    // `"Click here to reset your password:",...` in a bundle's messages): no key.
+    if c.before_name == Some(b' ') && ends_sentence(c.line_before, c.between) {
+        return true;
+    }
+    // A token in an image's URL (a Codecov badge's `badge.svg?token=`, a Firebase Storage
+    // download link `...Headlines.svg?alt=media&token=`): it reads that image, which a
+    // page shows to everyone.
+    // (Google Docs' images, `lh7-rt.googleusercontent.com/docsz/...?key=`, have no extension.)
+    let image = |path: &[u8]| {
+        let path = path.to_ascii_lowercase();
+        [&b".svg"[..], b".png", b".jpg", b".jpeg", b".gif", b".webp"]
+            .iter()
+            .any(|e| path.ends_with(e))
+            || memchr::memmem::find(&path, b"googleusercontent.com/").is_some()
+    };
+    if matches!(c.before_name, Some(b'?' | b'&'))
+        && let Some(query) = c.line_before.iter().rposition(|&b| b == b'?')
+        && image(&c.line_before[..query])
+    {
+        return true;
+    }
+    // A sed substitution, `s/DB_PASSWORD=old/DB_PASSWORD=$NEW/`: the value holds the name again.
+    let sed = [b"/", c.name, b"="].concat();
+    if memchr::memmem::find(c.value, &sed).is_some() {
+        return true;
+    }
+    // NGINX Unit's routing, `"pass": "routes"`, `"pass": "applications/app"`.
+    let unit = ["routes", "applications/", "upstreams/"]
+        .iter()
+        .any(|t| c.value.starts_with(t.as_bytes()));
+    if c.name.eq_ignore_ascii_case(b"pass") && unit {
+        return true;
+    }
+    // A validator's test vector, `{ fail: 'a', pass: 'abc@abc.com' }`: a value that passes.
+    if c.name.eq_ignore_ascii_case(b"pass")
+        && [c.line_above, c.line_before, c.after]
+            .iter()
+            .any(|s| fail_key(s))
+    {
+        return true;
+    }
+    false
 }
 
 /// The name's secret word and what qualifies it, when the name names a secret of `kind`.
