@@ -118,7 +118,7 @@ pub(super) struct RuleDef {
 }
 
 pub(super) struct VerifyDef {
-    pub syntax: VerifySyntax,
+    pub syntax: Box<VerifySyntax>,
     pub file: String,
     pub line: usize,
     pub builtin: bool,

@@ -32,7 +32,7 @@ pub struct PackRule {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PackVerify {
     pub line: usize,
-    pub syntax: VerifySyntax,
+    pub syntax: Box<VerifySyntax>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -83,10 +83,11 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub negative_examples: Vec<String>,
     /// How `--verify` asks the provider whether a found secret is live (keyscout addition).
-    /// Not serialized: a span cannot be decoded from JSON, so the built-in packs' pre-parsed
-    /// form carries it beside the rule, with its line ([`super::prebuilt`]).
+    /// Boxed: most rules have none, and loading moves every rule a few times. Not serialized:
+    /// a span cannot be decoded from JSON, so the built-in packs' pre-parsed form carries it
+    /// beside the rule, with its line ([`super::prebuilt`]).
     #[serde(default, skip_serializing)]
-    pub verify: Option<Spanned<VerifySyntax>>,
+    pub verify: Option<Spanned<Box<VerifySyntax>>>,
 }
 
 /// `[rules.verify]`: one read-only request to the provider, as templates over the secret.
