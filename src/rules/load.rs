@@ -138,6 +138,8 @@ struct Definitions {
 }
 
 impl Definitions {
+    /// Adds the built-in packs: a scan's as build.rs parsed them, `rules check`'s (with the
+    /// examples) from their TOML.
     fn add_builtin(&mut self) -> Result<(), RuleError> {
         // One allocation for all the rules: each is large, and regrowing the list is page faults.
         if self.examples {
@@ -334,8 +336,8 @@ fn parse(name: &str, text: &str) -> Result<ConfigSyntax, RuleError> {
     })
 }
 
-/// `read` of every built-in pack, in order, on as many threads as there are cores: reading
-/// them is most of a small scan's start-up (a pre-commit hook's).
+/// `read` of every built-in pack, in order, on as many threads as there are cores: even
+/// decoded from JSON, they are a quarter of a small scan's start-up (a pre-commit hook's).
 fn each_pack<T: Send>(read: impl Fn(&builtin::Pack) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = PACKS.len().div_ceil(threads).max(1);
