@@ -1,66 +1,52 @@
-//! The built-in rule packs, embedded in the binary. One file per family under `rules/`.
+//! The built-in rule packs, embedded in the binary. One file per family under `rules/`; each
+//! is embedded as written (TOML, with its examples, for `rules check`) and as build.rs parsed
+//! it (JSON, see [`super::prebuilt`]), which a scan decodes instead of parsing the TOML.
 
-/// (name as shown in errors, TOML text) for each pack.
-pub const PACKS: &[(&str, &str)] = &[
-    (
-        "rules/ai-platforms.toml",
-        include_str!("../../rules/ai-platforms.toml"),
-    ),
-    ("rules/ai.toml", include_str!("../../rules/ai.toml")),
-    ("rules/apis.toml", include_str!("../../rules/apis.toml")),
-    ("rules/chat.toml", include_str!("../../rules/chat.toml")),
-    ("rules/ci.toml", include_str!("../../rules/ci.toml")),
-    ("rules/cloud.toml", include_str!("../../rules/cloud.toml")),
-    (
-        "rules/credential-files.toml",
-        include_str!("../../rules/credential-files.toml"),
-    ),
-    ("rules/data.toml", include_str!("../../rules/data.toml")),
-    (
-        "rules/databases.toml",
-        include_str!("../../rules/databases.toml"),
-    ),
-    ("rules/email.toml", include_str!("../../rules/email.toml")),
-    (
-        "rules/fintech.toml",
-        include_str!("../../rules/fintech.toml"),
-    ),
-    (
-        "rules/generic.toml",
-        include_str!("../../rules/generic.toml"),
-    ),
-    (
-        "rules/hosting.toml",
-        include_str!("../../rules/hosting.toml"),
-    ),
-    ("rules/infra.toml", include_str!("../../rules/infra.toml")),
-    (
-        "rules/inline-credentials.toml",
-        include_str!("../../rules/inline-credentials.toml"),
-    ),
-    ("rules/keys.toml", include_str!("../../rules/keys.toml")),
-    (
-        "rules/messaging.toml",
-        include_str!("../../rules/messaging.toml"),
-    ),
-    (
-        "rules/observability.toml",
-        include_str!("../../rules/observability.toml"),
-    ),
-    (
-        "rules/packages.toml",
-        include_str!("../../rules/packages.toml"),
-    ),
-    (
-        "rules/payments.toml",
-        include_str!("../../rules/payments.toml"),
-    ),
-    (
-        "rules/registries.toml",
-        include_str!("../../rules/registries.toml"),
-    ),
-    ("rules/saas.toml", include_str!("../../rules/saas.toml")),
-    ("rules/vcs.toml", include_str!("../../rules/vcs.toml")),
+/// One built-in pack.
+pub struct Pack {
+    /// As shown in errors and reports: `rules/NAME.toml`.
+    pub name: &'static str,
+    /// The TOML as written.
+    pub text: &'static str,
+    /// The JSON of a [`super::prebuilt::Pack`], parsed from `text` at build time.
+    pub parsed: &'static str,
+}
+
+macro_rules! pack {
+    ($file:literal) => {
+        Pack {
+            name: concat!("rules/", $file),
+            text: include_str!(concat!("../../rules/", $file)),
+            parsed: include_str!(concat!(env!("OUT_DIR"), "/rules/", $file, ".json")),
+        }
+    };
+}
+
+/// Every pack, in the order their rules are added.
+pub const PACKS: &[Pack] = &[
+    pack!("ai-platforms.toml"),
+    pack!("ai.toml"),
+    pack!("apis.toml"),
+    pack!("chat.toml"),
+    pack!("ci.toml"),
+    pack!("cloud.toml"),
+    pack!("credential-files.toml"),
+    pack!("data.toml"),
+    pack!("databases.toml"),
+    pack!("email.toml"),
+    pack!("fintech.toml"),
+    pack!("generic.toml"),
+    pack!("hosting.toml"),
+    pack!("infra.toml"),
+    pack!("inline-credentials.toml"),
+    pack!("keys.toml"),
+    pack!("messaging.toml"),
+    pack!("observability.toml"),
+    pack!("packages.toml"),
+    pack!("payments.toml"),
+    pack!("registries.toml"),
+    pack!("saas.toml"),
+    pack!("vcs.toml"),
 ];
 
 #[cfg(test)]
@@ -75,7 +61,7 @@ mod tests {
             .map(|name| format!("rules/{name}"))
             .collect();
         on_disk.sort();
-        let embedded: Vec<&str> = super::PACKS.iter().map(|(name, _)| *name).collect();
+        let embedded: Vec<&str> = super::PACKS.iter().map(|pack| pack.name).collect();
         assert_eq!(on_disk, embedded);
     }
 }

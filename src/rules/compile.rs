@@ -562,7 +562,7 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
 
     let verify = verify
         .map(|v| {
-            verify::compile(v.syntax, v.builtin, &v.file, v.line).map_err(|msg| {
+            verify::compile(*v.syntax, v.builtin, &v.file, v.line).map_err(|msg| {
                 RuleError::new(&v.file, Some(v.line), Some(&s.id), format!("verify: {msg}"))
             })
         })

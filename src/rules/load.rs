@@ -1,13 +1,16 @@
 //! Finding the rule file for a scan and reading it, following gitleaks' `[extend]`
 //! (`useDefault`, `path`, `disabledRules`) and merging rules that share an id as gitleaks does.
+//! The built-in packs come pre-parsed ([`super::prebuilt`]) for a scan, from their TOML with
+//! the examples for `rules check`.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::builtin;
+use super::builtin::{self, PACKS};
 use super::compile::{RuleSet, compile};
 use super::error::{Lines, RuleError, line_of};
+use super::prebuilt;
 use super::syntax::{AllowlistSyntax, ConfigSyntax, RuleSyntax, VerifySyntax};
 
 /// How deep `[extend] path` chains may go, as in gitleaks.
@@ -66,7 +69,7 @@ fn load_from(source: &ConfigSource, examples: bool) -> Result<RuleSet, RuleError
 /// read relative to `name`).
 pub fn load_text(name: &str, text: &str) -> Result<RuleSet, RuleError> {
     let mut defs = Definitions::default();
-    defs.add_text(name, text, 0, false)?;
+    defs.add_text(name, text, 0)?;
     compile(defs.rules, defs.allowlists)
 }
 
@@ -80,11 +83,30 @@ pub struct Origin {
     pub file: String,
     pub line: usize,
     /// The file's text, kept so that `rules check` can point at the line of each example.
-    pub text: std::sync::Arc<str>,
+    pub text: Text,
     pub offset: usize,
     /// A built-in pack: its regexes are known good (the tests compile them all), so they are
     /// parsed only when first needed; a user's file is checked at load.
     pub builtin: bool,
+}
+
+/// A rule file's text: a built-in pack's is in the binary (no copy at start-up); a user's
+/// file is read once and shared by its rules.
+#[derive(Debug, Clone)]
+pub enum Text {
+    Builtin(&'static str),
+    File(Arc<str>),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Builtin(text) => text,
+            Text::File(text) => text,
+        }
+    }
 }
 
 pub(super) struct RuleDef {
@@ -96,7 +118,7 @@ pub(super) struct RuleDef {
 }
 
 pub(super) struct VerifyDef {
-    pub syntax: VerifySyntax,
+    pub syntax: Box<VerifySyntax>,
     pub file: String,
     pub line: usize,
     pub builtin: bool,
@@ -116,42 +138,26 @@ struct Definitions {
 }
 
 impl Definitions {
+    /// Adds the built-in packs: a scan's as build.rs parsed them, `rules check`'s (with the
+    /// examples) from their TOML.
     fn add_builtin(&mut self) -> Result<(), RuleError> {
-        // Parsing the packs is most of a small scan's start-up (a pre-commit hook): they are
-        // parsed on as many threads as there are cores, then added in order; a scan's
-        // without their examples, two fifths of their text.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = builtin::PACKS.len().div_ceil(threads).max(1);
-        let examples = self.examples;
-        let read = move |(name, text): &(&str, &'static str)| {
-            let text = if examples {
-                Cow::Borrowed(*text)
-            } else {
-                Cow::Owned(without_examples(text))
-            };
-            parse(name, &text).map(|config| (text, config))
-        };
-        let parsed: Vec<Result<(Cow<str>, ConfigSyntax), RuleError>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (builtin::PACKS.chunks(chunk))
-                .map(|packs| s.spawn(move || packs.iter().map(read).collect()))
-                .collect();
-            let mut parsed = Vec::with_capacity(builtin::PACKS.len());
-            for handle in handles {
-                match handle.join() {
-                    Ok(configs) => parsed.extend::<Vec<_>>(configs),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            parsed
-        });
         // One allocation for all the rules: each is large, and regrowing the list is page faults.
-        let count: usize = parsed.iter().flatten().map(|(_, c)| c.rules.len()).sum();
-        self.rules.reserve(count);
-        for ((name, _), read) in builtin::PACKS.iter().zip(parsed) {
-            let (text, config) = read?;
-            self.add_config(name, &text, config, 0, true)?;
+        if self.examples {
+            let parsed = each_pack(|pack| parse(pack.name, pack.text));
+            self.rules
+                .reserve(parsed.iter().flatten().map(|c| c.rules.len()).sum());
+            for (pack, config) in PACKS.iter().zip(parsed) {
+                self.add_config(pack.name, Text::Builtin(pack.text), config?, 0, true)?;
+            }
+        } else {
+            let decoded = each_pack(decode);
+            self.rules
+                .reserve(decoded.iter().flatten().map(|p| p.rules.len()).sum());
+            for (pack, decoded) in PACKS.iter().zip(decoded) {
+                self.add_prebuilt(pack, decoded?);
+            }
         }
-        // The packs may share no id (within a pack, `add_config` sees to it).
+        // No two built-in rules may share an id (within a file, `add_config` sees to it too).
         let mut known: HashMap<&str, &Origin> = HashMap::with_capacity(self.rules.len());
         for def in &self.rules {
             if let Some(other) = known.insert(&def.syntax.id, &def.origin) {
@@ -164,6 +170,36 @@ impl Definitions {
             }
         }
         Ok(())
+    }
+
+    /// Adds a built-in pack as build.rs parsed it: what `add_config` adds for its TOML, less
+    /// the examples (a test holds them equal).
+    fn add_prebuilt(&mut self, pack: &builtin::Pack, decoded: prebuilt::Pack) {
+        let origin = |offset: usize, line: usize| Origin {
+            file: pack.name.to_string(),
+            line,
+            text: Text::Builtin(pack.text),
+            offset,
+            builtin: true,
+        };
+        for rule in decoded.rules {
+            self.rules.push(RuleDef {
+                origin: origin(rule.offset, rule.line),
+                syntax: rule.syntax,
+                verify: rule.verify.map(|v| VerifyDef {
+                    syntax: v.syntax,
+                    file: pack.name.to_string(),
+                    line: v.line,
+                    builtin: true,
+                }),
+            });
+        }
+        for allowlist in decoded.allowlists {
+            self.allowlists.push(AllowlistDef {
+                origin: origin(allowlist.offset, allowlist.line),
+                syntax: allowlist.syntax,
+            });
+        }
     }
 
     fn add_file(&mut self, path: &Path, depth: usize) -> Result<(), RuleError> {
@@ -193,35 +229,29 @@ impl Definitions {
                 "stream did not contain valid UTF-8",
             ))
         })?;
-        self.add_text(&name, &text, depth, false)
+        self.add_text(&name, &text, depth)
     }
 
     /// Adds one file's definitions on top of what its `[extend]` names.
-    fn add_text(
-        &mut self,
-        name: &str,
-        text: &str,
-        depth: usize,
-        builtin: bool,
-    ) -> Result<(), RuleError> {
-        self.add_config(name, text, parse(name, text)?, depth, builtin)
+    fn add_text(&mut self, name: &str, text: &str, depth: usize) -> Result<(), RuleError> {
+        let config = parse(name, text)?;
+        self.add_config(name, Text::File(text.into()), config, depth, false)
     }
 
     /// Adds `config`, parsed from `text`, on top of what its `[extend]` names.
     fn add_config(
         &mut self,
         name: &str,
-        text: &str,
+        text: Text,
         config: ConfigSyntax,
         depth: usize,
         builtin: bool,
     ) -> Result<(), RuleError> {
-        let shared: std::sync::Arc<str> = text.into();
-        let lines = Lines::new(text);
+        let lines = Lines::new(&text);
         let origin = |offset: usize| Origin {
             file: name.to_string(),
             line: lines.of(offset),
-            text: shared.clone(),
+            text: text.clone(),
             offset,
             builtin,
         };
@@ -306,29 +336,31 @@ fn parse(name: &str, text: &str) -> Result<ConfigSyntax, RuleError> {
     })
 }
 
-/// A built-in pack with its `examples` and `negative_examples` arrays left out: each of their
-/// lines is emptied, so the other lines keep their numbers. An array ends at the first line
-/// that is `]` alone, as the packs write them (a test compares this with a full parse).
-fn without_examples(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut inside = false;
-    for line in text.split_inclusive('\n') {
-        let opens = line.starts_with("examples = [") || line.starts_with("negative_examples = [");
-        if opens || inside {
-            let end = line.trim_end();
-            inside = if opens {
-                !end.ends_with(']')
-            } else {
-                end != "]"
-            };
-            if line.ends_with('\n') {
-                out.push('\n');
+/// `read` of every built-in pack, in order, on as many threads as there are cores: even
+/// decoded from JSON, they are a quarter of a small scan's start-up (a pre-commit hook's).
+fn each_pack<T: Send>(read: impl Fn(&builtin::Pack) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = PACKS.len().div_ceil(threads).max(1);
+    let read = &read;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (PACKS.chunks(chunk))
+            .map(|packs| s.spawn(move || packs.iter().map(read).collect::<Vec<_>>()))
+            .collect();
+        let mut all = Vec::with_capacity(PACKS.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(some) => all.extend(some),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-        } else {
-            out.push_str(line);
         }
-    }
-    out
+        all
+    })
+}
+
+/// A built-in pack as build.rs parsed it.
+fn decode(pack: &builtin::Pack) -> Result<prebuilt::Pack, RuleError> {
+    serde_json::from_str(pack.parsed)
+        .map_err(|e| RuleError::new(pack.name, None, None, format!("pre-parsed pack: {e}")))
 }
 
 /// An `[extend] path` is relative to the file that names it.
@@ -374,35 +406,53 @@ fn merge(base: &mut RuleDef, over: RuleDef) {
 mod tests {
     use super::*;
 
-    /// Every built-in pack parses to the same rules without its examples, on the same lines.
+    /// What a scan reads of the built-in packs (pre-parsed by build.rs) is what parsing their
+    /// TOML gives, less the examples: every rule and global allowlist, every field, in order,
+    /// and where each is written.
     #[test]
-    fn packs_without_examples_parse_as_the_packs_less_their_examples() {
-        let mut examples = 0;
-        for (name, text) in builtin::PACKS {
-            let stripped = without_examples(text);
-            assert_eq!(stripped.lines().count(), text.lines().count(), "{name}");
-            let full = parse(name, text).unwrap();
-            let lean = parse(name, &stripped).unwrap();
-            assert_eq!(full.rules.len(), lean.rules.len(), "{name}");
-            let globals = |c: &ConfigSyntax| {
-                let lists: Vec<_> = c.allowlists.iter().map(toml::Spanned::get_ref).collect();
-                format!("{lists:?}")
+    fn prebuilt_packs_are_the_parsed_packs_less_their_examples() {
+        let definitions = |examples| {
+            let mut defs = Definitions {
+                examples,
+                ..Definitions::default()
             };
-            assert_eq!(globals(&full), globals(&lean), "{name}");
-            for (f, l) in full.rules.into_iter().zip(lean.rules) {
-                let line = |r: &toml::Spanned<RuleSyntax>, t: &str| line_of(t, r.span().start);
-                assert_eq!(line(&f, text), line(&l, &stripped), "{name}");
-                let (mut f, mut l) = (f.into_inner(), l.into_inner());
-                examples += f.examples.len() + f.negative_examples.len();
-                assert!(l.examples.is_empty() && l.negative_examples.is_empty());
-                (f.examples, f.negative_examples) = (Vec::new(), Vec::new());
-                let verify =
-                    |r: &mut RuleSyntax| r.verify.take().map(|v| format!("{:?}", v.into_inner()));
-                assert_eq!(verify(&mut f), verify(&mut l), "{name}");
-                assert_eq!(format!("{f:?}"), format!("{l:?}"), "{name}");
-            }
+            defs.add_builtin().unwrap();
+            defs
+        };
+        let (fast, slow) = (definitions(false), definitions(true));
+        let origin = |o: &Origin| {
+            assert!(matches!(o.text, Text::Builtin(_)), "{}", o.file);
+            (
+                o.file.clone(),
+                o.line,
+                o.offset,
+                o.builtin,
+                o.text.to_string(),
+            )
+        };
+        assert_eq!(fast.rules.len(), slow.rules.len());
+        assert!(fast.rules.len() > 700, "{} rules", fast.rules.len());
+        let mut examples = 0;
+        for (f, mut s) in fast.rules.iter().zip(slow.rules) {
+            let id = &s.syntax.id;
+            assert_eq!(origin(&f.origin), origin(&s.origin), "{id}");
+            assert!(f.syntax.examples.is_empty() && f.syntax.negative_examples.is_empty());
+            examples += s.syntax.examples.len() + s.syntax.negative_examples.len();
+            s.syntax.examples = Vec::new();
+            s.syntax.negative_examples = Vec::new();
+            assert_eq!(format!("{:?}", f.syntax), format!("{:?}", s.syntax), "{id}");
+            let verify = |v: &Option<VerifyDef>| {
+                v.as_ref()
+                    .map(|v| (v.file.clone(), v.line, v.builtin, format!("{:?}", v.syntax)))
+            };
+            assert_eq!(verify(&f.verify), verify(&s.verify), "{id}");
         }
         assert!(examples > 3000, "{examples} examples");
+        assert_eq!(fast.allowlists.len(), slow.allowlists.len());
+        for (f, s) in fast.allowlists.iter().zip(&slow.allowlists) {
+            assert_eq!(origin(&f.origin), origin(&s.origin));
+            assert_eq!(format!("{:?}", f.syntax), format!("{:?}", s.syntax));
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! [`load`]), and the compiled, validated [`RuleSet`] ([`compile`]) with its keyword
 //! prefilter tables and the keyword pass ([`keywords`]), and each rule's `[rules.verify]`
 //! ([`verify`]: validated here, sent by `crate::verify`). The built-in packs under `rules/` are
-//! embedded by [`builtin`].
+//! embedded by [`builtin`], pre-parsed at build time ([`prebuilt`]).
 //!
 //! This module knows nothing of files being scanned, git or reports.
 
@@ -13,6 +13,7 @@ mod decodes;
 mod error;
 mod keywords;
 mod load;
+mod prebuilt;
 mod shape;
 pub mod syntax;
 pub mod verify;

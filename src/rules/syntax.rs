@@ -1,8 +1,9 @@
 //! Rule files as written: serde structs with exactly the gitleaks v8 field names, plus our
 //! additions (`examples`, `negative_examples`). Nothing here is validated or compiled; see
-//! [`super::compile`] for that.
+//! [`super::compile`] for that. build.rs compiles this file too, to serialize the built-in
+//! packs ([`super::prebuilt`]).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 /// A whole rule file (`.gitleaks.toml`, `.keyscout.toml`, or a built-in pack).
@@ -36,7 +37,7 @@ pub struct ExtendSyntax {
     pub disabled_rules: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSyntax {
     pub id: String,
@@ -82,12 +83,15 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub negative_examples: Vec<String>,
     /// How `--verify` asks the provider whether a found secret is live (keyscout addition).
-    #[serde(default)]
-    pub verify: Option<Spanned<VerifySyntax>>,
+    /// Boxed: most rules have none, and loading moves every rule a few times. Not serialized:
+    /// a span cannot be decoded from JSON, so the built-in packs' pre-parsed form carries it
+    /// beside the rule, with its line ([`super::prebuilt`]).
+    #[serde(default, skip_serializing)]
+    pub verify: Option<Spanned<Box<VerifySyntax>>>,
 }
 
 /// `[rules.verify]`: one read-only request to the provider, as templates over the secret.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifySyntax {
     /// `http` (the default), `aws-sigv4` or `gcp-service-account`.
@@ -123,7 +127,7 @@ pub struct VerifySyntax {
 }
 
 /// A table or an array of tables.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
     One(T),
@@ -140,7 +144,7 @@ impl<T> OneOrMany<T> {
 }
 
 /// A response matcher: every condition given must hold.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSyntax {
     /// Any of these statuses.
@@ -157,7 +161,7 @@ pub struct ResponseSyntax {
     pub headers: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllowlistSyntax {
     #[serde(default)]
