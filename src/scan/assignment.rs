@@ -334,6 +334,11 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     if at > 0 && not_secret_qualifier(kind, &words[at - 1]) {
         return None;
     }
+    // A CAPTCHA's site key (reCAPTCHA, hCaptcha, Turnstile), which its widget shows to
+    // everyone. (A site's secret is a secret.)
+    if at > 0 && words[at - 1] == "site" && words[at] == "key" {
+        return None;
+    }
     // Public material anywhere in the name: .NET's `PublicKeyToken`, `public_key_pem`.
     if words[..at]
         .iter()
@@ -749,6 +754,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "amz", "selected",
     // Application Insights' instrumentation key, which web pages embed.
     "instrumentation",
+    // Google Tag Manager's environment parameter in a page, `gtm_auth`.
+    "gtm",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1139,6 +1146,11 @@ fn password_like(
         b"gitlab-ci-token",
         b"client-certificate",
         b"custom-headers",
+        // How the user signs in instead (`password = 'LDAP'` for a directory's users).
+        b"ldap",
+        b"oidc",
+        b"saml",
+        b"sso",
     ];
     if MARKERS.iter().any(|m| m.eq_ignore_ascii_case(value)) {
         return None;
@@ -1185,10 +1197,15 @@ fn password_like(
 /// Text as a locale's messages hold it: letters of any script, written out or escaped
 /// (`Contrase\u00f1a`, `&#350;ifre`), and punctuation (`¿Has`, `Usuário:`). A value with a
 /// digit or a symbol in it is no label: a translator's own password, typed where the label
-/// belongs, ends up in a locale's file (as in Jenkins' `login_af.properties`).
+/// belongs, ends up in a locale's file (as in Jenkins' `login_af.properties`). Digits count
+/// as text beside letters of a script without Latin ones (`最小8文字`, "8 characters at least").
 pub fn label(value: &[u8]) -> bool {
     // (A Latin-1 letter, `Contrase\xf1a`, reads as U+FFFD: a symbol, not a letter or digit.)
     let text = String::from_utf8_lossy(value);
+    let foreign = text
+        .chars()
+        .filter(|c| c.is_alphabetic() && *c > '\u{24f}')
+        .count();
     let mut rest = &*text;
     let mut letters = false;
     while let Some(c) = rest.chars().next() {
@@ -1209,7 +1226,7 @@ pub fn label(value: &[u8]) -> bool {
             (letters, rest) = (true, &r[4..]);
         } else if let Some((_, r)) = entity {
             rest = r;
-        } else if c.is_alphabetic() {
+        } else if c.is_alphabetic() || c.is_ascii_digit() && foreign >= 2 {
             (letters, rest) = (true, &rest[c.len_utf8()..]);
         } else if matches!(
             c,
@@ -2460,10 +2477,20 @@ mod tests {
             r"Usu\u00E1rio\",
             "รหัสผ่าน",
             r"\uC554&nbsp;&nbsp;\uD638",
+            // Digits beside a script without Latin letters: "8 characters at least".
+            "最小8文字",
         ] {
             assert!(label(text.as_bytes()), "{text}");
         }
-        for typed in ["namvc@123", "yecgaa66", r"\u00F1a1", "&amp;", "", "---"] {
+        for typed in [
+            "namvc@123",
+            "yecgaa66",
+            r"\u00F1a1",
+            "&amp;",
+            "",
+            "---",
+            "Zaporka8",
+        ] {
             assert!(!label(typed.as_bytes()), "{typed}");
         }
     }
