@@ -335,8 +335,11 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     // A CAPTCHA's site key (reCAPTCHA, hCaptcha, Turnstile), which its widget shows to
-    // everyone. (A site's secret is a secret.)
-    if at > 0 && words[at - 1] == "site" && words[at] == "key" {
+    // everyone. (A site's secret is a secret, and so is Devise's old `SECURE_AUTH_SITE_KEY`.)
+    let captcha = words[..at]
+        .iter()
+        .any(|w| w.contains("captcha") || w == "turnstile");
+    if captcha && at > 0 && words[at - 1] == "site" && words[at] == "key" {
         return None;
     }
     // Public material anywhere in the name: .NET's `PublicKeyToken`, `public_key_pem`.
