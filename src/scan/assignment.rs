@@ -299,26 +299,23 @@ fn other_syntax(c: &Candidate<'_>) -> bool {
         return true;
     }
     // A sed substitution, `s/DB_PASSWORD=old/DB_PASSWORD=$NEW/`: the value holds the name again.
-    let sed = [b"/", c.name, b"="].concat();
-    if memchr::memmem::find(c.value, &sed).is_some() {
+    let sed = memchr::memmem::find_iter(c.value, c.name).any(|at| {
+        at > 0 && c.value[at - 1] == b'/' && c.value.get(at + c.name.len()) == Some(&b'=')
+    });
+    if sed {
         return true;
     }
-    // NGINX Unit's routing, `"pass": "routes"`, `"pass": "applications/app"`.
+    if !c.name.eq_ignore_ascii_case(b"pass") {
+        return false;
+    }
+    // NGINX Unit's routing, `"pass": "routes"`, `"pass": "applications/app"`; a validator's
+    // test vector, `{ fail: 'a', pass: 'abc@abc.com' }`, a value that passes.
     let unit = ["routes", "applications/", "upstreams/"]
         .iter()
         .any(|t| c.value.starts_with(t.as_bytes()));
-    if c.name.eq_ignore_ascii_case(b"pass") && unit {
-        return true;
-    }
-    // A validator's test vector, `{ fail: 'a', pass: 'abc@abc.com' }`: a value that passes.
-    if c.name.eq_ignore_ascii_case(b"pass")
-        && [c.line_above, c.line_before, c.after]
-            .iter()
-            .any(|s| fail_key(s))
-    {
-        return true;
-    }
-    false
+    unit || [c.line_above, c.line_before, c.after]
+        .iter()
+        .any(|s| fail_key(s))
 }
 
 /// The name's secret word and what qualifies it, when the name names a secret of `kind`.
@@ -1207,7 +1204,7 @@ pub fn label(value: &[u8]) -> bool {
     let text = String::from_utf8_lossy(value);
     let foreign = text
         .chars()
-        .filter(|c| c.is_alphabetic() && *c > '\u{24f}')
+        .filter(|&c| c.is_alphabetic() && !latin(c))
         .count();
     let mut rest = &*text;
     let mut letters = false;
@@ -1242,6 +1239,11 @@ pub fn label(value: &[u8]) -> bool {
         }
     }
     letters
+}
+
+/// Whether `c` is ASCII or in the Latin blocks (Latin-1 Supplement to Latin Extended-B).
+fn latin(c: char) -> bool {
+    c.is_ascii() || ('\u{80}'..'\u{250}').contains(&c)
 }
 
 /// Words of a sentence that no one sets as a password (`grep for password= before commit`).
@@ -1319,7 +1321,6 @@ fn translation(value: &[u8]) -> bool {
         return false;
     };
     // (Not Latin letters, nor the mathematical ones a test of Unicode passwords uses, `𝕒`.)
-    let latin = |c: char| c.is_ascii() || ('\u{80}'..'\u{250}').contains(&c);
     let math = |c: char| ('\u{1D400}'..'\u{1D800}').contains(&c);
     // A word or a sentence (`次の章ではその例を紹介します。`) in another script: its letters and
     // punctuation, no symbol (`ꊐ⌒Ⅳ🤐` is a test's password).

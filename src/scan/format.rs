@@ -24,11 +24,12 @@ impl Format {
     /// The format of a file at `path` whose text starts with `head`.
     pub fn of(path: &str, head: &[u8]) -> Format {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-        let lower = untemplated(&name.to_ascii_lowercase()).to_string();
-        if translations(path, &lower) {
+        let lower = name.to_ascii_lowercase();
+        let lower = untemplated(&lower);
+        if translations(path, lower) {
             return Format::Translations;
         }
-        if let Some(format) = by_name(&lower) {
+        if let Some(format) = by_name(lower) {
             return format;
         }
         match lower.rsplit_once('.') {
