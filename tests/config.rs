@@ -101,6 +101,52 @@ description = "Overridden description"
     assert_eq!(aws["description"], "Overridden description");
 }
 
+/// The built-in packs share one global allowlist among their URL rules; disabling some or all of
+/// those rules neither breaks the config nor widens the allowlist to other rules.
+#[test]
+fn disabling_rules_a_builtin_allowlist_targets() {
+    let dir = Dir::new();
+    dir.write(
+        "a.txt",
+        "x = \"https://bob:Vq7Tz2wLkP9s@host.example.org/\"\n\
+         y = \"https://bob:password@host.example.org/\"\n\
+         pw=password\n",
+    );
+    let pw_rule = "[[rules]]\nid = \"pw\"\nregex = '''pw=([a-z]+)'''\nkeywords = [\"pw=\"]\n";
+    let url_rules = [
+        "postgres-connection-string",
+        "mysql-connection-string",
+        "mongodb-connection-string",
+        "redis-connection-string",
+        "amqp-connection-string",
+    ];
+    let scan = |disabled: &[&str]| {
+        let list = disabled
+            .iter()
+            .map(|id| format!("\"{id}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        dir.write(
+            ".gitleaks.toml",
+            format!("[extend]\nuseDefault = true\ndisabledRules = [{list}]\n{pw_rule}"),
+        );
+        let out = dir.keyscout(&["dir", "a.txt", "-f", "json"]);
+        assert!(code(&out) <= 1, "{}", stderr(&out));
+        summary(&findings(&out))
+            .into_iter()
+            .map(|(id, _, line)| (id, line))
+            .collect::<Vec<_>>()
+    };
+    let pw = ("pw".to_string(), 3);
+    let url = ("url-embedded-credentials".to_string(), 1);
+    assert_eq!(scan(&url_rules), vec![pw.clone(), url]);
+    let all: Vec<&str> = url_rules
+        .into_iter()
+        .chain(["url-embedded-credentials"])
+        .collect();
+    assert_eq!(scan(&all), vec![pw]);
+}
+
 #[test]
 fn extend_path_is_relative_to_the_extending_file() {
     let dir = Dir::new();

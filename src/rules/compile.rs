@@ -356,21 +356,26 @@ pub(super) fn compile(
             .map(compile_rule)
             .collect::<Result<Vec<_>, _>>()?;
         check_host_rules(&rules)?;
-        let allowlists = globals
-            .into_iter()
-            .map(|def| {
-                let err = |msg: String| {
-                    RuleError::new(&def.origin.file, Some(def.origin.line), None, msg)
-                };
-                let allowlist = compile_allowlist(def.syntax, def.origin.builtin).map_err(err)?;
-                for id in &allowlist.target_rules {
-                    if !rules.iter().any(|r| r.id == *id) {
-                        return Err(err(format!("targetRules names unknown rule `{id}`")));
-                    }
+        let known = |id: &String| rules.iter().any(|r| r.id == *id);
+        let mut allowlists = Vec::with_capacity(globals.len());
+        for def in globals {
+            let err =
+                |msg: String| RuleError::new(&def.origin.file, Some(def.origin.line), None, msg);
+            let builtin = def.origin.builtin;
+            let mut allowlist = compile_allowlist(def.syntax, builtin).map_err(err)?;
+            if builtin {
+                // A built-in allowlist outlives the rules a user's config disables; with none of
+                // its rules left it has nothing to do (an empty list would mean every rule).
+                let targeted = !allowlist.target_rules.is_empty();
+                allowlist.target_rules.retain(known);
+                if targeted && allowlist.target_rules.is_empty() {
+                    continue;
                 }
-                Ok(allowlist)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+            } else if let Some(id) = allowlist.target_rules.iter().find(|id| !known(id)) {
+                return Err(err(format!("targetRules names unknown rule `{id}`")));
+            }
+            allowlists.push(allowlist);
+        }
         let keywords = match automaton.map(|handle| handle.join()) {
             None => None,
             Some(Ok(built)) => Some(built.map_err(|e| {
