@@ -33,6 +33,9 @@ const PROSE: f32 = 5.0;
 /// here, at low confidence.
 const CLEARLY_RANDOM: f32 = 7.0;
 
+/// The same for 32 or more hex digits: counting sequences (`000102...0f`) read below it.
+const HEX_KEY: f32 = 6.5;
+
 /// What the candidate looks like, as the regex found it.
 pub struct Candidate<'a> {
     pub name: &'a [u8],
@@ -458,6 +461,47 @@ fn fail_key(s: &[u8]) -> bool {
         let rest = rest.strip_prefix(b"'").unwrap_or(rest).trim_ascii_start();
         start && matches!(rest.first(), Some(b':' | b'='))
     })
+}
+
+/// `value` to its closing quote where it holds the other quote (`"1t'sB1g3rt"`, `'a"b'`),
+/// at which the generic regexes stop: a password may have an apostrophe. Spaces still end it
+/// (a literal with spaces is prose to the judge), and so does an English contraction
+/// (`"don't"`, `'it\'s'`), a word.
+pub fn whole_literal(data: &[u8], value: Range<usize>, line_end: usize) -> Range<usize> {
+    let (quote, other) = match value.start.checked_sub(1).map(|i| data[i]) {
+        Some(b'"') => (b'"', b'\''),
+        Some(b'\'') => (b'\'', b'"'),
+        _ => return value,
+    };
+    let rest = &data[value.end..line_end];
+    if rest.first() != Some(&other) {
+        return value;
+    }
+    match rest.iter().position(|&b| b == quote) {
+        Some(end)
+            if rest[..end]
+                .iter()
+                .all(|b| !b.is_ascii_whitespace() && !matches!(b, b'`' | b'<'))
+                && !contraction(&data[value.start..value.end + end]) =>
+        {
+            value.start..value.end + end
+        }
+        _ => value,
+    }
+}
+
+/// An English word with a contracted ending: `don't`, `it\'s`, `we're`.
+fn contraction(word: &[u8]) -> bool {
+    let Some(at) = word.iter().position(|&b| b == b'\'') else {
+        return false;
+    };
+    let head = word[..at].strip_suffix(b"\\").unwrap_or(&word[..at]);
+    !head.is_empty()
+        && head.iter().all(u8::is_ascii_alphabetic)
+        && matches!(
+            &word[at + 1..],
+            b"t" | b"s" | b"re" | b"ve" | b"ll" | b"d" | b"m"
+        )
 }
 
 /// Whether `after`, the rest of the line after a value the regex cut short, goes on with
@@ -1054,8 +1098,12 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     }
     // Between a 64-bit and a 128-bit key (17 to 23 hex digits) are nonces, CSRF tokens and
     // cut hashes (`token = "cf50faa3fe97702ca1ae"`) rather than keys: low.
-    let odd_hex = (17..24).contains(&value.len()) && value.iter().all(u8::is_ascii_hexdigit);
-    Some(if surprise >= CLEARLY_RANDOM && !odd_hex {
+    let hex = value.iter().all(u8::is_ascii_hexdigit);
+    let odd_hex = hex && (17..24).contains(&value.len());
+    // 128 bits or more of hex is how most API secrets are issued; with 16 symbols it reads
+    // less surprising than base62 (`5f352379324c22463451387a0aec5d2f`: 6.6).
+    let hex_key = hex && value.len() >= 32 && surprise >= HEX_KEY;
+    Some(if surprise >= CLEARLY_RANDOM && !odd_hex || hex_key {
         confidence
     } else {
         Confidence::Low
@@ -2307,6 +2355,22 @@ mod tests {
     }
 
     #[test]
+    fn whole_literal_takes_the_other_quote_to_the_closing_one() {
+        let whole = |line: &str, value: Range<usize>| {
+            let got = whole_literal(line.as_bytes(), value, line.len());
+            line[got].to_string()
+        };
+        assert_eq!(whole(r#"p = "1t'sB1g3rt";"#, 5..7), "1t'sB1g3rt");
+        assert_eq!(whole(r#"p = 'say"hi'"#, 5..8), r#"say"hi"#);
+        // Closed where the regex stopped, a space before the closing quote, no quote before.
+        assert_eq!(whole(r#"p = "abc""#, 5..8), "abc");
+        assert_eq!(whole(r#"p = "it's a word""#, 5..7), "it");
+        assert_eq!(whole(r#"p = it's""#, 4..6), "it");
+        assert_eq!(whole(r#"p = "don't""#, 5..8), "don");
+        assert_eq!(whole(r#"p = "don\'t""#, 5..9), r"don\");
+    }
+
+    #[test]
     fn values() {
         let s = |line| check(Assignment::Secret, line, None);
         assert_eq!(
@@ -2317,6 +2381,13 @@ mod tests {
             s(r#"api_key = "550e8400-e29b-41d4-a716-446655440000""#).as_deref(), // keyscout:allow
             Some("550e8400-e29b-41d4-a716-446655440000")                         // keyscout:allow
         );
+        // 128 bits of hex reads less surprising than base62 (6.6 here), but is a key; a
+        // counting sequence is not.
+        assert_eq!(
+            s("SECRET_KEY=5f352379324c22463451387a0aec5d2f").as_deref(), // keyscout:allow
+            Some("5f352379324c22463451387a0aec5d2f")                     // keyscout:allow
+        );
+        assert_eq!(s(r#"token = "000102030405060708090a0b0c0d0e0f""#), None);
         for line in [
             r#"token = "homepage.hero.call_to_action""#,
             r#"key = "America/New_York""#,

@@ -435,6 +435,7 @@ fn check_match(
         let value = caps.get_group_by_name("value")?.range();
         let line_end =
             memchr::memchr(b'\n', &data[value.end..]).map_or(data.len(), |i| value.end + i);
+        let value = assignment::whole_literal(data, value, line_end);
         let line_start = memchr::memrchr(b'\n', &data[..name.start]).map_or(0, |i| i + 1);
         let above_start =
             memchr::memrchr(b'\n', &data[..line_start.saturating_sub(1)]).map_or(0, |i| i + 1);
