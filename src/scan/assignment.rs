@@ -914,7 +914,12 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     while end > 0 && matches!(c.value[end - 1], b';' | b',' | b')') {
         end -= 1;
     }
-    let next = c.after.first().copied();
+    // A token longer than the regex takes (a 128-byte hex key) goes on with token characters,
+    // which only its length limit stops the regex at: the secret is the part it took.
+    let token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
+    let run = c.after.iter().take_while(|b| token(b)).count();
+    let after = &c.after[run..];
+    let next = after.first().copied();
     if next.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'#')) {
         return None;
     }
@@ -930,7 +935,7 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     // `key: value` and `key = value` end their line (or come before a comment); words after
     // them make it prose (`:param password: the user's password`, `grep for password= before
     // commit`). Only shell's `KEY=value cmd` has words after an unspaced `=`.
-    let rest = c.after.trim_ascii_start();
+    let rest = after.trim_ascii_start();
     let shell = c.between == b"=";
     if !(shell || rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//")) {
         return None;
