@@ -465,8 +465,8 @@ fn fail_key(s: &[u8]) -> bool {
 
 /// `value` to its closing quote where it holds the other quote (`"1t'sB1g3rt"`, `'a"b'`),
 /// at which the generic regexes stop: a password may have an apostrophe. Spaces still end it
-/// (a literal with spaces is prose to the judge), and so does an English contraction
-/// (`"don't"`, `'it\'s'`), a word.
+/// (a literal with spaces is prose to the judge), and so do escapes (`'a+\\"/b'` tests a
+/// parser's quoting) and an English contraction (`"don't"`), a word.
 pub fn whole_literal(data: &[u8], value: Range<usize>, line_end: usize) -> Range<usize> {
     let (quote, other) = match value.start.checked_sub(1).map(|i| data[i]) {
         Some(b'"') => (b'"', b'\''),
@@ -482,6 +482,7 @@ pub fn whole_literal(data: &[u8], value: Range<usize>, line_end: usize) -> Range
             if rest[..end]
                 .iter()
                 .all(|b| !b.is_ascii_whitespace() && !matches!(b, b'`' | b'<'))
+                && !data[value.start..value.end + end].contains(&b'\\')
                 && !contraction(&data[value.start..value.end + end]) =>
         {
             value.start..value.end + end
@@ -490,12 +491,12 @@ pub fn whole_literal(data: &[u8], value: Range<usize>, line_end: usize) -> Range
     }
 }
 
-/// An English word with a contracted ending: `don't`, `it\'s`, `we're`.
+/// An English word with a contracted ending: `don't`, `it's`, `we're`.
 fn contraction(word: &[u8]) -> bool {
     let Some(at) = word.iter().position(|&b| b == b'\'') else {
         return false;
     };
-    let head = word[..at].strip_suffix(b"\\").unwrap_or(&word[..at]);
+    let head = &word[..at];
     !head.is_empty()
         && head.iter().all(u8::is_ascii_alphabetic)
         && matches!(
@@ -2373,6 +2374,7 @@ mod tests {
         assert_eq!(whole(r#"p = it's""#, 4..6), "it");
         assert_eq!(whole(r#"p = "don't""#, 5..8), "don");
         assert_eq!(whole(r#"p = "don\'t""#, 5..9), r"don\");
+        assert_eq!(whole(r#"t = 'rcHu+\\"/896A'"#, 5..12), r"rcHu+\\");
     }
 
     #[test]
