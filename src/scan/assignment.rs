@@ -713,6 +713,10 @@ const COMPOUND: &[&str] = &[
     "xsrf",
     "new",
     "old",
+    // WordPress's keys, as a Helm chart's values spell them: `secureauthkey`, `loggedinkey`.
+    "secureauth",
+    "loggedin",
+    "nonce",
 ];
 
 fn secret_word(kind: Assignment, word: &str) -> bool {
@@ -2306,6 +2310,8 @@ mod tests {
             "AUTH_TOKEN",
             "apikey",
             "SECRET_KEY_BASE",
+            "loggedinkey",
+            "secureauthkey",
         ] {
             assert!(
                 secret_name(Assignment::Secret, name.as_bytes()).is_some(),
