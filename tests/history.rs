@@ -509,3 +509,50 @@ fn scripts_without_an_extension_are_read_by_their_shebang_in_windows_as_in_dir()
     in_dir.sort();
     assert_eq!(in_dir, want);
 }
+
+#[test]
+fn a_generic_finding_gives_way_to_a_specific_one_in_history_as_in_dir() {
+    let dir = repo();
+    // A specific rule scoped to `.env` files and a generic one on the same secret: one blob,
+    // scanned without a path, at two paths. The generic finding stands only where the
+    // specific rule does not.
+    let config = r#"
+[[rules]]
+id = "any-key"
+regex = '''key = (\S+)'''
+keywords = ["key"]
+tags = ["generic"]
+
+[[rules]]
+id = "tok"
+regex = '''\b(tok_[0-9a-f]{20})\b'''
+keywords = ["tok_"]
+path = '''\.env$'''
+"#;
+    let line = format!("key = tok_{}", "0123456789abcdef0123");
+    write_lines(&dir, "a.env", std::slice::from_ref(&line));
+    write_lines(&dir, "b.txt", &[line]);
+    commit(&dir, "one secret at two paths");
+    std::fs::write(dir.path().join("rules.toml"), config).unwrap();
+
+    let summary = |found: &[Value]| {
+        let mut got: Vec<String> = found
+            .iter()
+            .map(|f| format!("{} {}", f["path"].as_str().unwrap(), f["rule_id"]))
+            .collect();
+        got.sort();
+        got
+    };
+    let found = same_both_ways(dir.path(), &["-c", "rules.toml"]);
+    assert_eq!(summary(&found), ["a.env \"tok\"", "b.txt \"any-key\""]);
+    let out = common::keyscout_in(
+        dir.path(),
+        &["dir", ".", "-c", "rules.toml", "-f", "json", "-q"],
+        None,
+    );
+    let in_dir: Vec<String> = summary(&findings(&out))
+        .into_iter()
+        .filter(|f| !f.starts_with("rules.toml"))
+        .collect();
+    assert_eq!(in_dir, ["a.env \"tok\"", "b.txt \"any-key\""]);
+}

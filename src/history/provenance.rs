@@ -67,10 +67,15 @@ pub fn findings(
             }
             continue;
         }
+        let hiders = hiders(scanner, hits);
+        let mut stands = vec![false; hits.len()];
         for place in at {
             let commit = commit_id(place.commit);
-            for hit in hits {
-                if scanner.holds_at(&hit.finding, &place.path, Some(&commit)) {
+            for (stand, hit) in stands.iter_mut().zip(hits) {
+                *stand = scanner.holds_at(&hit.finding, &place.path, Some(&commit));
+            }
+            for (i, hit) in hits.iter().enumerate() {
+                if stands[i] && !hiders[i].iter().any(|&j| stands[j]) {
                     let f = &hit.finding;
                     let key = (place.path.clone(), f.rule_id.clone(), f.secret.clone());
                     note(&mut seen, key, place, *blob, hit);
@@ -138,6 +143,30 @@ pub fn findings(
         out.push(f);
     }
     out
+}
+
+/// For each hit of a blob, the hits that hide it wherever both stand: a specific rule's on an
+/// overlapping secret, which a generic one gives way to ([`Scanner::gives_way`]). A blob is
+/// scanned without a path, where a path-scoped rule may yet not stand, so this is decided at
+/// each place.
+fn hiders(scanner: &Scanner, hits: &[Hit]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| hits[i].span.start);
+    let mut hiders = vec![Vec::new(); hits.len()];
+    for (k, &i) in order.iter().enumerate() {
+        for &j in &order[k + 1..] {
+            if hits[j].span.start >= hits[i].span.end {
+                break;
+            }
+            let (a, b) = (&hits[i].finding, &hits[j].finding);
+            if scanner.gives_way(a, b) {
+                hiders[i].push(j);
+            } else if scanner.gives_way(b, a) {
+                hiders[j].push(i);
+            }
+        }
+    }
+    hiders
 }
 
 /// A fingerprint: path, rule, secret.

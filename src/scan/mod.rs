@@ -147,6 +147,18 @@ impl Scanner {
         !set.allowed(rule, &candidate)
     }
 
+    /// Whether finding `g` gives way to finding `s` where their secrets overlap, as a scan
+    /// with a path decides ([`keep_most_specific`]); for findings made without one, once
+    /// both are known to stand at a path.
+    pub fn gives_way(&self, g: &Finding, s: &Finding) -> bool {
+        let rule = |id: &str| self.rules.rules.iter().find(|r| r.id == id);
+        let level = |f: &Finding| Confidence::parse(&f.confidence).unwrap_or(Confidence::Medium);
+        match (rule(&g.rule_id), rule(&s.rule_id)) {
+            (Some(gr), Some(sr)) => g.decoded == s.decoded && gives_way(gr, level(g), sr, level(s)),
+            _ => false,
+        }
+    }
+
     /// Scratch space for one thread.
     pub fn matcher(&self) -> Matcher<'_> {
         let n = self.rules.rules.len();
@@ -527,11 +539,13 @@ fn check_match(
 /// rule does not hide a generic finding, which `--min-confidence` might then lose.) Two
 /// specific rules both stay. `raw` is sorted by start.
 fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
-    let generic = |m: &Raw| set.rules[m.rule as usize].generic;
-    // A companion's finding is never reported, so it hides nothing.
-    let companion = |m: &Raw| set.rules[m.rule as usize].companion;
     let yields = |g: &Raw, s: &Raw| {
-        generic(g) && !generic(s) && !companion(s) && s.confidence >= g.confidence
+        gives_way(
+            &set.rules[g.rule as usize],
+            g.confidence,
+            &set.rules[s.rule as usize],
+            s.confidence,
+        )
     };
     let mut keep = vec![true; raw.len()];
     for i in 0..raw.len() {
@@ -548,6 +562,13 @@ fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
     }
     let mut kept = keep.into_iter();
     raw.retain(|_| kept.next().unwrap_or(true));
+}
+
+/// Whether a finding of rule `g` at confidence `gc` gives way to one of rule `s` at `sc` on
+/// an overlapping secret: `g` is generic and `s` a specific rule at least as confident. (A
+/// companion's finding is never reported, so it hides nothing.)
+fn gives_way(g: &Rule, gc: Confidence, s: &Rule, sc: Confidence) -> bool {
+    g.generic && !s.generic && !s.companion && sc >= gc
 }
 
 /// The whole line(s) that `span` touches, without the final newline.
