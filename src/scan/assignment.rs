@@ -1781,6 +1781,9 @@ fn placeholder(value: &[u8]) -> bool {
         // PHP's interpolation, `"barryIsTheBest{$i}"`.
         "{$",
         "notasecret",
+        "nopassword",
+        "no_password",
+        "no-password",
         "change_this",
         "change-this",
         "changethis",
@@ -1800,6 +1803,19 @@ fn placeholder(value: &[u8]) -> bool {
     }
     // A stand-in for a stored hash, `existing-hash`, `old-hash`.
     if lower.ends_with(b"-hash") || lower.ends_with(b"_hash") {
+        return true;
+    }
+    // The credential to put there, named in glued words: `azureaccountkey`, `miniosecretkey`.
+    let named = [
+        "accountkey",
+        "secretkey",
+        "accesskey",
+        "storagekey",
+        "apikey",
+    ]
+    .iter()
+    .any(|w| lower.len() > w.len() && lower.ends_with(w.as_bytes()));
+    if named && lower.iter().all(u8::is_ascii_lowercase) {
         return true;
     }
     // `yourgmailpassword`, `YourApiKey`: what to put there, in the reader's words.
