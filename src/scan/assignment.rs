@@ -186,6 +186,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if unicode_escaped(value).is_some_and(|text| translation(text.as_bytes())) {
         return None;
     }
+    if glyph(value) {
+        return None;
+    }
     // A sentence (a message bundle's `copy.password` set to `Please copy the password from
     // either location`): a word and more words of prose after it, unquoted. (Gmail's app
     // passwords are four groups of random letters, `abcd efgh ...`, far from prose.)
@@ -1112,7 +1115,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     let odd_hex = hex && (17..24).contains(&value.len());
     // 128 bits or more of hex is how most API secrets are issued; with 16 symbols it reads
     // less surprising than base62 (`5f352379324c22463451387a0aec5d2f`: 6.6).
-    let hex_key = hex && value.len() >= 32 && surprise >= HEX_KEY;
+    let hex_key = hex && !odd_hex && value.len() >= 32 && surprise >= HEX_KEY;
     Some(if surprise >= CLEARLY_RANDOM && !odd_hex || hex_key {
         confidence
     } else {
@@ -1452,6 +1455,13 @@ fn translation(value: &[u8]) -> bool {
     ];
     let lower = value.to_lowercase();
     WORDS.iter().any(|w| lower.starts_with(w))
+}
+
+/// An icon font's code point as CSS writes it, `\e033` (`'\\e033'` in a string literal): an
+/// icon set's map from names (`password`, `key`) to glyphs.
+fn glyph(value: &[u8]) -> bool {
+    let hex = value.strip_prefix(b"\\\\").or(value.strip_prefix(b"\\"));
+    hex.is_some_and(|h| (4..=6).contains(&h.len()) && h.iter().all(u8::is_ascii_hexdigit))
 }
 
 /// The text of `value` with its `\uXXXX` escapes decoded, when it holds one.
@@ -2380,6 +2390,14 @@ mod tests {
             ),
             Some("Xq3vT9pL2mZ8kR5wN7yB4cJ6".into()) // keyscout:allow
         );
+    }
+
+    #[test]
+    fn an_icon_font_s_code_points_are_no_passwords() {
+        let p = |line| check(Assignment::Password, line, Some(Format::Code));
+        assert_eq!(p(r"  'password': '\\e033',"), None);
+        assert_eq!(p(r"  password: '\e033',"), None);
+        assert_eq!(p(r"  password: 'e033e033',").as_deref(), Some("e033e033"));
     }
 
     #[test]
