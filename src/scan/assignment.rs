@@ -971,6 +971,9 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if surprise < RANDOM && code_or_reference(value) || value.ends_with(b"(") {
         return None;
     }
+    if namespaced_hash(value) {
+        return None;
+    }
     // A name in any case: the model charges each capital and each seam between words, so
     // `addNewRowIfNeeded` and `ErrBucketAlreadyOwnedByYou` read as words only word by word;
     // a constant's name, `FCGI_MPXS_CONNS`, is letters between underscores.
@@ -1121,6 +1124,24 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     } else {
         Confidence::Low
     })
+}
+
+/// A cache or lock key: names and numbers, then a hash (`Archiving.1.368dfa07...`,
+/// `en_GB.messages.099584...`), which keys a store by what it holds.
+fn namespaced_hash(value: &[u8]) -> bool {
+    let value = value.strip_suffix(b".").unwrap_or(value);
+    let mut parts: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
+    let Some(hash) = parts.pop() else {
+        return false;
+    };
+    let name = |p: &[u8]| p.len() >= 2 && p.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_');
+    let number = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    hash.len() >= 24
+        && hash.iter().all(u8::is_ascii_hexdigit)
+        && parts.iter().all(|p| name(p) || number(p))
+        && parts
+            .iter()
+            .any(|p| p.len() >= 4 && p.iter().all(u8::is_ascii_alphabetic))
 }
 
 /// A password: not a placeholder, a reference or code. People choose passwords, so a word
@@ -2235,11 +2256,51 @@ fn version_or_date(value: &[u8]) -> bool {
     if parts.next().is_some_and(numbers) && parts.clone().count() >= 1 && parts.all(wild) {
         return true;
     }
+    if duration(v) {
+        return true;
+    }
     !v.is_empty()
         && v[0].is_ascii_digit()
         && v.iter()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b':' | b'T' | b'Z'))
         && v.iter().any(|b| matches!(b, b'.' | b'-' | b':'))
+}
+
+/// An ISO 8601 duration, `P10Y2M3D`, `PT1H30M`, or its format with `%` fields
+/// (`P%yY%mM%dD`): numbers (or fields), each with its unit, in order.
+fn duration(value: &[u8]) -> bool {
+    let Some(rest) = value.strip_prefix(b"P") else {
+        return false;
+    };
+    let mut units: &[u8] = b"YMWDTHMS";
+    let mut any = false;
+    let mut at = 0;
+    while at < rest.len() {
+        if rest[at] == b'T' {
+            let Some(t) = units.iter().position(|&u| u == b'T') else {
+                return false;
+            };
+            units = &units[t + 1..];
+            at += 1;
+            continue;
+        }
+        let field = if rest[at] == b'%' { 2 } else { 0 };
+        let digits = rest[at + field.min(rest.len() - at)..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || **b == b'.')
+            .count();
+        let len = field + digits;
+        if len == 0 || field > 0 && digits > 0 || at + len >= rest.len() {
+            return false;
+        }
+        let Some(u) = units.iter().position(|&u| u == rest[at + len]) else {
+            return false;
+        };
+        units = &units[u + 1..];
+        at += len + 1;
+        any = true;
+    }
+    any
 }
 
 fn path_or_url(value: &[u8]) -> bool {
@@ -2390,6 +2451,49 @@ mod tests {
             ),
             Some("Xq3vT9pL2mZ8kR5wN7yB4cJ6".into()) // keyscout:allow
         );
+    }
+
+    #[test]
+    fn a_store_s_keys_by_hash_are_no_secrets() {
+        for v in [
+            "Archiving.1.368dfa07fd4c27385c87c819538ef078",
+            "en_GB.messages.099584009f94b788bd46580c.",
+        ] {
+            assert!(namespaced_hash(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "368dfa07fd4c27385c87c819538ef078",
+            "sk.368dfa07fd4c27385c87c819538ef078",
+            "abcdef.0123456789abcdef",
+        ] {
+            assert!(!namespaced_hash(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn durations_and_their_formats() {
+        for v in [
+            "P10Y2M3D",
+            "PT1H30M",
+            "P1W",
+            "P%yY%mM%dDT%hH%iM%sS",
+            "PT0.5S",
+        ] {
+            assert!(duration(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "P",
+            "PT",
+            "P3",
+            "P2D1Y",
+            "Pa55word",
+            "PX7Lq2Vn9Tz4Kp8W",
+            "P%y",
+        ] {
+            assert!(!duration(v.as_bytes()), "{v}");
+        }
+        let s = |line| check(Assignment::Secret, line, None);
+        assert_eq!(s("FORMAT_KEY = 'P%yY%mM%dDT%hH%iM%sS'"), None);
     }
 
     #[test]
