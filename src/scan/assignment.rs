@@ -1845,7 +1845,8 @@ fn placeholder(value: &[u8]) -> bool {
         "apikey",
     ]
     .iter()
-    .any(|w| lower.len() > w.len() && lower.ends_with(w.as_bytes()));
+    .any(|w| lower.ends_with(w.as_bytes()));
+    // (Or only named: `secretKey` given as a password.)
     if named && lower.iter().all(u8::is_ascii_lowercase) {
         return true;
     }
