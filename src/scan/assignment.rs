@@ -256,6 +256,12 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
             key_like(value, surprise, confidence)?;
             Confidence::Low
         }
+        // A URL's query value of an odd number of hex digits, which no whole bytes make: a
+        // site's own parameter (`/process?key=002bb9...426` in a list of referrers).
+        Assignment::Secret if syntax == "embedded" && odd_hex(value) => {
+            key_like(value, surprise, confidence)?;
+            Confidence::Low
+        }
         Assignment::Secret => key_like(value, surprise, confidence)?,
         Assignment::Password => password_like(value, quoted, surprise, confidence)?,
     };
@@ -1126,6 +1132,11 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     })
 }
 
+/// An odd number of hex digits, 17 or more.
+fn odd_hex(value: &[u8]) -> bool {
+    value.len() >= 17 && value.len() % 2 == 1 && value.iter().all(u8::is_ascii_hexdigit)
+}
+
 /// A cache or lock key: names and numbers, then a hash (`Archiving.1.368dfa07...`,
 /// `en_GB.messages.099584...`), which keys a store by what it holds.
 fn namespaced_hash(value: &[u8]) -> bool {
@@ -1850,6 +1861,10 @@ fn placeholder(value: &[u8]) -> bool {
     if named && lower.iter().all(u8::is_ascii_lowercase) {
         return true;
     }
+    // A sentinel a library keys its own entries by, `__!YAMLZero`, `__default__`.
+    if value.starts_with(b"__") {
+        return true;
+    }
     // `yourgmailpassword`, `YourApiKey`: what to put there, in the reader's words.
     if lower.starts_with(b"your") && ["pass", "secret", "key", "token"].iter().any(|w| has(w)) {
         return true;
@@ -2452,6 +2467,29 @@ mod tests {
             ),
             Some("Xq3vT9pL2mZ8kR5wN7yB4cJ6".into()) // keyscout:allow
         );
+    }
+
+    #[test]
+    fn odd_hex_in_a_query_and_sentinels_are_no_keys() {
+        let s = |line| check(Assignment::Secret, line, None);
+        assert_eq!(s("if (x) $key = '__!YAMLZero';"), None);
+        let url = r#""http://help.example.fr/process?key=002bb9d5055d77787713a6ee93866aa5426","#;
+        let (at, line) = (url.find("key=").unwrap(), url.as_bytes());
+        let end = url.rfind('"').unwrap();
+        let c = Candidate {
+            name: b"key",
+            value: &line[at + 4..end],
+            between: b"=",
+            before_name: Some(b'?'),
+            line_before: &line[..at],
+            line_above: b"",
+            before: Some(b'='),
+            after: &line[end..],
+            format: Some(Format::Code),
+        };
+        assert_eq!(c.value, b"002bb9d5055d77787713a6ee93866aa5426");
+        let verdict = judge(Assignment::Secret, &c, Confidence::Medium).map(|v| v.confidence);
+        assert_eq!(verdict, Some(Confidence::Low));
     }
 
     #[test]
