@@ -257,8 +257,13 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
             Confidence::Low
         }
         // A URL's query value of an odd number of hex digits, which no whole bytes make: a
-        // site's own parameter (`/process?key=002bb9...426` in a list of referrers).
-        Assignment::Secret if syntax == "embedded" && odd_hex(value) => {
+        // site's own parameter (`/process?key=002bb9...426` in a list of referrers). (Not a
+        // header's: Cloudflare's global API keys are 37 hex digits, `X-Auth-Key: ...`.)
+        Assignment::Secret
+            if syntax == "embedded"
+                && matches!(c.before_name, Some(b'?' | b'&'))
+                && odd_hex(value) =>
+        {
             key_like(value, surprise, confidence)?;
             Confidence::Low
         }
