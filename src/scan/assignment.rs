@@ -262,7 +262,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         Assignment::Secret
             if syntax == "embedded"
                 && matches!(c.before_name, Some(b'?' | b'&'))
-                && odd_hex(value) =>
+                && odd_length_hex(value) =>
         {
             key_like(value, surprise, confidence)?;
             Confidence::Low
@@ -933,8 +933,8 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     while end > 0 && matches!(c.value[end - 1], b';' | b',' | b')') {
         end -= 1;
     }
-    // A token longer than the regex takes (a 128-byte hex key) goes on with token characters,
-    // which only its length limit stops the regex at: the secret is the part it took.
+    // A token longer than the regex takes (a Rails key of 256 hex digits) goes on with token
+    // characters, where only its length limit stops the regex: the secret is the part it took.
     let token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
     let run = c.after.iter().take_while(|b| token(b)).count();
     let after = &c.after[run..];
@@ -1126,11 +1126,11 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     // Between a 64-bit and a 128-bit key (17 to 23 hex digits) are nonces, CSRF tokens and
     // cut hashes (`token = "cf50faa3fe97702ca1ae"`) rather than keys: low.
     let hex = value.iter().all(u8::is_ascii_hexdigit);
-    let odd_hex = hex && (17..24).contains(&value.len());
+    let short_hex = hex && (17..24).contains(&value.len());
     // 128 bits or more of hex is how most API secrets are issued; with 16 symbols it reads
     // less surprising than base62 (`5f352379324c22463451387a0aec5d2f`: 6.6).
-    let hex_key = hex && !odd_hex && value.len() >= 32 && surprise >= HEX_KEY;
-    Some(if surprise >= CLEARLY_RANDOM && !odd_hex || hex_key {
+    let hex_key = hex && value.len() >= 32 && surprise >= HEX_KEY;
+    Some(if surprise >= CLEARLY_RANDOM && !short_hex || hex_key {
         confidence
     } else {
         Confidence::Low
@@ -1138,7 +1138,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
 }
 
 /// An odd number of hex digits, 17 or more.
-fn odd_hex(value: &[u8]) -> bool {
+fn odd_length_hex(value: &[u8]) -> bool {
     value.len() >= 17 && value.len() % 2 == 1 && value.iter().all(u8::is_ascii_hexdigit)
 }
 
@@ -2545,7 +2545,7 @@ mod tests {
         let p = |line| check(Assignment::Password, line, Some(Format::Code));
         assert_eq!(p(r"  'password': '\\e033',"), None);
         assert_eq!(p(r"  password: '\e033',"), None);
-        assert_eq!(p(r"  password: 'e033e033',").as_deref(), Some("e033e033"));
+        assert_eq!(p(r"  password: 'e033e033',").as_deref(), Some("e033e033")); // keyscout:allow
     }
 
     #[test]
