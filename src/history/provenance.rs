@@ -10,7 +10,7 @@ use gix::ObjectId;
 
 use super::blobs::{self, Hit};
 use crate::finding::{Finding, GitOrigin, GitPlace};
-use crate::scan::Scanner;
+use crate::scan::{Scanner, each_overlap};
 use crate::source::git::{Commit, CommitInfo, OnWarning, Place, Repo};
 
 /// Where one fingerprint was introduced, and the finding to report at the first place.
@@ -153,19 +153,19 @@ fn hiders(scanner: &Scanner, hits: &[Hit]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..hits.len()).collect();
     order.sort_by_key(|&i| hits[i].span.start);
     let mut hiders = vec![Vec::new(); hits.len()];
-    for (k, &i) in order.iter().enumerate() {
-        for &j in &order[k + 1..] {
-            if hits[j].span.start >= hits[i].span.end {
-                break;
-            }
-            let (a, b) = (&hits[i].finding, &hits[j].finding);
-            if scanner.gives_way(a, b) {
+    each_overlap(
+        &order,
+        |&i| hits[i].span.clone(),
+        |a, b| {
+            let (i, j) = (order[a], order[b]);
+            let (x, y) = (&hits[i].finding, &hits[j].finding);
+            if scanner.gives_way(x, y) {
                 hiders[i].push(j);
-            } else if scanner.gives_way(b, a) {
+            } else if scanner.gives_way(y, x) {
                 hiders[j].push(i);
             }
-        }
-    }
+        },
+    );
     hiders
 }
 

@@ -252,17 +252,14 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let surprise = randomness::surprise(value);
     let confidence = match kind {
-        Assignment::Secret if search_only_key(c) => {
-            key_like(value, surprise, confidence)?;
-            Confidence::Low
-        }
         // A URL's query value of an odd number of hex digits, which no whole bytes make: a
         // site's own parameter (`/process?key=002bb9...426` in a list of referrers). (Not a
         // header's: Cloudflare's global API keys are 37 hex digits, `X-Auth-Key: ...`.)
         Assignment::Secret
-            if syntax == "embedded"
-                && matches!(c.before_name, Some(b'?' | b'&'))
-                && odd_length_hex(value) =>
+            if search_only_key(c)
+                || syntax == "embedded"
+                    && matches!(c.before_name, Some(b'?' | b'&'))
+                    && odd_length_hex(value) =>
         {
             key_like(value, surprise, confidence)?;
             Confidence::Low
@@ -1146,17 +1143,17 @@ fn odd_length_hex(value: &[u8]) -> bool {
 /// `en_GB.messages.099584...`), which keys a store by what it holds.
 fn namespaced_hash(value: &[u8]) -> bool {
     let value = value.strip_suffix(b".").unwrap_or(value);
-    let mut parts: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
-    let Some(hash) = parts.pop() else {
+    let Some(dot) = value.iter().rposition(|&b| b == b'.') else {
         return false;
     };
+    let (names, hash) = (value[..dot].split(|&b| b == b'.'), &value[dot + 1..]);
     let name = |p: &[u8]| p.len() >= 2 && p.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_');
     let number = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
     hash.len() >= 24
         && hash.iter().all(u8::is_ascii_hexdigit)
-        && parts.iter().all(|p| name(p) || number(p))
-        && parts
-            .iter()
+        && names.clone().all(|p| name(p) || number(p))
+        && names
+            .into_iter()
             .any(|p| p.len() >= 4 && p.iter().all(u8::is_ascii_alphabetic))
 }
 

@@ -121,7 +121,7 @@ impl Scanner {
     /// allowlist drops it there.
     pub fn holds_at(&self, finding: &Finding, path: &str, commit: Option<&str>) -> bool {
         let set = &*self.rules;
-        let Some(rule) = set.rules.iter().find(|r| r.id == finding.rule_id) else {
+        let Some(rule) = self.rule_named(&finding.rule_id) else {
             return false;
         };
         if !path_matches(rule, Some(path)) {
@@ -151,12 +151,16 @@ impl Scanner {
     /// with a path decides ([`keep_most_specific`]); for findings made without one, once
     /// both are known to stand at a path.
     pub fn gives_way(&self, g: &Finding, s: &Finding) -> bool {
-        let rule = |id: &str| self.rules.rules.iter().find(|r| r.id == id);
         let level = |f: &Finding| Confidence::parse(&f.confidence).unwrap_or(Confidence::Medium);
-        match (rule(&g.rule_id), rule(&s.rule_id)) {
+        match (self.rule_named(&g.rule_id), self.rule_named(&s.rule_id)) {
             (Some(gr), Some(sr)) => g.decoded == s.decoded && gives_way(gr, level(g), sr, level(s)),
             _ => false,
         }
+    }
+
+    /// The rule a finding names.
+    fn rule_named(&self, id: &str) -> Option<&Rule> {
+        self.rules.rules.iter().find(|r| r.id == id)
     }
 
     /// Scratch space for one thread.
@@ -548,20 +552,36 @@ fn keep_most_specific(set: &RuleSet, raw: &mut Vec<Raw>) {
         )
     };
     let mut keep = vec![true; raw.len()];
-    for i in 0..raw.len() {
-        for j in i + 1..raw.len() {
-            if raw[j].secret.start >= raw[i].secret.end {
-                break;
-            }
+    each_overlap(
+        raw,
+        |m| m.secret.clone(),
+        |i, j| {
             if yields(&raw[i], &raw[j]) {
                 keep[i] = false;
             } else if yields(&raw[j], &raw[i]) {
                 keep[j] = false;
             }
-        }
-    }
+        },
+    );
     let mut kept = keep.into_iter();
     raw.retain(|_| kept.next().unwrap_or(true));
+}
+
+/// Calls `f(i, j)` for each pair `i < j` of `items` whose spans overlap; `items` is sorted by
+/// the start of its span.
+pub(crate) fn each_overlap<T>(
+    items: &[T],
+    span: impl Fn(&T) -> Range<usize>,
+    mut f: impl FnMut(usize, usize),
+) {
+    for i in 0..items.len() {
+        for j in i + 1..items.len() {
+            if span(&items[j]).start >= span(&items[i]).end {
+                break;
+            }
+            f(i, j);
+        }
+    }
 }
 
 /// Whether a finding of rule `g` at confidence `gc` gives way to one of rule `s` at `sc` on
