@@ -815,15 +815,18 @@ fn a_pack_entry_declaring_a_huge_size_is_a_warning_not_an_allocation() {
         .status()
         .expect("run python3");
     assert!(status.success());
-    for args in [
-        &["git", ".", "-f", "json"][..],
-        &["git", ".", "--all-objects", "-f", "json"],
+    // No commit reaches the forged entry: a scan of history never decodes it, one of every
+    // object does and warns.
+    for (args, warned) in [
+        (&["git", ".", "-f", "json"][..], false),
+        (&["git", ".", "--all-objects", "-f", "json"], true),
     ] {
         let (kib, out) = peak_rss_kib(dir.path(), args);
         let err = stderr(&out);
-        assert_eq!(code(&out), 2, "{args:?}: {err}");
-        assert!(
+        assert_eq!(code(&out), if warned { 2 } else { 1 }, "{args:?}: {err}");
+        assert_eq!(
             err.contains("declares 1500000000 bytes") && err.contains("at offset"),
+            warned,
             "{args:?}: {err}"
         );
         // The blob beside it is still scanned.
@@ -835,4 +838,48 @@ fn a_pack_entry_declaring_a_huge_size_is_a_warning_not_an_allocation() {
         // Decoding allocated what the pack holds, not what the header claimed.
         assert!(kib < 256 * 1024, "{args:?}: peak RSS {kib} KiB");
     }
+}
+
+#[test]
+fn a_corrupt_object_no_commit_reaches_is_never_decoded() {
+    // A large blob committed on a branch that is then deleted: it stays in the pack,
+    // unreachable, as on a server after a force-push. Its damage is no concern of a scan of
+    // what the refs reach (git itself decoded it, and failed, before only wanted blobs and
+    // their bases were).
+    let dir = packed_repo();
+    let (_, intact, _) = scan_git(dir.path());
+    git(dir.path(), &["checkout", "-q", "-b", "side"]);
+    let lines: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                "line {i}: {:x}",
+                (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            )
+        })
+        .collect();
+    dir.write("big.txt", lines.join("\n"));
+    commit(&dir, "side");
+    git(dir.path(), &["checkout", "-q", "-"]);
+    git(dir.path(), &["repack", "-a", "-d", "-q"]);
+    git(dir.path(), &["branch", "-q", "-D", "side"]);
+    git(dir.path(), &["reflog", "expire", "--expire=now", "--all"]);
+    let (pack, _, entries) = pack_of(dir.path());
+    let big = entries
+        .iter()
+        .find(|e| e.kind == "blob" && e.end - e.offset > 4000)
+        .expect("the unreachable blob is packed");
+    let mut bytes = std::fs::read(&pack).unwrap();
+    // Early in its compressed data, where inflating it fails (not only its checksum).
+    let at = (big.offset + (big.end - big.offset) / 8) as usize;
+    bytes[at..at + 64].fill(0xff);
+    let mut perms = std::fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&pack, perms).unwrap();
+    std::fs::write(&pack, bytes).unwrap();
+
+    let (out, found, rc) = scan_git(dir.path());
+    assert_eq!(rc, 1, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert_eq!(found, intact);
 }

@@ -1,6 +1,6 @@
 //! Git repositories as a source, read in-process with gix: the commits of every ref, the
 //! objects of the repository, the bytes of blobs (packs decoded in parallel by a delta-tree
-//! traversal, the rest looked up one by one; for a blob stored as a delta, what it copied from
+//! traversal of the wanted blobs and their bases, the rest looked up one by one; for a blob stored as a delta, what it copied from
 //! which base), which commit introduced a blob at which path (one
 //! parallel pass of tree diffs), and what is staged for the next commit.
 //!
@@ -1226,8 +1226,8 @@ fn release(map: &memmap2::Mmap) {
     let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
 }
 
-/// Decodes every object of one pack in parallel, handing wanted blobs (with their deltas when
-/// `deltas` is set) to visitors.
+/// Decodes the wanted blobs of one pack and their bases in parallel, handing wanted blobs
+/// (with their deltas when `deltas` is set) to visitors.
 #[allow(clippy::too_many_arguments)]
 fn traverse_pack<F, V>(
     idx: &Path,
@@ -1267,8 +1267,22 @@ fn traverse_pack<F, V>(
     // declares. Deltas may produce more than any entry declares, so the bound has a floor;
     // a delta over it fails here and is looked up again afterwards. Reading every entry's
     // header would make the whole pack resident: its pages are released as it goes.
-    let (implausible, largest) = integrity.implausible_sizes(HEADERS_PER_RELEASE, || release(map));
+    let mut bases = vec![NO_BASE; by_offset.len()];
+    let (implausible, largest) = integrity.implausible_sizes(
+        HEADERS_PER_RELEASE,
+        || release(map),
+        |i, entry| bases[i] = base_of(entry, index, &by_offset),
+    );
+    // Only the wanted blobs and the bases they are made from are decoded: not the trees and
+    // commits, nor the blobs no selected commit reaches (a server's mirror holds many), whose
+    // damage then costs nothing.
+    let needed = needed(&by_offset, &bases, wanted);
+    drop(bases);
     for (offset, id, why) in implausible {
+        let at = by_offset.binary_search_by_key(&offset, |(o, _)| *o);
+        if !at.is_ok_and(|i| needed[i]) {
+            continue;
+        }
         wanted.claim(&id);
         warn(Warning {
             id: Some(id),
@@ -1302,31 +1316,105 @@ fn traverse_pack<F, V>(
             copies: Vec::new(),
         },
     };
-    let processor = move |kind: Kind,
-                          data: &[u8],
-                          entry: &pack::index::Entry,
-                          _: &dyn gix::Progress|
-          -> gix::Result {
-        worker.object(kind, data, entry);
-        Ok(())
-    };
-    let options = pack::index::traverse::Options {
-        traversal: pack::index::traverse::Algorithm::DeltaTreeLookup,
-        thread_limit: Some(threads.max(1)),
-        // As `git cat-file`: no object ids hashed (the visitor checks each blob's CRC32
-        // instead); an undecodable object is looked up again later and reported then.
-        check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
-        alloc_limit_bytes: Some(alloc_limit),
-        make_pack_lookup_cache: || pack::cache::Never,
-    };
+    let entries =
+        by_offset
+            .iter()
+            .zip(&needed)
+            .filter(|(_, n)| **n)
+            .map(|(&(pack_offset, oid), _)| pack::index::Entry {
+                pack_offset,
+                oid,
+                crc32: index.lookup(oid).and_then(|i| index.crc32_at_index(i)),
+            });
     let interrupt = AtomicBool::new(false);
     let mut progress = gix::progress::Discard;
-    if let Err(e) = index.traverse(&pack, &mut progress, &interrupt, processor, options) {
+    let traversed = pack::cache::delta::Tree::from_offsets_in_pack(
+        &pack_path,
+        entries,
+        &|e| e.pack_offset,
+        &|id| Ok(index.lookup(id).map(|i| index.pack_offset_at_index(i))),
+        &mut progress,
+        &interrupt,
+        hash,
+    )
+    .and_then(|tree| {
+        // As `git cat-file`: no object ids hashed (the visitor checks each blob's CRC32
+        // instead). An entry's slice runs to the next decoded entry, past its own end: its
+        // zlib stream ends first. An error stops the traversal; the wanted blobs it did not
+        // reach are looked up one by one afterwards, and reported then.
+        tree.traverse(
+            |slice, pack| pack.entry_slice(slice),
+            &pack,
+            pack.pack_end() as u64,
+            move |entry: &mut pack::index::Entry,
+                  _: &dyn gix::Progress,
+                  context: pack::cache::delta::traverse::Context<'_>| {
+                if let Some(kind) = context.entry.header.as_kind() {
+                    worker.object(kind, context.decompressed, entry);
+                }
+                Ok(())
+            },
+            pack::cache::delta::traverse::Options {
+                object_progress: Box::new(gix::progress::Discard),
+                size_progress: &mut gix::progress::Discard,
+                thread_limit: Some(threads.max(1)),
+                should_interrupt: &interrupt,
+                object_hash: hash,
+                alloc_limit_bytes: Some(alloc_limit),
+            },
+        )
+    });
+    if let Err(e) = traversed {
         warn(Warning {
             id: None,
             message: format!("{}: {e}", idx.display()),
         });
     }
+}
+
+/// No base: an entry stored whole, or one whose base is not in the pack.
+const NO_BASE: u32 = u32::MAX;
+
+/// The position in `by_offset` of the base of the delta `entry`, or [`NO_BASE`].
+fn base_of(
+    entry: &pack::data::Entry,
+    index: &pack::index::File,
+    by_offset: &[(u64, ObjectId)],
+) -> u32 {
+    let offset = match &entry.header {
+        pack::data::entry::Header::OfsDelta { base_distance } => {
+            entry.pack_offset().checked_sub(*base_distance)
+        }
+        pack::data::entry::Header::RefDelta { base_id } => {
+            index.lookup(base_id).map(|i| index.pack_offset_at_index(i))
+        }
+        _ => None,
+    };
+    offset
+        .and_then(|o| by_offset.binary_search_by_key(&o, |(at, _)| *at).ok())
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(NO_BASE)
+}
+
+/// Which entries of `by_offset` a traversal must decode: the wanted ones and every base a
+/// wanted one is made from; and the first, where gix's reading of the headers starts.
+fn needed(by_offset: &[(u64, ObjectId)], bases: &[u32], wanted: &Wanted<'_>) -> Vec<bool> {
+    let mut needed = vec![false; by_offset.len()];
+    for (i, (_, id)) in by_offset.iter().enumerate() {
+        if i > 0 && !wanted.contains(id) {
+            continue;
+        }
+        // Up the chain until a base already marked (a damaged pack's cycle ends there too).
+        let mut at = i;
+        while !needed[at] {
+            needed[at] = true;
+            match bases[at] {
+                NO_BASE => break,
+                base => at = base as usize,
+            }
+        }
+    }
+    needed
 }
 
 /// `prefix/name`, or `name` at the root.
@@ -1373,6 +1461,23 @@ mod tests {
         for other in [id(0, 3), id(1, 0), id(255, 0), id(254, 9)] {
             assert!(!wanted.claim(&other));
         }
+    }
+
+    #[test]
+    fn only_wanted_entries_their_bases_and_the_first_are_needed() {
+        let id = |n: u8| ObjectId::from_bytes_or_panic(&[n; 20]);
+        // Entries 0..7 by offset: 2 is a delta of 1, 3 of 2, 5 of 4; 6 and 7 are each other's
+        // base (a damaged pack).
+        let by_offset: Vec<(u64, ObjectId)> =
+            (0..8u8).map(|n| (u64::from(n) * 10, id(n))).collect();
+        let bases = [NO_BASE, NO_BASE, 1, 2, NO_BASE, 4, 7, 6];
+        let ids = [id(3), id(6)];
+        let needed = needed(&by_offset, &bases, &Wanted::new(&ids));
+        assert_eq!(
+            needed,
+            [true, true, true, true, false, false, true, true],
+            "3 needs 2 and 1, 6 needs 7 (and the cycle stops there), 0 starts the pack"
+        );
     }
 
     #[test]

@@ -53,11 +53,13 @@ impl<'a> PackIntegrity<'a> {
     /// expands at most 1032 to 1): a forged size that would have the decoder allocate it.
     /// Each is remembered as corrupt and returned with why; also returned, the largest size a
     /// plausible entry declares, a bound for every allocation the pack's decoding makes.
-    /// `release` is called every `release_every` entries, to drop the pages read so far.
+    /// `release` is called every `release_every` entries, to drop the pages read so far, and
+    /// `each` with the position in `by_offset` and the header of every entry that has one.
     pub fn implausible_sizes(
         &self,
         release_every: usize,
         mut release: impl FnMut(),
+        mut each: impl FnMut(usize, &pack::data::Entry),
     ) -> (Vec<(u64, ObjectId, String)>, usize) {
         let mut found = Vec::new();
         let mut largest = 0u64;
@@ -77,6 +79,7 @@ impl<'a> PackIntegrity<'a> {
             else {
                 continue;
             };
+            each(i, &entry);
             let compressed = end.saturating_sub(entry.data_offset);
             let declared = entry.decompressed_size;
             if declared > compressed.saturating_mul(MAX_INFLATE_RATIO) + 64 {
