@@ -52,6 +52,16 @@ fn a_script_without_an_extension_is_code_by_its_shebang_in_every_chunk() {
 }
 
 #[test]
+fn a_password_holding_the_other_quote_is_matched_to_its_closing_quote() {
+    let dir = Dir::new();
+    dir.write("app.py", "db_password = \"Qm7'vX2#pL9w\"\n"); // keyscout:allow
+    let (found, _) = dir.scan_json(&[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["secret"], "Qm7'vX2#pL9w");
+    assert_eq!(found[0]["match"], "db_password = \"Qm7'vX2#pL9w"); // keyscout:allow
+}
+
+#[test]
 fn clean_tree_exits_0_and_exit_code_is_configurable() {
     let dir = Dir::new();
     dir.write("README.md", "nothing to see here\n");

@@ -485,6 +485,8 @@ fn check_match(
     if secret.is_empty() {
         return None;
     }
+    // A quoted value taken to its closing quote (`whole_literal`) can end past the match.
+    let matched = matched.start..matched.end.max(secret.end);
     let secret_bytes = &data[secret.clone()];
     let entropy = entropy::shannon(secret_bytes);
     if rule.entropy.is_some_and(|min| entropy <= min)

@@ -1383,7 +1383,7 @@ fn base_of(
 ) -> u32 {
     let offset = match &entry.header {
         pack::data::entry::Header::OfsDelta { base_distance } => {
-            entry.pack_offset().checked_sub(*base_distance)
+            entry.checked_base_pack_offset(*base_distance)
         }
         pack::data::entry::Header::RefDelta { base_id } => {
             index.lookup(base_id).map(|i| index.pack_offset_at_index(i))
