@@ -96,7 +96,23 @@ fn is_placeholder(password: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    templated || one_char_repeated || words.contains(&joined.as_str()) || counting || constant
+    // The lower-case name of one, `client_secret`, `wrong_password`. (`test_secret` is a
+    // test's password.)
+    let named = name.split_once('_').is_some_and(|(first, last)| {
+        matches!(
+            first,
+            "client" | "app" | "api" | "consumer" | "wrong" | "bad" | "my" | "your"
+        ) && matches!(
+            last,
+            "secret" | "password" | "passwd" | "pass" | "token" | "key"
+        )
+    });
+    templated
+        || one_char_repeated
+        || words.contains(&joined.as_str())
+        || counting
+        || constant
+        || named
 }
 
 /// Decodes standard base64, padded or not; `None` for any other byte or a length that no
@@ -192,6 +208,10 @@ mod tests {
         assert!(!check("1:123456"));
         assert!(!check("CLIENT_ID:CLIENT_SECRET"));
         assert!(!check("CLIENT_ID%3F:CLIENT_SECRET%3F%3F"));
+        assert!(!check("client_id:client_secret"));
+        assert!(!check("client_id:wrong_secret"));
+        assert!(check("client_id:s3cret_2019"));
+        assert!(check("test_client:test_secret"));
         // A committed test pair is still a credential.
         assert!(check("user:pass"));
         assert!(check("tobi:ferret"));

@@ -974,6 +974,15 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if value.len() < 8 || value.len() > 200 || placeholder(value) {
         return None;
     }
+    // Public by design: a Google OAuth client id (`<number>-<hash>.apps.googleusercontent.com`,
+    // often named `..._KEY`) and a publishable key (`pk_...`, `pk.` as Stripe, Clerk and
+    // Mapbox name theirs) ship in web pages.
+    if value.ends_with(b".apps.googleusercontent.com")
+        || value.starts_with(b"pk_")
+        || value.starts_with(b"pk.")
+    {
+        return None;
+    }
     // A random string may hold `(` or `::`; code reads as words. A call whose arguments
     // follow on the next lines, `auth = OAuth1Auth(`, ends in one.
     if surprise < RANDOM && code_or_reference(value) || value.ends_with(b"(") {
@@ -1382,6 +1391,9 @@ fn stand_in(value: &[u8]) -> bool {
         b"login",
         b"invalid",
         b"wrong",
+        b"stub",
+        b"blah",
+        b"whatever",
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
@@ -1397,6 +1409,7 @@ fn stand_in(value: &[u8]) -> bool {
         b"empty",
         b"mypwd",
         b"password",
+        b"passwords",
         b"passwd",
         b"passphrase",
         // An environment's name (`password: development` in a commented database.yml).
@@ -1841,8 +1854,8 @@ fn placeholder(value: &[u8]) -> bool {
         "tokenhere",
         "keyhere",
     ];
-    // (A printf template ends in `%s`; a random key may hold one anywhere.)
-    if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") {
+    // (A printf template ends in `%s` or `%d`; a random key may hold one anywhere.)
+    if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") || lower.ends_with(b"%d") {
         return true;
     }
     // A stand-in for a stored hash, `existing-hash`, `old-hash`.
@@ -2048,6 +2061,11 @@ fn hashed(value: &[u8]) -> bool {
         // Apache Shiro's modular crypt format.
         b"$shiro1$",
     ];
+    // (Escaped for a shell or a compose file: `\$2a\$10\$...`.)
+    if value.starts_with(b"\\$") {
+        let unescaped: Vec<u8> = value.iter().copied().filter(|&b| b != b'\\').collect();
+        return hashed(&unescaped);
+    }
     let fields: Vec<&[u8]> = value.split(|&b| b == b'$').collect();
     let scrypt = fields.len() == 5
         && fields
@@ -2125,9 +2143,26 @@ fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
         .then_some(text)
 }
 
+/// Whether `value` is standard base64 of a placeholder, once or twice
+/// (`ZXhhbXBsZS1hcHAtc2VjcmV0` is `example-app-secret`; `ZUhoNGVI...` is base64 of base64 of
+/// `xxxxxx`).
+pub fn base64_of_placeholder(value: &[u8]) -> bool {
+    // A stand-in is short and one line (a key file's JSON holds `---` and may hold `...`).
+    let stand_in = |t: &[u8]| {
+        let t = t.trim_ascii();
+        t.len() <= 64 && !t.contains(&b'\n') && placeholder(t)
+    };
+    base64_text(value).is_some_and(|text| {
+        stand_in(&text) || base64_text(text.trim_ascii()).is_some_and(|inner| stand_in(&inner))
+    })
+}
+
 /// Whether `value` is standard base64 of words (`a-git-token`, `the sample nonce`,
-/// `Hello from Example Cloud`).
+/// `Hello from Example Cloud`) or of a placeholder.
 fn base64_of_words(value: &[u8]) -> bool {
+    if base64_of_placeholder(value) {
+        return true;
+    }
     let Some(text) = base64_text(value) else {
         return false;
     };
@@ -2682,6 +2717,36 @@ mod tests {
         assert!(!placeholder(
             b"8s$147^!xm0nj#==tdsf)(*%2n@z#g^%s0n+)j#ssy4o=njqv+"
         ));
+    }
+
+    #[test]
+    fn the_eleventh_reviews_stand_ins_hashes_and_public_ids_are_not_reported() {
+        let p = |line| check(Assignment::Password, line, Some(Format::Config));
+        let k = |line| check(Assignment::Secret, line, Some(Format::Config));
+        // Stand-in words, a printf template, an escaped bcrypt hash.
+        for line in [
+            "password: 'blah'",
+            "password: 'whatever'",
+            "password: 'stub'",
+            "resourcePassword: 'passwords'",
+            "password: 'pw#%d'",
+            r"DEX_FOO_USER_PASSWORD: \$2a\$10\$33EMT0cVYVlPy6WAMCLsceLYjWhuHpbz5yuZxu/GAFj03J9Lytjuy",
+        ] {
+            assert_eq!(p(line), None, "{line}");
+        }
+        // Public by design, and base64 (twice) of a placeholder.
+        for line in [
+            "GOOGLE_OAUTH2_KEY: '475232891386-9tbuets6eejq7k4isl4ef2dihn9afch8.apps.googleusercontent.com'",
+            "accessToken: 'pk_1205c3a38ee77b73515371eaae79579e4578542a767f26b9'",
+            "key-secrets: ZUhoNGVIaDRlSGg0ZUhoNGVIaDRlSGg0ZUhoNGVIaDRlSGg0ZUhoNGVIZz0=",
+        ] {
+            assert_eq!(k(line), None, "{line}");
+        }
+        // A test's passwords and keys of the same shapes are still reported.
+        assert!(p("password: 'blahXq7vR2'").is_some()); // keyscout:allow
+        assert!(p("password: 'tiger'").is_some()); // keyscout:allow
+        let secret_key = "accessToken: 'sk_1205c3a38ee77b73515371eaae79579e4578542a767f26b9'"; // keyscout:allow
+        assert!(k(secret_key).is_some());
     }
 
     #[test]
