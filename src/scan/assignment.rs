@@ -923,11 +923,15 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
         return (closed && !symbol).then_some((0..end, "embedded"));
     }
     // A bare value runs to a separator; a trailing `;`, `,` or `)` ends the statement or the
-    // call around it.
+    // call around it, and a `]` without its `[` the bracket around it in prose
+    // (`[new password = 1091967]`).
     // A list of fields, `--set rootPassword=x,database=y`, an H2 store's `key:<hex>,val:<hex>`:
     // the value ends before the next field's name.
     let mut end = next_field(c.value).unwrap_or(c.value.len());
-    while end > 0 && matches!(c.value[end - 1], b';' | b',' | b')') {
+    while end > 0
+        && (matches!(c.value[end - 1], b';' | b',' | b')')
+            || c.value[end - 1] == b']' && !c.value[..end].contains(&b'['))
+    {
         end -= 1;
     }
     // A token longer than the regex takes (a Rails key of 256 hex digits) goes on with token
@@ -2745,6 +2749,7 @@ mod tests {
         // A test's passwords and keys of the same shapes are still reported.
         assert!(p("password: 'blahXq7vR2'").is_some()); // keyscout:allow
         assert!(p("password: 'tiger'").is_some()); // keyscout:allow
+        assert_eq!(p("password = 1091967]").as_deref(), Some("1091967")); // keyscout:allow
         let secret_key = "accessToken: 'sk_1205c3a38ee77b73515371eaae79579e4578542a767f26b9'"; // keyscout:allow
         assert!(k(secret_key).is_some());
     }
