@@ -1,8 +1,8 @@
 //! Git repositories as a source, read in-process with gix: the commits of every ref, the
 //! objects of the repository, the bytes of blobs (packs decoded in parallel by a delta-tree
-//! traversal of the wanted blobs and their bases, the rest looked up one by one; for a blob stored as a delta, what it copied from
-//! which base), which commit introduced a blob at which path (one
-//! parallel pass of tree diffs), and what is staged for the next commit.
+//! traversal of the wanted blobs and their bases, the rest looked up one by one; for a blob
+//! stored as a delta, what it copied from which base), which commit introduced a blob at
+//! which path (one parallel pass of tree diffs), and what is staged for the next commit.
 //!
 //! The repository is opened isolated: no system or global configuration, and nothing it
 //! configures is ever run (hooks, filters, textconv, fsmonitor, credential helpers): blobs are
