@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::delta::{self, Delta};
-use super::integrity::PackIntegrity;
+use super::integrity::{self, PackIntegrity};
 pub use crate::finding::CommitInfo;
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -1383,16 +1383,7 @@ fn base_of(
     index: &pack::index::File,
     by_offset: &[(u64, ObjectId)],
 ) -> u32 {
-    let offset = match &entry.header {
-        pack::data::entry::Header::OfsDelta { base_distance } => {
-            entry.checked_base_pack_offset(*base_distance)
-        }
-        pack::data::entry::Header::RefDelta { base_id } => {
-            index.lookup(base_id).map(|i| index.pack_offset_at_index(i))
-        }
-        _ => None,
-    };
-    offset
+    integrity::base_offset(entry, index)
         .and_then(|o| by_offset.binary_search_by_key(&o, |(at, _)| *at).ok())
         .and_then(|i| u32::try_from(i).ok())
         .unwrap_or(NO_BASE)

@@ -154,17 +154,7 @@ impl<'a> PackIntegrity<'a> {
         else {
             return Ok(());
         };
-        let base = match entry.header {
-            pack::data::entry::Header::OfsDelta { base_distance } => {
-                entry.checked_base_pack_offset(base_distance)
-            }
-            pack::data::entry::Header::RefDelta { base_id } => self
-                .index
-                .lookup(base_id)
-                .map(|i| self.index.pack_offset_at_index(i)),
-            _ => None,
-        };
-        let corrupt_base = base.filter(|b| {
+        let corrupt_base = base_offset(&entry, self.index).filter(|b| {
             self.bad
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -176,5 +166,19 @@ impl<'a> PackIntegrity<'a> {
             )),
             None => Ok(()),
         }
+    }
+}
+
+/// Where the base of the delta `entry` starts in its pack (the one `index` lists): `None` for
+/// an entry stored whole, or a base the pack does not hold.
+pub fn base_offset(entry: &pack::data::Entry, index: &pack::index::File) -> Option<u64> {
+    match entry.header {
+        pack::data::entry::Header::OfsDelta { base_distance } => {
+            entry.checked_base_pack_offset(base_distance)
+        }
+        pack::data::entry::Header::RefDelta { base_id } => {
+            index.lookup(base_id).map(|i| index.pack_offset_at_index(i))
+        }
+        _ => None,
     }
 }
