@@ -1398,6 +1398,15 @@ fn stand_in(value: &[u8]) -> bool {
         b"stub",
         b"blah",
         b"whatever",
+        b"anything",
+        // What an anonymous FTP or SMB login sends.
+        b"anonymous",
+        // A sentinel or a description where a value would be: `password == "INTERNAL"`,
+        // `pass="obscured"` in redacted output, a cookie's `pass=deleted`.
+        b"unused",
+        b"obscured",
+        b"literal",
+        b"deleted",
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
@@ -1442,9 +1451,15 @@ fn translation(value: &[u8]) -> bool {
             || ('\u{3000}'..'\u{3040}').contains(&c)
             || ('\u{FF01}'..'\u{FF20}').contains(&c)
     };
+    // (The blocks of Brahmic scripts, Devanagari to Myanmar and Khmer, hold letters and the
+    // marks that join them, `ពាក្យ`, none of them a symbol.)
+    let brahmic =
+        |c: char| ('\u{0900}'..'\u{10A0}').contains(&c) || ('\u{1780}'..'\u{1800}').contains(&c);
     let words = value.chars().any(char::is_alphabetic)
         && value.chars().all(|c| {
-            c.is_alphabetic() && !latin(c) && !math(c) || punctuation(c) && !c.is_ascii_digit()
+            c.is_alphabetic() && !latin(c) && !math(c)
+                || brahmic(c)
+                || punctuation(c) && !c.is_ascii_digit()
         });
     // A capitalised word with accented letters, `Temporär`, `Slaptažodis`: a label.
     let mut chars = value.chars();
@@ -1665,8 +1680,36 @@ fn reference(value: &[u8], quoted: bool) -> bool {
             .collect();
         return reference(&plain, quoted);
     }
-    // reStructuredText's `~module.name` cross-reference.
+    // A call whose arguments a quote cut off, `"Password: ".str_repeat("*", n)` read from
+    // the first literal's closing quote: `.str_repeat(`.
+    let opened = value
+        .strip_suffix(b"(")
+        .map(|v| v.strip_prefix(b".").unwrap_or(v));
+    if opened.is_some_and(identifier) {
+        return true;
+    }
+    // Login methods joined by `+`, `publickey+password`: names, not a value.
+    if value.contains(&b'+') {
+        let parts: Vec<String> = (value.split(|&b| b == b'+'))
+            .map(|p| String::from_utf8_lossy(p).to_ascii_lowercase())
+            .collect();
+        if parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic()))
+            && parts.iter().any(|p| secret_word(Assignment::Password, p))
+        {
+            return true;
+        }
+    }
+    // reStructuredText's `~module.name` cross-reference; the rest of a key whose prefix is
+    // joined on, `PREFIX + ".tls.certPrivateKeyPassword"`.
     let value = value.strip_prefix(b"~").unwrap_or(value);
+    let key_rest = value.strip_prefix(b".").is_some_and(|rest| {
+        rest.split(|&b| b == b'.').all(identifier) && !rest.iter().any(u8::is_ascii_digit)
+    });
+    if key_rest {
+        return true;
+    }
     // (`cluster.main.kube_config.0.password`: an index on the way, in Terraform.)
     let parts: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
     let index = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
@@ -1895,7 +1938,7 @@ fn placeholder(value: &[u8]) -> bool {
         .unwrap_or(value);
     if matches!(
         value.first(),
-        Some(b'$' | b'%' | b'<' | b'{' | b'[' | b'@' | b'&' | b'*')
+        Some(b'$' | b'%' | b'<' | b'{' | b'[' | b'@' | b'&' | b'*' | b'?')
     ) && !value[1..].iter().any(u8::is_ascii_digit)
     {
         return true;
@@ -1931,33 +1974,44 @@ fn placeholder(value: &[u8]) -> bool {
             .count();
         return chars.len() <= 4 || runs >= 3;
     }
+    // (`_password_`, `*password*`: the word in emphasis, in Markdown or a manual page.)
+    let mut inner = &lower[..];
+    while let [b'_' | b'*', rest @ ..] = inner {
+        inner = rest;
+    }
+    // What goes there, transformed, in glued words: `encryptedpassword`, `hashedpwd`.
+    let glued = ["encrypted", "hashed", "obscured", "encoded"]
+        .iter()
+        .filter_map(|p| inner.strip_prefix(p.as_bytes()))
+        .any(|w| matches!(w, b"password" | b"passwd" | b"pass" | b"pwd"));
     // (`false|` closes a block's parameters.)
-    let word = lower
+    let word = inner
         .iter()
         .rposition(u8::is_ascii_alphanumeric)
-        .map_or(&lower[..0], |end| &lower[..=end]);
-    matches!(
-        word,
-        b"null"
-            | b"none"
-            | b"nil"
-            | b"true"
-            | b"false"
-            | b"undefined"
-            | b"empty"
-            | b"string"
-            | b"password"
-            | b"passwd"
-            | b"secret"
-            | b"token"
-            | b"apikey"
-            | b"api_key"
-            | b"default"
-            | b"required"
-            | b"optional"
-            | b"nopass"
-            | b"value"
-    )
+        .map_or(&inner[..0], |end| &inner[..=end]);
+    glued
+        || matches!(
+            word,
+            b"null"
+                | b"none"
+                | b"nil"
+                | b"true"
+                | b"false"
+                | b"undefined"
+                | b"empty"
+                | b"string"
+                | b"password"
+                | b"passwd"
+                | b"secret"
+                | b"token"
+                | b"apikey"
+                | b"api_key"
+                | b"default"
+                | b"required"
+                | b"optional"
+                | b"nopass"
+                | b"value"
+        )
 }
 
 /// Words of Cicero's "lorem ipsum" text that example generators (Faker, API documentation
@@ -2752,6 +2806,41 @@ mod tests {
         assert_eq!(p("password = 1091967]").as_deref(), Some("1091967")); // keyscout:allow
         let secret_key = "accessToken: 'sk_1205c3a38ee77b73515371eaae79579e4578542a767f26b9'"; // keyscout:allow
         assert!(k(secret_key).is_some());
+    }
+
+    #[test]
+    fn the_twelfth_reviews_names_sentinels_and_labels_are_not_reported() {
+        let code = |line| check(Assignment::Password, line, Some(Format::Code));
+        let config = |line| check(Assignment::Password, line, Some(Format::Config));
+        for line in [
+            // The rest of a key joined to its prefix; a call cut at its quote; login methods.
+            r#"String TLS_TRUST_PWD = ".tls.certPrivateKeyPassword";"#,
+            r#"echo chr(8)."\rPassword: ".str_repeat("*", strlen($args['pass']))."\n";"#,
+            r#"SSHLoginMethodKeyAndPassword = "publickey+password""#,
+            // Sentinels and descriptions where a value would be.
+            r#"pass = "unused""#,
+            r#"pass="obscured""#,
+            r#"pass = "anonymous""#,
+            r#"pass: "anything","#,
+            // An ODBC parameter in a library's strings.
+            "Password=?;*%s:Schema=?",
+        ] {
+            assert_eq!(code(line), None, "{line}");
+        }
+        for line in [
+            "pass = encryptedpassword",
+            "sftp-pass=_password_",
+            "baqup.snapshot.main-db.password=literal",
+            // Khmer: letters and the marks that join them.
+            "password = 'ពាក្យសំងាត់';",
+        ] {
+            assert_eq!(config(line), None, "{line}");
+        }
+        // Typed passwords of the same shapes are still reported.
+        assert!(code(r#"pass = "anonymous7Kq""#).is_some()); // keyscout:allow
+        assert!(config("pass = encryptedpassword9x").is_some()); // keyscout:allow
+        assert!(code("password = 'dbpassword',").is_some()); // keyscout:allow
+        assert!(code(r#"password = "pub+Key+Pass9""#).is_some()); // keyscout:allow
     }
 
     #[test]

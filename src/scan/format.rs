@@ -107,6 +107,8 @@ fn translations(path: &str, name: &str) -> bool {
             | "xliff"
             | "strings"
             | "resx"
+            // Roundcube's PHP includes, `program/localization/de_DE/labels.inc`.
+            | "inc"
             // A compiled catalog, Lingui's `locales/nl/messages.js`.
             | "js"
             | "ts"
@@ -138,6 +140,8 @@ fn translations(path: &str, name: &str) -> bool {
                     | "languages"
                     | "i18n"
                     | "l10n"
+                    | "localization"
+                    | "localisation"
                     | "intl"
                     | "messages"
                     | "translations"
@@ -145,23 +149,25 @@ fn translations(path: &str, name: &str) -> bool {
         })
 }
 
-/// A locale tag: a language (ISO 639-1), and a region or a script after `-` or `_`, or both
-/// (`pt-BR`, `zh_Hans`, `en`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
+/// A locale tag: a language (ISO 639-1, or one of the three-letter codes translation
+/// platforms use for languages without one), and a region or a script after `-` or `_`, or
+/// both (`pt-BR`, `zh_Hans`, `en`, `ast`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
 /// `de_informal`).
 fn locale(tag: &str) -> bool {
-    // ISO 639-1, two letters each.
+    // ISO 639-1, two letters each; then three-letter ones (ISO 639-2 and 639-3).
     const LANGUAGES: &str = "aa ab af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce \
         ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn \
         gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl \
         km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na \
         nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd \
         se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty \
-        ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+        ug uk ur uz ve vi vo wa wo xh yi yo za zh zu \
+        ast ckb dsb fil fur gsw haw hsb kab kur lij nds sah scn szl vec yue zgh";
     let (language, rest) = match tag.split_once(['-', '_']) {
         Some((l, r)) => (l, Some(r)),
         None => (tag, None),
     };
-    let known = language.len() == 2
+    let known = (2..=3).contains(&language.len())
         && LANGUAGES
             .split_ascii_whitespace()
             .any(|l| l.eq_ignore_ascii_case(language));
@@ -257,6 +263,8 @@ mod tests {
             ("roles/web/templates/nginx.conf.j2", "", Config),
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
+            ("program/localization/ast/labels.inc", "", Translations),
+            ("plugins/password/localization/bs_BA.inc", "", Translations),
             ("public/intl/messages/km-KH.json", "", Translations),
             ("messages/de.json", "", Translations),
             ("src/pages/index.vue.bak", "", Code),
@@ -278,6 +286,7 @@ mod tests {
             ("samples/lang/config.php", "", Code),
             ("config/application_db.properties", "", Config),
             ("i18n/settings.json", "", Other),
+            ("program/include/iniset.inc", "", Other),
         ] {
             assert_eq!(Format::of(path, head.as_bytes()), want, "{path}");
         }
