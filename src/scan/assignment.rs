@@ -287,7 +287,13 @@ fn other_syntax(c: &Candidate<'_>) -> bool {
     let expression = c.value.strip_suffix(b"\\").unwrap_or(c.value);
     let binding = c.before_name == Some(b'[') && c.between.starts_with(b"]");
     let export = c.before_name == Some(b'#') && expression.starts_with(b"ng");
-    if (binding || export) && identifier(expression) {
+    // Vue's bound attribute after another's value, `type="password" :disabled="passwordBlock"`:
+    // an expression, named by the attribute between.
+    let between = c.between.trim_ascii();
+    let vue = between.first() == Some(&b'"')
+        && between[1..].trim_ascii_start().starts_with(b":")
+        && between.ends_with(b"=\"");
+    if (binding || export || vue) && identifier(expression) {
         return true;
     }
     // The last word of a sentence in a string (`"This is a very common password":...`,
@@ -927,7 +933,7 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     // (`[new password = 1091967]`).
     // A list of fields, `--set rootPassword=x,database=y`, an H2 store's `key:<hex>,val:<hex>`:
     // the value ends before the next field's name.
-    let mut end = next_field(c.value).unwrap_or(c.value.len());
+    let mut end = next_field(c.value, c.after).unwrap_or(c.value.len());
     while end > 0
         && (matches!(c.value[end - 1], b';' | b',' | b')')
             || c.value[end - 1] == b']' && !c.value[..end].contains(&b'['))
@@ -1811,16 +1817,27 @@ fn word_surprise(value: &[u8]) -> f32 {
     if len == 0 { 0.0 } else { total / len as f32 }
 }
 
-/// Where the next `,name=` or `,name:` starts in a bare value.
-fn next_field(value: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b',', value).find(|&comma| {
-        let rest = &value[comma + 1..];
+/// Where the next field starts in a bare value that `after` follows on its line: `,name=` or
+/// `,name:`; a connection string's `;Name=` (`;SSL Mode=Require`, its names may hold spaces);
+/// a query's `&amp;name=` in HTML.
+fn next_field(value: &[u8], after: &[u8]) -> Option<usize> {
+    let field = |rest: &[u8], spaces: bool| {
         let name = rest
             .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+            .take_while(|&&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.') || spaces && b == b' '
+            })
             .count();
         name > 0 && rest[0].is_ascii_alphabetic() && matches!(rest.get(name), Some(b'=' | b':'))
-    })
+    };
+    let comma = memchr::memchr_iter(b',', value).find(|&at| field(&value[at + 1..], false));
+    let semicolon = memchr::memchr_iter(b';', value).find(|&at| {
+        let rest = [&value[at + 1..], after].concat();
+        at > 0 && field(&rest, true)
+    });
+    let entity =
+        memchr::memmem::find_iter(value, b"&amp;").find(|&at| field(&value[at + 5..], false));
+    [comma, semicolon, entity].into_iter().flatten().min()
 }
 
 /// Template syntax, placeholder words and masked values.
@@ -2836,6 +2853,18 @@ mod tests {
         ] {
             assert_eq!(config(line), None, "{line}");
         }
+        // A bare value ends at a connection string's next field and at a query's `&amp;`.
+        assert_eq!(config("Password=password;SSL Mode=Require"), None);
+        assert_eq!(
+            config("Password=Xk9vR2mQ;SSL Mode=Require").as_deref(), // keyscout:allow
+            Some("Xk9vR2mQ")
+        );
+        assert_eq!(config("Password=Xk9v;R2mQ").as_deref(), Some("Xk9v;R2mQ")); // keyscout:allow
+        let query = "key=2733920BC3D06C813CED0F9A53C8C817&amp;sourcepage=register"; // keyscout:allow
+        assert_eq!(
+            check(Assignment::Secret, query, Some(Format::Other)).as_deref(),
+            Some("2733920BC3D06C813CED0F9A53C8C817") // keyscout:allow
+        );
         // Typed passwords of the same shapes are still reported.
         assert!(code(r#"pass = "anonymous7Kq""#).is_some()); // keyscout:allow
         assert!(config("pass = encryptedpassword9x").is_some()); // keyscout:allow

@@ -144,6 +144,7 @@ fn translations(path: &str, name: &str) -> bool {
                     | "localisation"
                     | "intl"
                     | "messages"
+                    | "strings"
                     | "translations"
             )
         })
@@ -264,6 +265,7 @@ mod tests {
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
             ("program/localization/ast/labels.inc", "", Translations),
+            ("dashboard-ui/strings/zh-CN.json", "", Translations),
             ("plugins/password/localization/bs_BA.inc", "", Translations),
             ("public/intl/messages/km-KH.json", "", Translations),
             ("messages/de.json", "", Translations),
