@@ -1407,7 +1407,7 @@ fn stand_in(value: &[u8]) -> bool {
         b"anything",
         // What an anonymous FTP or SMB login sends.
         b"anonymous",
-        // A sentinel or a description where a value would be: `password == "INTERNAL"`,
+        // A sentinel or a description where a value would be: `pass == "unused"`,
         // `pass="obscured"` in redacted output, a cookie's `pass=deleted`.
         b"unused",
         b"obscured",
