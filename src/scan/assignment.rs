@@ -1821,23 +1821,24 @@ fn word_surprise(value: &[u8]) -> f32 {
 /// `,name:`; a connection string's `;Name=` (`;SSL Mode=Require`, its names may hold spaces);
 /// a query's `&amp;name=` in HTML.
 fn next_field(value: &[u8], after: &[u8]) -> Option<usize> {
-    let field = |rest: &[u8], spaces: bool| {
-        let name = rest
-            .iter()
-            .take_while(|&&b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.') || spaces && b == b' '
-            })
-            .count();
-        name > 0 && rest[0].is_ascii_alphabetic() && matches!(rest.get(name), Some(b'=' | b':'))
-    };
-    let comma = memchr::memchr_iter(b',', value).find(|&at| field(&value[at + 1..], false));
-    let semicolon = memchr::memchr_iter(b';', value).find(|&at| {
-        let rest = [&value[at + 1..], after].concat();
-        at > 0 && field(&rest, true)
-    });
-    let entity =
-        memchr::memmem::find_iter(value, b"&amp;").find(|&at| field(&value[at + 5..], false));
+    let comma = memchr::memchr_iter(b',', value).find(|&at| starts_field(&value[at + 1..], false));
+    // (A connection string's field name may run on past what the regex took, into `after`.)
+    let semicolon = memchr::memchr_iter(b';', value)
+        .find(|&at| at > 0 && starts_field(value[at + 1..].iter().chain(after), true));
+    let entity = memchr::memmem::find_iter(value, b"&amp;")
+        .find(|&at| starts_field(&value[at + 5..], false));
     [comma, semicolon, entity].into_iter().flatten().min()
+}
+
+/// Whether `rest` starts with a field's name (a letter, then letters, digits, `_`, `.`, and
+/// spaces when `spaces`) and its `=` or `:`.
+fn starts_field<'a>(rest: impl IntoIterator<Item = &'a u8>, spaces: bool) -> bool {
+    let mut rest = rest.into_iter();
+    let name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.') || spaces && b == b' ';
+    rest.next().is_some_and(u8::is_ascii_alphabetic)
+        && rest
+            .find(|&&b| !name(b))
+            .is_some_and(|b| matches!(b, b'=' | b':'))
 }
 
 /// Template syntax, placeholder words and masked values.
