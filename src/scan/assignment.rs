@@ -80,6 +80,10 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
+    // A property list's `<key>C352E68...</key>` names an entry; its value is the next element.
+    if c.name == b"key" && c.before_name == Some(b'<') && c.after.starts_with(b"</key>") {
+        return None;
+    }
     if kind == Assignment::Secret && signed_nonce(c) {
         return None;
     }
@@ -162,6 +166,11 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
+        return None;
+    }
+    // SQL's `UPDATE users SET password=cryptpass WHERE ...`: a bare value is a column or a
+    // variable.
+    if !quoted && sql_update(c.line_before) {
         return None;
     }
     let secret = before_escaped_break(c.value, secret)?;
@@ -251,6 +260,13 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     let surprise = randomness::surprise(value);
+    // A short word in lowercase under a bare `key`, `key: dokuwiki`: what OAuth 1 and many
+    // plugins call a key is the client's name. Under 12 letters, only a value far from any
+    // word is a key. (A test's `ClientSecret = "xyzzyplugh"` is its secret.)
+    let short_word = value.len() < 12 && value.iter().all(u8::is_ascii_lowercase);
+    if short_word && surprise < 8.0 && words(c.name).last().is_some_and(|w| w == "key") {
+        return None;
+    }
     let confidence = match kind {
         // A URL's query value of an odd number of hex digits, which no whole bytes make: a
         // site's own parameter (`/process?key=002bb9...426` in a list of referrers). (Not a
@@ -349,6 +365,15 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
         return None;
     }
     if at > 0 && not_secret_qualifier(kind, &words[at - 1]) {
+        return None;
+    }
+    // A predicate, `is_app_passwd`, `hasSecretKey`: a flag or a test, never the secret.
+    if at > 0
+        && matches!(
+            words[0].as_str(),
+            "is" | "has" | "should" | "can" | "must" | "needs"
+        )
+    {
         return None;
     }
     // A CAPTCHA's site key (reCAPTCHA, hCaptcha, Turnstile), which its widget shows to
@@ -822,6 +847,10 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "instrumentation",
     // Google Tag Manager's environment parameter in a page, `gtm_auth`.
     "gtm",
+    // A dictionary's key for a field, as Apple's frameworks name them
+    // (`BlueprintIdentifierKey`, `titleKey`); WebSocket's `acceptKey`, a digest of a nonce.
+    "identifier", "name", "title", "path", "version", "description", "status", "format",
+    "accept",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1153,6 +1182,13 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     })
 }
 
+/// Whether `line` (up to a name) is an SQL `UPDATE ... SET` statement's.
+fn sql_update(line: &[u8]) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let update = memchr::memmem::find(&lower, b"update ");
+    update.is_some_and(|at| memchr::memmem::find(&lower[at..], b" set ").is_some())
+}
+
 /// An odd number of hex digits, 17 or more.
 fn odd_length_hex(value: &[u8]) -> bool {
     value.len() >= 17 && value.len() % 2 == 1 && value.iter().all(u8::is_ascii_hexdigit)
@@ -1413,6 +1449,11 @@ fn stand_in(value: &[u8]) -> bool {
         b"obscured",
         b"literal",
         b"deleted",
+        // What became of it, in a change log: `changeLog["password"] = "changed"`.
+        b"changed",
+        b"updated",
+        b"modified",
+        b"unchanged",
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
@@ -2029,6 +2070,9 @@ fn placeholder(value: &[u8]) -> bool {
                 | b"optional"
                 | b"nopass"
                 | b"value"
+                // What goes there: the hash a tool printed (`enable_password = "myhash"`).
+                | b"hash"
+                | b"myhash"
         )
 }
 
@@ -2158,7 +2202,31 @@ fn hashed(value: &[u8]) -> bool {
     let scheme = scheme.is_some_and(|id| HASH_SCHEMES.contains(&id.as_slice()));
     // ASP.NET Core Identity's hashes: base64 of a format marker byte (1) and zeros first.
     let identity = value.starts_with(b"AQAAAA") && value.len() >= 60;
-    scrypt || scheme || identity || PREFIXES.iter().any(|p| value.starts_with(p))
+    scrypt
+        || scheme
+        || identity
+        || PREFIXES.iter().any(|p| value.starts_with(p))
+        || modular_crypt(&fields)
+}
+
+/// The modular crypt format of any hasher: `$id$`, then parameters or a salt, then the hash
+/// (rspamd's `$2$salt$hash`, Authelia's `$pbkdf2-sha512$310000$salt$hash`).
+fn modular_crypt(fields: &[&[u8]]) -> bool {
+    let [first, id, .., hash] = fields else {
+        return false;
+    };
+    let b64 = |f: &[u8]| {
+        f.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"./+=".contains(b))
+    };
+    first.is_empty()
+        && fields.len() >= 4
+        && (1..=32).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && hash.len() >= 16
+        && b64(hash)
 }
 
 /// A value encrypted with a key kept elsewhere: Bitwarden's encrypted strings, a digit for

@@ -120,6 +120,8 @@ fn translations(path: &str, name: &str) -> bool {
     // (A generator's partial, `i18n/_da.json`, is a locale's file too.)
     let base = stem.trim_start_matches('_');
     let suffixed = (base.match_indices('_')).any(|(at, _)| at > 0 && locale(&base[at + 1..]));
+    // Mailcow's `lang/lang.da-dk.json`: a base name, a dot and the locale.
+    let dotted = base.rsplit_once('.').is_some_and(|(_, tag)| locale(tag));
     // A Java resource bundle (`messages_de.properties`, Jenkins' `login_pt_BR.properties`).
     if ext == "properties" && suffixed {
         return true;
@@ -128,7 +130,7 @@ fn translations(path: &str, name: &str) -> bool {
     // folder of translations.
     let mut dirs = path.split(['/', '\\']).rev().skip(1);
     let parent = dirs.clone().next().unwrap_or("");
-    (locale(base) || suffixed || locale(parent))
+    (locale(base) || suffixed || dotted || locale(parent))
         && dirs.any(|d| {
             matches!(
                 d.to_ascii_lowercase().as_str(),
@@ -265,6 +267,7 @@ mod tests {
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
             ("program/localization/ast/labels.inc", "", Translations),
+            ("data/web/lang/lang.da-dk.json", "", Translations),
             ("dashboard-ui/strings/zh-CN.json", "", Translations),
             ("plugins/password/localization/bs_BA.inc", "", Translations),
             ("public/intl/messages/km-KH.json", "", Translations),
