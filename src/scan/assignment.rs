@@ -120,6 +120,15 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if op == b"(" && !(quoted && setter(c.name) && only_argument(c.after)) {
         return None;
     }
+    // A method called on the value, Lua's `value.userPassword:match("^%{CRYPT%}")`: what
+    // read as a type annotation is the method's name.
+    let method = op
+        .strip_prefix(b":")
+        .and_then(|m| m.strip_suffix(b"("))
+        .is_some_and(identifier);
+    if method {
+        return None;
+    }
     // A lookup's argument where a type annotation would stand, `password: var("PGPASSWORD")`,
     // `$icon-password: unicode('f4ca')`: the name of a variable or a code point.
     if op.starts_with(b":") && lookup_call(op) {
@@ -1454,6 +1463,9 @@ fn stand_in(value: &[u8]) -> bool {
         b"updated",
         b"modified",
         b"unchanged",
+        b"pending",
+        // A test double's, `Login: "mock", Password: "mock"`.
+        b"mock",
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
@@ -1959,13 +1971,16 @@ fn placeholder(value: &[u8]) -> bool {
         "token_here",
         "tokenhere",
         "keyhere",
+        "blahblah",
     ];
     // (A printf template ends in `%s` or `%d`; a random key may hold one anywhere.)
     if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") || lower.ends_with(b"%d") {
         return true;
     }
-    // A stand-in for a stored hash, `existing-hash`, `old-hash`.
-    if lower.ends_with(b"-hash") || lower.ends_with(b"_hash") {
+    // A stand-in for a stored hash, `existing-hash`, `old-hash`; a test's description of
+    // where its value came from, `db-value`, `external-value`.
+    let described = ["-hash", "_hash", "-value", "_value"];
+    if described.iter().any(|d| lower.ends_with(d.as_bytes())) {
         return true;
     }
     // The credential to put there, named in glued words: `azureaccountkey`, `miniosecretkey`.
@@ -2073,6 +2088,8 @@ fn placeholder(value: &[u8]) -> bool {
                 // What goes there: the hash a tool printed (`enable_password = "myhash"`).
                 | b"hash"
                 | b"myhash"
+                // A delegation token's HMAC goes there (Kafka's `user = "tokenid"`).
+                | b"hmac"
         )
 }
 
@@ -2162,6 +2179,8 @@ fn hashed(value: &[u8]) -> bool {
         b"$scrypt$",
         b"ENC(",
         b"ENC[",
+        // Cirrus CI's encrypted variables, which only its runners decrypt.
+        b"ENCRYPTED[",
         b"sha1:",
         b"sha256:",
         b"sha512:",
