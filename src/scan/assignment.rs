@@ -879,6 +879,8 @@ const NOT_A_PASSWORD: &[&str] = &[
     "error", "first", "second", "third", "last", "next", "render", "compiler", "lowering",
     // Predicate combinators, Ramda's `allPass` and `anyPass`.
     "all", "any",
+    // A one-time password is a code the user types (`2fa_one_time_password`: its label).
+    "time",
 ];
 
 /// A word before the secret word that makes it something other than a secret.
@@ -1037,6 +1039,11 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     if namespaced_hash(value) {
+        return None;
+    }
+    // An integer literal of 64 bits or fewer, `0xF9BA143B95FF6D82`: a number. (A key written
+    // in hex is longer: an Ethereum private key is `0x` and 64 digits.)
+    if value.len() <= 18 && number(value) {
         return None;
     }
     // A name in any case: the model charges each capital and each seam between words, so
@@ -1464,6 +1471,10 @@ fn stand_in(value: &[u8]) -> bool {
         b"modified",
         b"unchanged",
         b"pending",
+        // What a test says of a value it does not check.
+        b"irrelevant",
+        b"ignore_this",
+        b"ignored",
         // A test double's, `Login: "mock", Password: "mock"`.
         b"mock",
         // A test's outcome, `pass: 'fail'`.
@@ -1961,6 +1972,9 @@ fn placeholder(value: &[u8]) -> bool {
         "no-password",
         "change_this",
         "change-this",
+        "please_change",
+        "please-change",
+        "pleasechange",
         "changethis",
         "not_a_secret",
         "not-a-secret",
