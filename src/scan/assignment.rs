@@ -376,6 +376,10 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     if at > 0 && not_secret_qualifier(kind, &words[at - 1]) {
         return None;
     }
+    // Something of the secret, `sha3_256_hash_of_signing_key`, `length_of_password`.
+    if words[..at].iter().any(|w| w == "of") {
+        return None;
+    }
     // A predicate, `is_app_passwd`, `hasSecretKey`: a flag or a test, never the secret.
     if at > 0
         && matches!(
@@ -860,6 +864,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     // (`BlueprintIdentifierKey`, `titleKey`); WebSocket's `acceptKey`, a digest of a nonce.
     "identifier", "name", "title", "path", "version", "description", "status", "format",
     "accept",
+    // A digest's response (RADIUS's `Digest-Response-Auth`), a hash.
+    "digest", "response",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -881,6 +887,8 @@ const NOT_A_PASSWORD: &[&str] = &[
     "all", "any",
     // A one-time password is a code the user types (`2fa_one_time_password`: its label).
     "time",
+    // RADIUS servers' hashed passwords (`PBKDF2-Password`, `SSHA-Password`, `NT-Password`).
+    "pbkdf2", "argon2", "scrypt", "ssha", "smd5", "sha2", "nt", "lm",
 ];
 
 /// A word before the secret word that makes it something other than a secret.
@@ -1477,6 +1485,9 @@ fn stand_in(value: &[u8]) -> bool {
         b"ignored",
         // A test double's, `Login: "mock", Password: "mock"`.
         b"mock",
+        // A filter's verdict on the attribute, FreeRADIUS's `User-Password = permit`.
+        b"permit",
+        b"deny",
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
@@ -1758,6 +1769,23 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if opened.is_some_and(identifier) {
         return true;
     }
+    // A RADIUS attribute's reference in FreeRADIUS's unlang, `&session-state.Tmp-String-0`.
+    let attribute = |p: &[u8]| {
+        p.first().is_some_and(u8::is_ascii_alphabetic)
+            && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    };
+    let radius = value.strip_prefix(b"&").is_some_and(|rest| {
+        let last = rest
+            .rsplit(|&b| b == b'.' || b == b':')
+            .next()
+            .unwrap_or(rest);
+        rest.split(|&b| b == b'.' || b == b':').all(attribute)
+            && last.contains(&b'-')
+            && last.iter().any(u8::is_ascii_uppercase)
+    });
+    if radius {
+        return true;
+    }
     // Login methods joined by `+`, `publickey+password`: names, not a value.
     if value.contains(&b'+') {
         let parts: Vec<String> = (value.split(|&b| b == b'+'))
@@ -1911,6 +1939,7 @@ fn placeholder(value: &[u8]) -> bool {
     let has = |s: &str| memchr::memmem::find(&lower, s.as_bytes()).is_some();
     const MARKS: &[&str] = &[
         "${",
+        "%{",
         "{{",
         "}}",
         "%(",
