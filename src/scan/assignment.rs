@@ -233,6 +233,14 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if quoted && value.ends_with(b"\\") {
         return None;
     }
+    // A hash's scheme read as a type annotation, `userPassword: CRYPT:de01JmlU8XXTQ`.
+    let annotation = c.between.trim_ascii().strip_prefix(b":").map(|a| {
+        let a = a.trim_ascii();
+        a.strip_suffix(b":").unwrap_or(a).to_ascii_lowercase()
+    });
+    if annotation.is_some_and(|a| HASH_SCHEMES.contains(&a.as_slice())) {
+        return None;
+    }
     // (An htpasswd line, `user:$2y$05$...`, holds its hash after the name.)
     let hash =
         hashed(value) || encrypted(value) || value.split(|&b| b == b':').nth(1).is_some_and(hashed);
@@ -271,7 +279,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     let surprise = randomness::surprise(value);
     // A short word in lowercase under a bare `key`, `key: dokuwiki`: what OAuth 1 and many
     // plugins call a key is the client's name. Under 12 letters, only a value far from any
-    // word is a key. (A test's `ClientSecret = "xyzzyplugh"` is its secret.)
+    // word is a key. (Under a client secret's name, a test's magic word, `xyzzyplugh`, is one.)
     let short_word = value.len() < 12 && value.iter().all(u8::is_ascii_lowercase);
     if short_word && surprise < 8.0 && words(c.name).last().is_some_and(|w| w == "key") {
         return None;
@@ -641,6 +649,8 @@ fn percent_escape(w: &[u8]) -> bool {
 const LOOKUPS: &[&[u8]] = &[
     b"var", b"var_os", b"env", b"getenv", b"Getenv", b"get_env", b"getEnv", b"unicode", b"t",
     b"_", b"__", b"i18n", b"trans", b"gettext", b"translate",
+    // Gradle's project properties, `password: findProperty('sonatypePassword')`.
+    b"findProperty", b"getProperty", b"property",
 ];
 
 /// `: var(`, `: unicode(`: an operator that ends in a call of a function that looks a value
@@ -1047,6 +1057,15 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     if namespaced_hash(value) {
+        return None;
+    }
+    // A dotted name in lowercase words, `key: "jira.url"`: a setting's name.
+    let dotted = value.split(|&b| b == b'.').collect::<Vec<_>>();
+    if dotted.len() >= 2
+        && dotted
+            .iter()
+            .all(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase))
+    {
         return None;
     }
     // An integer literal of 64 bits or fewer, `0xF9BA143B95FF6D82`: a number. (A key written
@@ -1488,6 +1507,8 @@ fn stand_in(value: &[u8]) -> bool {
         // A filter's verdict on the attribute, FreeRADIUS's `User-Password = permit`.
         b"permit",
         b"deny",
+        // Puppet's default for a parameter nobody set.
+        b"unset",
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
@@ -1786,14 +1807,15 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if radius {
         return true;
     }
-    // Login methods joined by `+`, `publickey+password`: names, not a value.
-    if value.contains(&b'+') {
-        let parts: Vec<String> = (value.split(|&b| b == b'+'))
+    // Login methods joined by `+` or `,`, `publickey+password`, `password,keyboard-interactive`:
+    // names, not a value.
+    if value.contains(&b'+') || value.contains(&b',') {
+        let parts: Vec<String> = (value.split(|&b| b == b'+' || b == b','))
             .map(|p| String::from_utf8_lossy(p).to_ascii_lowercase())
             .collect();
         if parts
             .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic()))
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'))
             && parts.iter().any(|p| secret_word(Assignment::Password, p))
         {
             return true;
@@ -2011,6 +2033,9 @@ fn placeholder(value: &[u8]) -> bool {
         "password_here",
         "passwordhere",
         "pass_here",
+        "pwdhere",
+        "pwd_here",
+        "yourown",
         "token_here",
         "tokenhere",
         "keyhere",
@@ -2242,6 +2267,10 @@ fn hashed(value: &[u8]) -> bool {
         b"crypt$",
         // Apache Shiro's modular crypt format.
         b"$shiro1$",
+        // PostgreSQL's SCRAM verifier; an LDAP entry's crypt(3) hash.
+        b"SCRAM-SHA-256$",
+        b"CRYPT:",
+        b"{crypt}",
     ];
     // (Escaped for a shell or a compose file: `\$2a\$10\$...`.)
     if value.starts_with(b"\\$") {
@@ -2264,6 +2293,15 @@ fn hashed(value: &[u8]) -> bool {
     let scheme = scheme.is_some_and(|id| HASH_SCHEMES.contains(&id.as_slice()));
     // ASP.NET Core Identity's hashes: base64 of a format marker byte (1) and zeros first.
     let identity = value.starts_with(b"AQAAAA") && value.len() >= 60;
+    // PostgreSQL's `md5` and 32 hex digits; MySQL's native hash, `*` and 40 hex digits.
+    let hex_after = |prefix: &[u8], len: usize| {
+        value
+            .strip_prefix(prefix)
+            .is_some_and(|h| h.len() == len && h.iter().all(u8::is_ascii_hexdigit))
+    };
+    if hex_after(b"md5", 32) || hex_after(b"*", 40) {
+        return true;
+    }
     scrypt
         || scheme
         || identity
@@ -2593,6 +2631,11 @@ fn path_or_url(value: &[u8]) -> bool {
         && tld.len() >= 2
         && tld.iter().all(u8::is_ascii_lowercase)
     {
+        return true;
+    }
+    // A media type, `application/x-rundeck-data-password`.
+    const MEDIA: &[&[u8]] = &[b"application/", b"text/", b"image/", b"audio/", b"video/"];
+    if MEDIA.iter().any(|m| value.starts_with(m)) {
         return true;
     }
     // `dir/file.ext`: a path with a file extension.
