@@ -1060,12 +1060,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         return None;
     }
     // A dotted name in lowercase words, `key: "jira.url"`: a setting's name.
-    let dotted = value.split(|&b| b == b'.').collect::<Vec<_>>();
-    if dotted.len() >= 2
-        && dotted
-            .iter()
-            .all(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase))
-    {
+    let dotted = value.contains(&b'.')
+        && (value.split(|&b| b == b'.'))
+            .all(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase));
+    if dotted {
         return None;
     }
     // An integer literal of 64 bits or fewer, `0xF9BA143B95FF6D82`: a number. (A key written
@@ -2299,12 +2297,11 @@ fn hashed(value: &[u8]) -> bool {
             .strip_prefix(prefix)
             .is_some_and(|h| h.len() == len && h.iter().all(u8::is_ascii_hexdigit))
     };
-    if hex_after(b"md5", 32) || hex_after(b"*", 40) {
-        return true;
-    }
     scrypt
         || scheme
         || identity
+        || hex_after(b"md5", 32)
+        || hex_after(b"*", 40)
         || PREFIXES.iter().any(|p| value.starts_with(p))
         || modular_crypt(&fields)
 }
