@@ -69,6 +69,9 @@ pub struct Verdict {
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
     let name = secret_name(kind, c.name)?;
+    if c.format == Some(Format::Lockfile) {
+        return None;
+    }
     if kind == Assignment::Secret && public_label(c) {
         return None;
     }
@@ -269,6 +272,16 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     // test data; a password is written plain where it is assigned (in a query, `embedded`,
     // it is encoded). (One `%5e` happens by chance in a random password.)
     if syntax == "string" && percent_escaped(value) {
+        return None;
+    }
+    // A passkey provider's AAGUID under its product's name, `NordPass = "b84e4048-..."`: an
+    // enum of ids, where a password would sit under a name ending in a password word.
+    let product = |n: &[u8]| {
+        n.first().is_some_and(u8::is_ascii_uppercase)
+            && n.iter().all(u8::is_ascii_alphanumeric)
+            && words(n).len() >= 2
+    };
+    if kind == Assignment::Password && uuid(value) && product(c.name) {
         return None;
     }
     // A record's `"key": "<uuid>"` in JSON data (a CMS's content keys): an id. (A variable
@@ -1772,6 +1785,13 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if code_shape(value) {
         return true;
     }
+    // TypeScript's non-null assertion, `process.env.SNOWFLAKE_PASSWORD!`.
+    if let Some(asserted) = value
+        .strip_suffix(b"!")
+        .filter(|v| !quoted && v.contains(&b'.'))
+    {
+        return reference(asserted, quoted);
+    }
     // Optional chaining, `o.password?.encryptedString`: member access.
     if memchr::memmem::find(value, b"?.").is_some() {
         let plain: Vec<u8> = (value.iter().enumerate())
@@ -2425,6 +2445,12 @@ fn base64_of_words(value: &[u8]) -> bool {
 /// One character (`aaaaaaaa`, a mask `██`), or a unit of four to eight, over and over:
 /// `deadbeefdeadbeefdeadbeef`. (`121212` and `rootroot` are passwords people choose.)
 fn repeated(value: &[u8]) -> bool {
+    // Runs of a character, `aaaaaabbbbbbcccccc12`, `000...0002`: at most one byte in four
+    // starts a new run (in random text nearly every one does).
+    let runs = value.windows(2).filter(|w| w[0] != w[1]).count();
+    if value.len() >= 16 && runs * 4 <= value.len() {
+        return true;
+    }
     value.iter().all(|&b| b == value[0])
         || std::str::from_utf8(value)
             .is_ok_and(|v| v.chars().nth(1).is_some() && v.chars().all(|c| v.starts_with(c)))

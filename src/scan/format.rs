@@ -16,6 +16,9 @@ pub enum Format {
     /// `lang/de/auth.php`): `password=Passwort` is the label of a form field, so a value
     /// there that reads as text is no secret.
     Translations,
+    /// A package manager's lockfile (`Cargo.lock`, `package-lock.json`, Lingo.dev's
+    /// `i18n.lock`): versions and checksums, which no assignment there is a secret.
+    Lockfile,
     /// Markup, documentation, data, or unknown.
     Other,
 }
@@ -66,6 +69,9 @@ fn untemplated(name: &str) -> &str {
 }
 
 fn by_name(name: &str) -> Option<Format> {
+    if name.ends_with(".lock") || name.ends_with("-lock.json") || name.ends_with("-lock.yaml") {
+        return Some(Format::Lockfile);
+    }
     let config = name.starts_with(".env")
         || name.starts_with("dockerfile")
         || name.ends_with(".dockerfile")
@@ -120,8 +126,8 @@ fn translations(path: &str, name: &str) -> bool {
     // (A generator's partial, `i18n/_da.json`, is a locale's file too.)
     let base = stem.trim_start_matches('_');
     let suffixed = (base.match_indices('_')).any(|(at, _)| at > 0 && locale(&base[at + 1..]));
-    // Mailcow's `lang/lang.da-dk.json`: a base name, a dot and the locale.
-    let dotted = base.rsplit_once('.').is_some_and(|(_, tag)| locale(tag));
+    // Mailcow's `lang/lang.da-dk.json`, Wekan's `i18n/es-ES.i18n.json`: the locale between dots.
+    let dotted = base.contains('.') && base.split('.').any(locale);
     // A Java resource bundle (`messages_de.properties`, Jenkins' `login_pt_BR.properties`).
     if ext == "properties" && suffixed {
         return true;
@@ -165,7 +171,7 @@ fn locale(tag: &str) -> bool {
         nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd \
         se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty \
         ug uk ur uz ve vi vo wa wo xh yi yo za zh zu \
-        ast ckb dsb fil fur gsw haw hsb kab kur lij nds sah scn szl vec yue zgh";
+        ast ckb dsb fil fur gsw haw hsb kab kur lij nds sah scn szl tpi vec yue zgh";
     let (language, rest) = match tag.split_once(['-', '_']) {
         Some((l, r)) => (l, Some(r)),
         None => (tag, None),
@@ -268,6 +274,9 @@ mod tests {
             ("lang/de_informal/settings.php", "", Translations),
             ("program/localization/ast/labels.inc", "", Translations),
             ("data/web/lang/lang.da-dk.json", "", Translations),
+            ("imports/i18n/data/es-ES.i18n.json", "", Translations),
+            ("apps/web/i18n.lock", "", Lockfile),
+            ("Cargo.lock", "", Lockfile),
             ("dashboard-ui/strings/zh-CN.json", "", Translations),
             ("plugins/password/localization/bs_BA.inc", "", Translations),
             ("public/intl/messages/km-KH.json", "", Translations),

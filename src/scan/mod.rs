@@ -133,7 +133,8 @@ impl Scanner {
             let format = Format::of(path, b"");
             let label =
                 format == Format::Translations && assignment::label(finding.secret.as_bytes());
-            if why.syntax == "bare" && !format.allows_bare() || label {
+            let lockfile = format == Format::Lockfile;
+            if why.syntax == "bare" && !format.allows_bare() || label || lockfile {
                 return false;
             }
         }
