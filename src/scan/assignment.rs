@@ -3070,6 +3070,20 @@ mod tests {
     }
 
     #[test]
+    fn a_lockfiles_checksums_are_not_secrets() {
+        // Lingo.dev's `i18n.lock`: an md5 of each message under the message's key.
+        let line = "api_key: ce825fec5b3e1f8e27c45b1a63619985"; // keyscout:allow
+        assert_eq!(
+            check(Assignment::Secret, line, Some(Format::Lockfile)),
+            None
+        );
+        assert_eq!(
+            check(Assignment::Secret, line, Some(Format::Config)).as_deref(),
+            Some("ce825fec5b3e1f8e27c45b1a63619985") // keyscout:allow
+        );
+    }
+
+    #[test]
     fn counting_and_keyboard_runs_stand_in_for_a_value() {
         for value in [
             b"ponmlkjihgfedcba".as_slice(),
