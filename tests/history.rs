@@ -461,6 +461,28 @@ fn a_locale_s_labels_are_no_findings_in_history_as_in_dir() {
 }
 
 #[test]
+fn a_lockfile_s_checksums_are_no_findings_in_history_as_in_dir() {
+    let dir = repo();
+    // One blob at a lockfile's path (Lingo.dev's checksums of messages) and at a config's:
+    // judged once without a path, it stands only at the config.
+    let checksum = format!("ce825fec5b3e1f8e{}", "27c45b1a63619985");
+    let lines = vec!["checksums:".to_string(), format!("  api_key: {checksum}")];
+    write_lines(&dir, "web/i18n.lock", &lines);
+    write_lines(&dir, "web/settings.yml", &lines);
+    commit(&dir, "messages' checksums, and settings");
+
+    let found = same_both_ways(dir.path(), &[]);
+    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["web/settings.yml"], "{found:#?}");
+    let out = common::keyscout_in(dir.path(), &["dir", "web", "-f", "json", "-q"], None);
+    let in_dir: Vec<String> = findings(&out)
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(in_dir, ["settings.yml"]);
+}
+
+#[test]
 fn scripts_without_an_extension_are_read_by_their_shebang_in_windows_as_in_dir() {
     let dir = repo();
     // A Python script: a bare right-hand side is an expression; a shell script: a value.
