@@ -68,10 +68,10 @@ pub struct Verdict {
 /// Judges `c` for a rule of kind `kind` whose confidence is `confidence`; `None`: not a
 /// secret.
 pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Option<Verdict> {
-    let name = secret_name(kind, c.name)?;
     if c.format == Some(Format::Lockfile) {
         return None;
     }
+    let name = secret_name(kind, c.name)?;
     if kind == Assignment::Secret && public_label(c) {
         return None;
     }
@@ -2285,10 +2285,10 @@ fn hashed(value: &[u8]) -> bool {
         b"crypt$",
         // Apache Shiro's modular crypt format.
         b"$shiro1$",
-        // PostgreSQL's SCRAM verifier; an LDAP entry's crypt(3) hash.
+        // PostgreSQL's SCRAM verifier; an LDAP entry's crypt(3) hash (`{CRYPT}` is a scheme,
+        // below).
         b"SCRAM-SHA-256$",
         b"CRYPT:",
-        b"{crypt}",
     ];
     // (Escaped for a shell or a compose file: `\$2a\$10\$...`.)
     if value.starts_with(b"\\$") {

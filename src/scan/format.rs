@@ -126,8 +126,9 @@ fn translations(path: &str, name: &str) -> bool {
     // (A generator's partial, `i18n/_da.json`, is a locale's file too.)
     let base = stem.trim_start_matches('_');
     let suffixed = (base.match_indices('_')).any(|(at, _)| at > 0 && locale(&base[at + 1..]));
-    // Mailcow's `lang/lang.da-dk.json`, Wekan's `i18n/es-ES.i18n.json`: the locale between dots.
-    let dotted = base.contains('.') && base.split('.').any(locale);
+    // The locale alone or between dots: `de.json`, Mailcow's `lang/lang.da-dk.json`, Wekan's
+    // `i18n/es-ES.i18n.json`.
+    let named = base.split('.').any(locale);
     // A Java resource bundle (`messages_de.properties`, Jenkins' `login_pt_BR.properties`).
     if ext == "properties" && suffixed {
         return true;
@@ -136,7 +137,7 @@ fn translations(path: &str, name: &str) -> bool {
     // folder of translations.
     let mut dirs = path.split(['/', '\\']).rev().skip(1);
     let parent = dirs.clone().next().unwrap_or("");
-    (locale(base) || suffixed || dotted || locale(parent))
+    (named || suffixed || locale(parent))
         && dirs.any(|d| {
             matches!(
                 d.to_ascii_lowercase().as_str(),
