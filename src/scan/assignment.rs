@@ -133,8 +133,10 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     // A lookup's argument where a type annotation would stand, `password: var("PGPASSWORD")`,
-    // `$icon-password: unicode('f4ca')`: the name of a variable or a code point.
-    if op.starts_with(b":") && lookup_call(op) {
+    // `$icon-password: unicode('f4ca')`: the name of a variable or a code point. The first of
+    // a call's arguments, `password: getAttribFunc("type", "password")`, is not the value
+    // either (a wrapper's only one is, `password: String::from("...")`).
+    if op.starts_with(b":") && (lookup_call(op) || op.ends_with(b"(") && !only_argument(c.after)) {
         return None;
     }
     // A reStructuredText role, `Pass :meth:`peek` a default`: markup, not an assignment.
@@ -256,7 +258,8 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if !quoted && quoted_key && value.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    // The head of a string built by concatenation, `"<token>." + thumbprint`: a fragment.
+    // The head of a string built by concatenation, `"<token>." + thumbprint`,
+    // `"not-" + password`: a fragment.
     let joined = quoted
         && c.after
             .get(1..)
@@ -264,7 +267,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if joined
         && value
             .last()
-            .is_some_and(|b| matches!(b, b'.' | b':' | b'/'))
+            .is_some_and(|b| matches!(b, b'.' | b':' | b'/' | b'-' | b'_' | b'='))
     {
         return None;
     }
@@ -350,18 +353,40 @@ fn other_syntax(c: &Candidate<'_>) -> bool {
     // A token in an image's URL (a Codecov badge's `badge.svg?token=`, a Firebase Storage
     // download link `...Headlines.svg?alt=media&token=`): it reads that image, which a
     // page shows to everyone.
-    // (Google Docs' images, `lh7-rt.googleusercontent.com/docsz/...?key=`, have no extension.)
+    // (Google Docs' images, `lh7-rt.googleusercontent.com/docsz/...?key=`, and shields.io's
+    // badges have no extension; nor need the source of an `<img>` or a Markdown image.)
     let image = |path: &[u8]| {
         let path = path.to_ascii_lowercase();
+        let has = |w: &[u8]| memchr::memmem::find(&path, w).is_some();
+        let url = memchr::memmem::rfind(&path, b"http").map_or(&path[..], |at| &path[..at]);
         [&b".svg"[..], b".png", b".jpg", b".jpeg", b".gif", b".webp"]
             .iter()
             .any(|e| path.ends_with(e))
-            || memchr::memmem::find(&path, b"googleusercontent.com/").is_some()
+            || has(b"googleusercontent.com/")
+            || has(b"img.shields.io/")
+            || has(b"<img") && [&b"src=\""[..], b"src='"].iter().any(|s| url.ends_with(s))
+            || url.ends_with(b"](") && has(b"![")
     };
     if matches!(c.before_name, Some(b'?' | b'&'))
         && let Some(query) = c.line_before.iter().rposition(|&b| b == b'?')
         && image(&c.line_before[..query])
     {
+        return true;
+    }
+    // A route as a key, `"/docs/credentials/username-email-password": "docs"` (a site's map
+    // of pages): the name is the last segment of a path.
+    let path = (c.line_before.iter())
+        .rposition(|b| matches!(b, b'"' | b'\''))
+        .map(|q| &c.line_before[q + 1..]);
+    let path_char = |b: &u8| b.is_ascii_alphanumeric() || b"/._~-".contains(b);
+    if c.before_name == Some(b'/')
+        && path.is_some_and(|p| p.starts_with(b"/") && p.iter().all(path_char))
+    {
+        return true;
+    }
+    // An Elixir regex, `assert_file "config/dev.exs", [~r/password: "postgres"/]`: a pattern
+    // a test looks for.
+    if c.line_before.ends_with(b"~r/") {
         return true;
     }
     // A sed substitution, `s/DB_PASSWORD=old/DB_PASSWORD=$NEW/`: the value holds the name again.
@@ -468,7 +493,7 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 }
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
-/// above, `algolia: {` above it, an `appId` above it or before it): a search-only key that
+/// above, `algolia: {` above it or before it, an `appId` above it or before it): a search-only key that
 /// every page of the site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     // The name first: the lines are lowercased only for an `apiKey`.
@@ -481,8 +506,16 @@ fn search_only_key(c: &Candidate<'_>) -> bool {
     has(&above, b"docsearch(")
         || has(&before, b"docsearch(")
         || has(&above, b"algolia") && above.ends_with(b"{")
+        || has(&before, b"algolia") && opens_object(&before)
         || has(&above, b"appid")
         || has(&before, b"appid:")
+}
+
+/// Whether `before` (a line up to a name) opens an object there: `{`, `{"`, `{ '`.
+fn opens_object(before: &[u8]) -> bool {
+    let b = before.trim_ascii_end();
+    let b = b.strip_suffix(b"\"").or(b.strip_suffix(b"'")).unwrap_or(b);
+    b.trim_ascii_end().ends_with(b"{")
 }
 
 /// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
@@ -619,6 +652,12 @@ fn names_itself(name: &[u8], value: &[u8]) -> bool {
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(value))
     {
+        return true;
+    }
+    // A path to the file that holds it, `passwd: 'etc/passwd'`.
+    let file = value.rsplit(|&b| b == b'/').next().unwrap_or(value);
+    let stem = file.split(|&b| b == b'.').next().unwrap_or(file);
+    if file.len() < value.len() && stem.eq_ignore_ascii_case(name) {
         return true;
     }
     let letters = |s: &[u8]| -> Vec<u8> {
@@ -1082,6 +1121,12 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     // An integer literal of 64 bits or fewer, `0xF9BA143B95FF6D82`: a number. (A key written
     // in hex is longer: an Ethereum private key is `0x` and 64 digits.)
     if value.len() <= 18 && number(value) {
+        return None;
+    }
+    // An Ethereum address, `0x` and 40 hex digits (a hash of a public key): public, and what
+    // a wallet sign-in sends as its `key`.
+    let address = value.strip_prefix(b"0x").filter(|h| h.len() == 40);
+    if address.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
         return None;
     }
     // A name in any case: the model charges each capital and each seam between words, so
@@ -2200,8 +2245,12 @@ const LOREM: &[&[u8]] = &[
     b"facilis", b"pariatur", b"nostrum", b"minima", b"veniam", b"nihil", b"iusto", b"omnis",
 ];
 
-/// A type where a value would be: `String!`, `str`, `Option<String>`, `number`.
+/// A type where a value would be: `String!`, `str`, `Option<String>`, `number`; or a JSON
+/// Schema's reference to one, `"#/definitions/PasswordMethod"`.
 fn type_name(value: &[u8]) -> bool {
+    if value.starts_with(b"#/") {
+        return true;
+    }
     let bare = value
         .strip_suffix(b"!")
         .or_else(|| value.strip_suffix(b"?"));
