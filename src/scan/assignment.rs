@@ -108,6 +108,25 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let (secret, syntax) = literal(c)?;
     let quoted = syntax != "bare";
+    // A literal in an expression, `p = 'kModuleError' in deps ? a : b`, `ok = "x" == y`: an
+    // operand, not what is assigned.
+    let operand = c.after.get(1..).is_some_and(|rest| {
+        let rest = rest.trim_ascii_start();
+        [
+            &b"in "[..],
+            b"== ",
+            b"!= ",
+            b"=== ",
+            b"!== ",
+            b"? ",
+            b"instanceof ",
+        ]
+        .iter()
+        .any(|op| rest.starts_with(op))
+    });
+    if quoted && operand {
+        return None;
+    }
     // A `$variable` is read, not assigned, when a string holds it (`test "$pass" = conv`),
     // and a bare right-hand side is an expression in every language that writes variables
     // so (shell compares with ` = `; Perl, PHP and Ruby assign only literals as secrets).
@@ -384,6 +403,14 @@ fn other_syntax(c: &Candidate<'_>) -> bool {
     {
         return true;
     }
+    // The name of the key in an encrypted value, `{cipher}{key:mytestkey}d1b2...`; an HTML
+    // anchor, `<h3 id="single-shard-targeted-key:783a...">`.
+    let anchor = [&b"id=\""[..], b"id='", b"href=\"#"]
+        .iter()
+        .any(|a| c.line_before.ends_with(a));
+    if c.line_before.ends_with(b"{cipher}{") || anchor {
+        return true;
+    }
     // An Elixir regex, `assert_file "config/dev.exs", [~r/password: "postgres"/]`: a pattern
     // a test looks for.
     if c.line_before.ends_with(b"~r/") {
@@ -404,9 +431,22 @@ fn other_syntax(c: &Candidate<'_>) -> bool {
     let unit = ["routes", "applications/", "upstreams/"]
         .iter()
         .any(|t| c.value.starts_with(t.as_bytes()));
-    unit || [c.line_above, c.line_before, c.after]
+    // The verb after an auxiliary, `Remaining tests must pass: `pytest` exit code 0.`: prose.
+    let before = c.line_before.trim_ascii_end();
+    let word = &before[before
         .iter()
-        .any(|s| fail_key(s))
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1)..];
+    let verb = c.before_name == Some(b' ')
+        && [
+            "must", "should", "shall", "will", "would", "can", "could", "may", "might", "to",
+        ]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w.as_bytes()));
+    unit || verb
+        || [c.line_above, c.line_before, c.after]
+            .iter()
+            .any(|s| fail_key(s))
 }
 
 /// The name's secret word and what qualifies it, when the name names a secret of `kind`.
@@ -928,6 +968,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "accept",
     // A digest's response (RADIUS's `Digest-Response-Auth`), a hash.
     "digest", "response",
+    // A video player's key (Brightcove's `playerKey`), which its embed code shows.
+    "player",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1043,7 +1085,18 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     // (`[new password = 1091967]`).
     // A list of fields, `--set rootPassword=x,database=y`, an H2 store's `key:<hex>,val:<hex>`:
     // the value ends before the next field's name.
-    let mut end = next_field(c.value, c.after).unwrap_or(c.value.len());
+    // Quotes escaped for markup delimit it, `sslPass:&#39;10gen&#39;`, or close it, `such as
+    // &apos;User Id=X;Password=X;&apos;.`.
+    if let Some((open, close)) = entity_quoted(c.value) {
+        return Some((open..close, "string"));
+    }
+    let entity = QUOTE_ENTITIES
+        .iter()
+        .filter_map(|e| memchr::memmem::find(c.value, e))
+        .min();
+    let mut end = next_field(c.value, c.after)
+        .unwrap_or(c.value.len())
+        .min(entity.unwrap_or(c.value.len()));
     while end > 0
         && (matches!(c.value[end - 1], b';' | b',' | b')')
             || c.value[end - 1] == b']' && !c.value[..end].contains(&b'['))
@@ -1087,6 +1140,27 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
         return None;
     }
     Some((0..end, "bare"))
+}
+
+/// Quotes as HTML writes them, once or twice escaped.
+const QUOTE_ENTITIES: &[&[u8]] = &[
+    b"&apos;",
+    b"&quot;",
+    b"&#39;",
+    b"&#34;",
+    b"&amp;apos;",
+    b"&amp;quot;",
+    b"&amp;#39;",
+];
+
+/// The text between a quote entity that opens `value` and the next one: `(start, end)`.
+fn entity_quoted(value: &[u8]) -> Option<(usize, usize)> {
+    let open = QUOTE_ENTITIES.iter().find(|e| value.starts_with(e))?.len();
+    let close = QUOTE_ENTITIES
+        .iter()
+        .filter_map(|e| memchr::memmem::find(&value[open..], e))
+        .min()?;
+    (close > 0).then_some((open, open + close))
 }
 
 /// A key or token: not a placeholder, not code, and random; its confidence.
@@ -2087,6 +2161,12 @@ fn placeholder(value: &[u8]) -> bool {
         "change_this",
         "change-this",
         "please_change",
+        "fill_me_in",
+        "goeshere",
+        "goes_here",
+        "goes-here",
+        "fill-me-in",
+        "fillmein",
         "please-change",
         "pleasechange",
         "changethis",
@@ -2395,9 +2475,14 @@ fn modular_crypt(fields: &[&[u8]]) -> bool {
         && b64(hash)
 }
 
-/// A value encrypted with a key kept elsewhere: Bitwarden's encrypted strings, a digit for
-/// the cipher and base64 parts between `|` (`2.<iv>|<data>|<mac>`, `7.<data>`).
+/// A value encrypted with a key kept elsewhere: Spring Cloud Config's `{cipher}...`;
+/// Bitwarden's encrypted strings, a digit for the cipher and base64 parts between `|`
+/// (`2.<iv>|<data>|<mac>`, `7.<data>`).
 fn encrypted(value: &[u8]) -> bool {
+    // Spring Cloud Config's `{cipher}<hex>`, `{cipher}{key:name}<hex>`.
+    if value.starts_with(b"{cipher}") {
+        return true;
+    }
     let [digit, b'.', rest @ ..] = value else {
         return false;
     };
