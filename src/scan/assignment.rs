@@ -139,7 +139,12 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         .strip_suffix(b"\"")
         .or(op.strip_suffix(b"'"))
         .unwrap_or(op);
-    if op == b"(" && !(quoted && setter(c.name) && only_argument(c.after)) {
+    // (An escaped quote opens a literal that holds quotes, `expect_quote_pass("\"foo\"")`.)
+    let call = op == b"("
+        || op
+            .strip_prefix(b"(")
+            .is_some_and(|q| q.iter().all(|b| matches!(b, b'"' | b'\'' | b'\\')));
+    if call && !(quoted && setter(c.name) && only_argument(c.after)) {
         return None;
     }
     // A method called on the value, Lua's `value.userPassword:match("^%{CRYPT%}")`: what
