@@ -502,7 +502,7 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
 }
 
 /// A one-word name under a label whose word before it says the value is public (`Public Key:
-/// ...` in a certificate dump, `Primary key = ...`).
+/// ...` in a certificate dump, `Primary key = ...`), or a public key's own field.
 fn public_label(c: &Candidate<'_>) -> bool {
     let Some(before) = c.line_before.strip_suffix(b" ") else {
         return false;
@@ -523,6 +523,9 @@ fn public_label(c: &Candidate<'_>) -> bool {
     .iter()
     .any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
         && words(c.name).len() == 1
+        // A public key's field, `PublicKey{KeyID: nil, Key: String("...")}`.
+        || c.name.eq_ignore_ascii_case(b"key")
+            && memchr::memmem::find(&c.line_before.to_ascii_lowercase(), b"publickey{").is_some()
 }
 
 /// `secret` (a range of `value`) up to an escaped line break or tab: a literal's text ends
@@ -2167,6 +2170,10 @@ fn placeholder(value: &[u8]) -> bool {
         "change-this",
         "please_change",
         "fill_me_in",
+        // xkcd's example of a strong password, which documentation borrows.
+        "correcthorsebatterystaple",
+        "correct-horse-battery-staple",
+        "correct_horse_battery_staple",
         "goeshere",
         "goes_here",
         "goes-here",
@@ -2480,12 +2487,15 @@ fn modular_crypt(fields: &[&[u8]]) -> bool {
         && b64(hash)
 }
 
-/// A value encrypted with a key kept elsewhere: Spring Cloud Config's `{cipher}...`;
-/// Bitwarden's encrypted strings, a digit for the cipher and base64 parts between `|`
-/// (`2.<iv>|<data>|<mac>`, `7.<data>`).
+/// A value encrypted with a key kept elsewhere: Spring Cloud Config's `{cipher}...`, Jenkins'
+/// `{AQAAABAAAAA...}`; Bitwarden's encrypted strings, a digit for the cipher and base64 parts
+/// between `|` (`2.<iv>|<data>|<mac>`, `7.<data>`).
 fn encrypted(value: &[u8]) -> bool {
-    // Spring Cloud Config's `{cipher}<hex>`, `{cipher}{key:name}<hex>`.
-    if value.starts_with(b"{cipher}") {
+    // Spring Cloud Config's `{cipher}<hex>`, `{cipher}{key:name}<hex>`; Jenkins' secrets,
+    // base64 of a version byte and the IV's length first, in braces in its XML.
+    let jenkins = value.strip_prefix(b"{").unwrap_or(value);
+    if value.starts_with(b"{cipher}") || jenkins.starts_with(b"AQAAABAAAAA") && jenkins.len() >= 40
+    {
         return true;
     }
     let [digit, b'.', rest @ ..] = value else {
