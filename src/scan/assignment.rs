@@ -87,6 +87,14 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if c.name == b"key" && c.before_name == Some(b'<') && c.after.starts_with(b"</key>") {
         return None;
     }
+    // A JSX element's `key`, `<Route key="wfjt-edit" ...>`: which item of a list it renders.
+    let element = |line: &[u8]| line.trim_ascii_start().starts_with(b"<");
+    if c.name == b"key"
+        && matches!(c.between, b"=\"" | b"='" | b"={\"" | b"={'")
+        && (memchr::memchr(b'<', c.line_before).is_some() || element(c.line_above))
+    {
+        return None;
+    }
     if kind == Assignment::Secret && signed_nonce(c) {
         return None;
     }
@@ -271,9 +279,17 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     // (An htpasswd line, `user:$2y$05$...`, holds its hash after the name.)
-    let hash =
-        hashed(value) || encrypted(value) || value.split(|&b| b == b':').nth(1).is_some_and(hashed);
-    if type_name(value) || hash || fingerprint(value) || names_itself(c.name, value) {
+    let hash = hashed(value)
+        || encrypted(value)
+        || value.split(|&b| b == b':').nth(1).is_some_and(hashed)
+        || base64_htpasswd(value);
+    if type_name(value)
+        || hash
+        || fingerprint(value)
+        || names_itself(c.name, value)
+        || secret_reference(value)
+        || pattern_or_selector(value)
+    {
         return None;
     }
     // A number after a quoted key, `'password': 864000,`: a map of settings, where a
@@ -1638,6 +1654,7 @@ fn stand_in(value: &[u8]) -> bool {
         b"pending",
         // What a test says of a value it does not check.
         b"irrelevant",
+        b"ignore",
         b"ignore_this",
         b"ignored",
         // A test double's, `Login: "mock", Password: "mock"`.
@@ -1889,6 +1906,51 @@ fn secret_words(value: &[u8]) -> bool {
             ) || PASSWORD_WORDS.contains(&w.as_str())
                 || SECRET_WORDS.contains(&w.as_str())
         })
+}
+
+/// A regular expression, `Password:\s*?$`, or a CSS selector, `#login-password`, where a
+/// test or a script looks for the field.
+fn pattern_or_selector(value: &[u8]) -> bool {
+    let has = |w: &[u8]| memchr::memmem::find(value, w).is_some();
+    let pattern = [&b"\\s*"[..], b"\\s+", b"\\d+", b"\\w+", b".*$", b"(?:"]
+        .iter()
+        .any(|w| has(w));
+    let selector = value.strip_prefix(b"#").is_some_and(|id| {
+        id.first().is_some_and(u8::is_ascii_lowercase)
+            && id.iter().any(|b| matches!(b, b'-' | b'_'))
+            && id
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
+            && words(id).len() >= 2
+            && words(id)
+                .iter()
+                .all(|w| w.len() >= 2 && !w.bytes().any(|b| b.is_ascii_digit()))
+    });
+    pattern || selector
+}
+
+/// A reference to a key of a stored secret, `airflow-secret:postgres_credentials`: two
+/// lowercase names around a colon, one of them naming a secret.
+fn secret_reference(value: &[u8]) -> bool {
+    let mut parts = value.split(|&b| b == b':');
+    let (Some(store), Some(key), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let name = |p: &[u8]| {
+        p.len() >= 3
+            && p.first().is_some_and(u8::is_ascii_lowercase)
+            && p.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
+    };
+    let secret = |p: &[u8]| {
+        words(p).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "secret" | "secrets" | "credentials" | "creds" | "vault"
+            )
+        })
+    };
+    name(store) && name(key) && (secret(store) || secret(key))
 }
 
 /// An AWS IAM action, `service:ActionName`.
@@ -2551,6 +2613,21 @@ fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
     text.iter()
         .all(|b| (b' '..=b'~').contains(b) || matches!(b, b'\n' | b'\r' | b'\t'))
         .then_some(text)
+}
+
+/// Whether `value` is standard base64 of an htpasswd file, `user:<hash>` lines (an ingress's
+/// basic-auth Secret).
+fn base64_htpasswd(value: &[u8]) -> bool {
+    base64_text(value).is_some_and(|text| {
+        let mut lines = text
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty());
+        lines.all(|l| {
+            l.split(|&b| b == b':')
+                .nth(1)
+                .is_some_and(|h| hashed(h.trim_ascii()))
+        })
+    })
 }
 
 /// Whether `value` is standard base64 of a placeholder, once or twice

@@ -159,9 +159,9 @@ fn translations(path: &str, name: &str) -> bool {
         })
 }
 
-/// A locale tag: a language (ISO 639-1, or one of the three-letter codes translation
-/// platforms use for languages without one), and a region or a script after `-` or `_`, or
-/// both (`pt-BR`, `zh_Hans`, `en`, `ast`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
+/// A locale tag: a language (ISO 639-1, one of the three-letter codes translation platforms
+/// use for languages without one, or a country's code that projects use for its language,
+/// Solidus' `locales/jp.yml`), and a region or a script after `-` or `_`, or both (`pt-BR`, `zh_Hans`, `en`, `ast`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
 /// `de_informal`).
 fn locale(tag: &str) -> bool {
     // ISO 639-1, two letters each; then three-letter ones (ISO 639-2 and 639-3).
@@ -172,7 +172,8 @@ fn locale(tag: &str) -> bool {
         nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd \
         se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty \
         ug uk ur uz ve vi vo wa wo xh yi yo za zh zu \
-        ast ckb dsb fil fur gsw haw hsb kab kur lij nds sah scn szl tpi vec yue zgh";
+        ast ckb dsb fil fur gsw haw hsb kab kur lij nds sah scn szl tpi vec yue zgh \
+        jp cn cz dk ua gr";
     let (language, rest) = match tag.split_once(['-', '_']) {
         Some((l, r)) => (l, Some(r)),
         None => (tag, None),
@@ -198,7 +199,8 @@ fn by_extension(ext: &str) -> Format {
         | "scala" | "groovy" | "gradle" | "cs" | "fs" | "vb" | "swift" | "rb" | "php" | "pl"
         | "pm" | "lua" | "dart" | "r" | "jl" | "ex" | "exs" | "erl" | "clj" | "hs" | "ml"
         | "zig" | "nim" | "v" | "sol" | "vue" | "svelte" | "xs" | "el" | "lisp" | "cue" | "css"
-        | "scss" | "sass" | "less" => Format::Code,
+        | "scss" | "sass" | "less" | "elm" | "purs" | "mli" | "fsi" | "fsx" | "hrl" | "cljs"
+        | "cljc" | "coffee" => Format::Code,
         "env" | "ini" | "cfg" | "conf" | "cnf" | "config" | "properties" | "prefs" | "yaml"
         | "yml" | "toml" | "sh" | "bash" | "zsh" | "ksh" | "fish" | "bat" | "cmd" | "ps1"
         | "psm1" | "tf" | "tfvars" | "hcl" | "mk" | "dockerfile" | "service" | "desktop"
