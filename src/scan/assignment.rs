@@ -289,6 +289,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         || names_itself(c.name, value)
         || secret_reference(value)
         || pattern_or_selector(value)
+        || der_identified(value)
     {
         return None;
     }
@@ -1017,6 +1018,8 @@ const NOT_A_PASSWORD: &[&str] = &[
     "time",
     // RADIUS servers' hashed passwords (`PBKDF2-Password`, `SSHA-Password`, `NT-Password`).
     "pbkdf2", "argon2", "scrypt", "ssha", "smd5", "sha2", "nt", "lm",
+    // A cache's decision to pass a request on (Varnish's `Hit-Pass`).
+    "hit",
 ];
 
 /// A word before the secret word that makes it something other than a secret.
@@ -1909,7 +1912,7 @@ fn secret_words(value: &[u8]) -> bool {
 }
 
 /// A regular expression, `Password:\s*?$`, or a CSS selector, `#login-password`, where a
-/// test or a script looks for the field.
+/// test or a script looks for the field; an ABNF rule.
 fn pattern_or_selector(value: &[u8]) -> bool {
     let has = |w: &[u8]| memchr::memmem::find(value, w).is_some();
     let pattern = [&b"\\s*"[..], b"\\s+", b"\\d+", b"\\w+", b".*$", b"(?:"]
@@ -1926,7 +1929,54 @@ fn pattern_or_selector(value: &[u8]) -> bool {
                 .iter()
                 .all(|w| w.len() >= 2 && !w.bytes().any(|b| b.is_ascii_digit()))
     });
-    pattern || selector
+    // An ABNF rule's repetition, `passphrase = *UTF8-SAFE` in an RFC's grammar.
+    let abnf = value[value.iter().take_while(|b| b.is_ascii_digit()).count()..]
+        .strip_prefix(b"*")
+        .is_some_and(|r| {
+            r.first().is_some_and(u8::is_ascii_uppercase)
+                && r.contains(&b'-')
+                && r.iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-')
+        });
+    pattern || selector || abnf
+}
+
+/// Hex of a DER structure that opens with an algorithm identifier, `30..30..06..`, after an
+/// optional `<n>:` tag and before an optional `:<id>` (Dovecot's `2:3058...:185a...`): a
+/// public key's SubjectPublicKeyInfo or an OCSP CertID. No private key is written so: PKCS #1
+/// and #8 open with a version number.
+fn der_identified(value: &[u8]) -> bool {
+    let mut fields = value.split(|&b| b == b':');
+    let first = fields.next().unwrap_or(value);
+    let hex = match fields.next() {
+        Some(der) if first.iter().all(u8::is_ascii_digit) => der,
+        _ => first,
+    };
+    if hex.len() < 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let byte = |i: usize| {
+        let pair = std::str::from_utf8(hex.get(2 * i..2 * i + 2)?).ok()?;
+        u8::from_str_radix(pair, 16).ok()
+    };
+    // Where the contents of the element at `at` start: after its tag and length.
+    let contents = |at: usize| {
+        let len = byte(at + 1)?;
+        Some(
+            at + 2
+                + if len < 0x80 {
+                    0
+                } else {
+                    usize::from(len & 0x7f)
+                },
+        )
+    };
+    let opens = || -> Option<bool> {
+        let inner = contents(0)?;
+        let oid = contents(inner)?;
+        Some(byte(0)? == 0x30 && byte(inner)? == 0x30 && byte(oid)? == 0x06)
+    };
+    opens().unwrap_or(false)
 }
 
 /// A reference to a key of a stored secret, `airflow-secret:postgres_credentials`: two
@@ -2604,11 +2654,15 @@ fn escapes(value: &[u8]) -> bool {
 /// The text `value` holds in standard base64, when it decodes to printable ASCII lines.
 fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
-    if value.len() < 8 || !value.len().is_multiple_of(4) {
+    // (Padding may be left off, `aGVsbG8sIHdvcmxkCg`.)
+    let padding = (4 - value.len() % 4) % 4;
+    if value.len() < 8 || padding == 3 {
         return None;
     }
+    let mut padded = value.to_vec();
+    padded.resize(value.len() + padding, b'=');
     let text = base64::engine::general_purpose::STANDARD
-        .decode(value)
+        .decode(&padded)
         .ok()?;
     text.iter()
         .all(|b| (b' '..=b'~').contains(b) || matches!(b, b'\n' | b'\r' | b'\t'))
@@ -2661,9 +2715,9 @@ fn base64_of_words(value: &[u8]) -> bool {
             .split(|&b| b == b'\n')
             .all(|line| line.is_empty() || line.starts_with(b"-----"));
     let words = text.len() >= 4
-        && text
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_'))
+        && text.iter().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b',' | b'.' | b'!')
+        })
         && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM;
     empty_pem || words
 }
