@@ -1112,8 +1112,8 @@ fn literal(c: &Candidate<'_>) -> Option<(Range<usize>, &'static str)> {
     // (`[new password = 1091967]`).
     // A list of fields, `--set rootPassword=x,database=y`, an H2 store's `key:<hex>,val:<hex>`:
     // the value ends before the next field's name.
-    // Quotes escaped for markup delimit it, `sslPass:&#39;10gen&#39;`, or close it, `such as
-    // &apos;User Id=X;Password=X;&apos;.`.
+    // Quotes escaped for markup delimit it (`&#39;10gen&#39;` after a name), or close it
+    // (`such as &apos;User Id=X;Password=X;&apos;.`).
     if let Some((open, close)) = entity_quoted(c.value) {
         return Some((open..close, "string"));
     }
