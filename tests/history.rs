@@ -483,6 +483,30 @@ fn a_lockfile_s_checksums_are_no_findings_in_history_as_in_dir() {
 }
 
 #[test]
+fn a_locale_s_plural_labels_are_no_findings_in_history_as_in_dir() {
+    let dir = repo();
+    // One blob in a locale's messages and in a config: judged once without a path, the
+    // label (two plural forms) stands only in the config.
+    let lines = vec![
+        "<?php".to_string(),
+        "    'tokens' => 'Jeton|Jetons',".to_string(),
+    ];
+    write_lines(&dir, "resources/lang/fr-FR/general.php", &lines);
+    write_lines(&dir, "config/general.php", &lines);
+    commit(&dir, "French messages, and a config");
+
+    let found = same_both_ways(dir.path(), &[]);
+    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["config/general.php"], "{found:#?}");
+    let out = common::keyscout_in(dir.path(), &["dir", ".", "-f", "json", "-q"], None);
+    let in_dir: Vec<String> = findings(&out)
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(in_dir, ["config/general.php"]);
+}
+
+#[test]
 fn scripts_without_an_extension_are_read_by_their_shebang_in_windows_as_in_dir() {
     let dir = repo();
     // A Python script: a bare right-hand side is an expression; a shell script: a value.

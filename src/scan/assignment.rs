@@ -233,7 +233,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if quoted && scope.is_some_and(named) || statement && named(value) {
         return None;
     }
-    if c.format == Some(Format::Translations) && label(value) {
+    if c.format == Some(Format::Translations) && translated(value) {
         return None;
     }
     // Words written in `\uXXXX` escapes, as a compiled catalog holds them
@@ -915,6 +915,8 @@ fn compound_qualifier(kind: Assignment, word: &str) -> Option<&str> {
         Assignment::Secret => SECRET_WORDS,
         Assignment::Password => PASSWORD_WORDS,
     };
+    // (Numbered, `pubkey256`.)
+    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
     list.iter().find_map(|s| {
         let head = word.strip_suffix(s)?;
         COMPOUND.contains(&head).then_some(head)
@@ -993,8 +995,9 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "accept",
     // A digest's response (RADIUS's `Digest-Response-Auth`), a hash.
     "digest", "response",
-    // A video player's key (Brightcove's `playerKey`), which its embed code shows.
-    "player",
+    // A video player's key (Brightcove's `playerKey`), which its embed code shows; Struts'
+    // `org.apache.struts.taglib.html.TOKEN`, a form's token against submitting it twice.
+    "player", "html",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1544,6 +1547,12 @@ fn password_like(
     Some(confidence)
 }
 
+/// A locale's message: a [`label`], or labels for plural forms joined by `|`
+/// (`'Jeton|Jetons'`).
+pub fn translated(value: &[u8]) -> bool {
+    value.split(|&b| b == b'|').all(label)
+}
+
 /// Text as a locale's messages hold it: letters of any script, written out or escaped
 /// (`Contrase\u00f1a`, `&#350;ifre`), and punctuation (`¿Has`, `Usuário:`). A value with a
 /// digit or a symbol in it is no label: a translator's own password, typed where the label
@@ -1670,6 +1679,7 @@ fn stand_in(value: &[u8]) -> bool {
         // A test's outcome, `pass: 'fail'`.
         b"fail",
         b"failed",
+        b"passed",
         b"nope",
         b"short",
         b"bad",
@@ -1822,8 +1832,13 @@ fn descriptor(value: &[u8]) -> bool {
         return parts.clone().all(rule) && parts.into_iter().any(|p| descriptor(p) || type_name(p));
     }
     let colon = memchr::memchr(b':', value);
-    // A rule that names another field, `different:old_password`.
-    if let Some(field) = colon.map(|at| &value[at + 1..])
+    // A rule that names another field, `different:old_password`,
+    // `required_if:change_password,true`.
+    let field = colon.map(|at| {
+        let rest = &value[at + 1..];
+        &rest[..memchr::memchr(b',', rest).unwrap_or(rest.len())]
+    });
+    if let Some(field) = field
         && identifier(field)
         && words(field)
             .iter()
@@ -2570,9 +2585,17 @@ fn hashed(value: &[u8]) -> bool {
             .strip_prefix(prefix)
             .is_some_and(|h| h.len() == len && h.iter().all(u8::is_ascii_hexdigit))
     };
+    // phpass, WordPress's and phpBB's portable hashes: `$P$` or `$H$`, a cost and a salt,
+    // and the hash (31 characters in all; tests cut one short).
+    let phpass = (value.get(..3)).is_some_and(|p| p == b"$P$" || p == b"$H$")
+        && (30..=34).contains(&value.len())
+        && value[3..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/'));
     scrypt
         || scheme
         || identity
+        || phpass
         || hex_after(b"md5", 32)
         || hex_after(b"*", 40)
         || PREFIXES.iter().any(|p| value.starts_with(p))

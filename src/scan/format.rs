@@ -133,30 +133,40 @@ fn translations(path: &str, name: &str) -> bool {
     if ext == "properties" && suffixed {
         return true;
     }
+    // A folder of translations holds a locale's folder, at any depth below it
+    // (`resources/lang/ja/command/messages.php`).
+    let folders: Vec<&str> = path.split(['/', '\\']).collect();
+    let nested = (folders.windows(2).take(folders.len().saturating_sub(2)))
+        .any(|w| translation_folder(w[0]) && locale(w[1]));
+    if nested {
+        return true;
+    }
     // The locale names the file, or the folder that holds it (`lang/de/auth.php`), under a
     // folder of translations.
     let mut dirs = path.split(['/', '\\']).rev().skip(1);
     let parent = dirs.clone().next().unwrap_or("");
-    (named || suffixed || locale(parent))
-        && dirs.any(|d| {
-            matches!(
-                d.to_ascii_lowercase().as_str(),
-                "locale"
-                    | "locales"
-                    | "_locales"
-                    | "lang"
-                    | "langs"
-                    | "languages"
-                    | "i18n"
-                    | "l10n"
-                    | "localization"
-                    | "localisation"
-                    | "intl"
-                    | "messages"
-                    | "strings"
-                    | "translations"
-            )
-        })
+    (named || suffixed || locale(parent)) && dirs.any(translation_folder)
+}
+
+/// A folder that holds a project's translations.
+fn translation_folder(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "locale"
+            | "locales"
+            | "_locales"
+            | "lang"
+            | "langs"
+            | "languages"
+            | "i18n"
+            | "l10n"
+            | "localization"
+            | "localisation"
+            | "intl"
+            | "messages"
+            | "strings"
+            | "translations"
+    )
 }
 
 /// A locale tag: a language (ISO 639-1, one of the three-letter codes translation platforms
@@ -249,6 +259,11 @@ mod tests {
             ("lang/vendor/backpack/bn/base.php", "", Translations),
             ("extension/_locales/de/messages.json", "", Translations),
             ("awx/ui/src/locales/nl/messages.js", "", Translations),
+            // A locale's folder deeper under the folder of translations; a country's code
+            // for its language.
+            ("resources/lang/ja/command/messages.php", "", Translations),
+            ("config/locales/jp.yml", "", Translations),
+            ("src/ui/Main.elm", "", Code),
             // A generator's templates, named for what they generate.
             ("templates/webapp/i18n/hi/global.json.ejs", "", Translations),
             (

@@ -132,7 +132,7 @@ impl Scanner {
         if let Some(why) = &finding.why {
             let format = Format::of(path, b"");
             let label =
-                format == Format::Translations && assignment::label(finding.secret.as_bytes());
+                format == Format::Translations && assignment::translated(finding.secret.as_bytes());
             let lockfile = format == Format::Lockfile;
             if why.syntax == "bare" && !format.allows_bare() || label || lockfile {
                 return false;
