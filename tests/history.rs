@@ -441,6 +441,13 @@ fn a_locale_s_labels_are_no_findings_in_history_as_in_dir() {
     // A translator's own password, typed where the label belongs, is no label.
     let typed = format!("Password=namvc@{}", 123);
     write_lines(&dir, "conf/locale/locale_af.ini", &[typed]);
+    // Plural forms joined by `|`, in a locale's folder under the folder of translations.
+    let plural = vec![
+        "<?php".to_string(),
+        "  'tokens' => 'Jeton|Jetons',".to_string(),
+    ];
+    write_lines(&dir, "conf/lang/fr-FR/general.php", &plural);
+    write_lines(&dir, "conf/general.php", &plural);
     commit(&dir, "mail settings and their labels");
 
     let found = same_both_ways(dir.path(), &[]);
@@ -448,7 +455,11 @@ fn a_locale_s_labels_are_no_findings_in_history_as_in_dir() {
     paths.sort();
     assert_eq!(
         paths,
-        ["conf/locale/locale_af.ini", "conf/mail.ini"],
+        [
+            "conf/general.php",
+            "conf/locale/locale_af.ini",
+            "conf/mail.ini"
+        ],
         "{found:#?}"
     );
     let out = common::keyscout_in(dir.path(), &["dir", "conf", "-f", "json", "-q"], None);
@@ -457,7 +468,7 @@ fn a_locale_s_labels_are_no_findings_in_history_as_in_dir() {
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
     in_dir.sort();
-    assert_eq!(in_dir, ["locale/locale_af.ini", "mail.ini"]);
+    assert_eq!(in_dir, ["general.php", "locale/locale_af.ini", "mail.ini"]);
 }
 
 #[test]
@@ -480,30 +491,6 @@ fn a_lockfile_s_checksums_are_no_findings_in_history_as_in_dir() {
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(in_dir, ["settings.yml"]);
-}
-
-#[test]
-fn a_locale_s_plural_labels_are_no_findings_in_history_as_in_dir() {
-    let dir = repo();
-    // One blob in a locale's messages and in a config: judged once without a path, the
-    // label (two plural forms) stands only in the config.
-    let lines = vec![
-        "<?php".to_string(),
-        "    'tokens' => 'Jeton|Jetons',".to_string(),
-    ];
-    write_lines(&dir, "resources/lang/fr-FR/general.php", &lines);
-    write_lines(&dir, "config/general.php", &lines);
-    commit(&dir, "French messages, and a config");
-
-    let found = same_both_ways(dir.path(), &[]);
-    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, ["config/general.php"], "{found:#?}");
-    let out = common::keyscout_in(dir.path(), &["dir", ".", "-f", "json", "-q"], None);
-    let in_dir: Vec<String> = findings(&out)
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(in_dir, ["config/general.php"]);
 }
 
 #[test]
