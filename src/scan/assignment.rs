@@ -118,21 +118,22 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     let quoted = syntax != "bare";
     // A literal in an expression, `p = 'kModuleError' in deps ? a : b`, `ok = "x" == y`: an
     // operand, not what is assigned.
-    let operand = c.after.get(1..).is_some_and(|rest| {
-        let rest = rest.trim_ascii_start();
-        [
-            &b"in "[..],
-            b"== ",
-            b"!= ",
-            b"=== ",
-            b"!== ",
-            b"? ",
-            b"instanceof ",
-        ]
-        .iter()
-        .any(|op| rest.starts_with(op))
-    });
-    if quoted && operand {
+    let operand = quoted
+        && c.after.get(1..).is_some_and(|rest| {
+            let rest = rest.trim_ascii_start();
+            [
+                &b"in "[..],
+                b"== ",
+                b"!= ",
+                b"=== ",
+                b"!== ",
+                b"? ",
+                b"instanceof ",
+            ]
+            .iter()
+            .any(|op| rest.starts_with(op))
+        });
+    if operand {
         return None;
     }
     // A `$variable` is read, not assigned, when a string holds it (`test "$pass" = conv`),
@@ -558,8 +559,8 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 }
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
-/// above, `algolia: {` above it or before it, an `appId` above it or before it): a search-only key that
-/// every page of the site serves, public by design, so low confidence.
+/// above, `algolia: {` above it or before it, an `appId` above it or before it): a
+/// search-only key that every page of the site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     // The name first: the lines are lowercased only for an `apiKey`.
     if words(c.name) != ["api", "key"] {
@@ -1977,14 +1978,12 @@ fn der_identified(value: &[u8]) -> bool {
     // Where the contents of the element at `at` start: after its tag and length.
     let contents = |at: usize| {
         let len = byte(at + 1)?;
-        Some(
-            at + 2
-                + if len < 0x80 {
-                    0
-                } else {
-                    usize::from(len & 0x7f)
-                },
-        )
+        let long_form = if len < 0x80 {
+            0
+        } else {
+            usize::from(len & 0x7f)
+        };
+        Some(at + 2 + long_form)
     };
     let opens = || -> Option<bool> {
         let inner = contents(0)?;
@@ -2296,21 +2295,21 @@ fn placeholder(value: &[u8]) -> bool {
         "change_this",
         "change-this",
         "please_change",
-        "fill_me_in",
-        // xkcd's example of a strong password, which documentation borrows.
-        "correcthorsebatterystaple",
-        "correct-horse-battery-staple",
-        "correct_horse_battery_staple",
-        "goeshere",
-        "goes_here",
-        "goes-here",
-        "fill-me-in",
-        "fillmein",
         "please-change",
         "pleasechange",
         "changethis",
         "not_a_secret",
         "not-a-secret",
+        "fill_me_in",
+        "fill-me-in",
+        "fillmein",
+        "goeshere",
+        "goes_here",
+        "goes-here",
+        // xkcd's example of a strong password, which documentation borrows.
+        "correcthorsebatterystaple",
+        "correct-horse-battery-staple",
+        "correct_horse_battery_staple",
         // What goes there, `SET_A_PASSWORD_HERE_123`, `PLEASEPROVIDEASTRONGPASSWORDHERE`.
         "password_here",
         "passwordhere",
@@ -2696,14 +2695,15 @@ fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
 /// basic-auth Secret).
 fn base64_htpasswd(value: &[u8]) -> bool {
     base64_text(value).is_some_and(|text| {
-        let mut lines = text
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.trim_ascii().is_empty());
-        lines.all(|l| {
-            l.split(|&b| b == b':')
-                .nth(1)
-                .is_some_and(|h| hashed(h.trim_ascii()))
-        })
+        let lines: Vec<&[u8]> = (text.split(|&b| b == b'\n'))
+            .filter(|l| !l.trim_ascii().is_empty())
+            .collect();
+        !lines.is_empty()
+            && lines.iter().all(|l| {
+                (l.split(|&b| b == b':'))
+                    .nth(1)
+                    .is_some_and(|h| hashed(h.trim_ascii()))
+            })
     })
 }
 

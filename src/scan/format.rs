@@ -171,7 +171,8 @@ fn translation_folder(name: &str) -> bool {
 
 /// A locale tag: a language (ISO 639-1, one of the three-letter codes translation platforms
 /// use for languages without one, or a country's code that projects use for its language,
-/// Solidus' `locales/jp.yml`), and a region or a script after `-` or `_`, or both (`pt-BR`, `zh_Hans`, `en`, `ast`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
+/// Solidus' `locales/jp.yml`), and a region or a script after `-` or `_`, or both (`pt-BR`,
+/// `zh_Hans`, `en`, `ast`, `uz-Latn-uz`, JHipster's `kr-Latin-kr`, BookStack's
 /// `de_informal`).
 fn locale(tag: &str) -> bool {
     // ISO 639-1, two letters each; then three-letter ones (ISO 639-2 and 639-3).
