@@ -215,6 +215,18 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if !quoted && c.format.is_some_and(|f| !f.allows_bare()) {
         return None;
     }
+    // A negation, `pass = !!val;` in a diff of JavaScript: an expression.
+    let negated = c.value.iter().take_while(|&&b| b == b'!').count();
+    if !quoted
+        && negated > 0
+        && identifier(
+            c.value[negated..]
+                .strip_suffix(b";")
+                .unwrap_or(&c.value[negated..]),
+        )
+    {
+        return None;
+    }
     // SQL's `UPDATE users SET password=cryptpass WHERE ...`: a bare value is a column or a
     // variable.
     if !quoted && sql_update(c.line_before) {
@@ -717,6 +729,14 @@ fn names_itself(name: &[u8], value: &[u8]) -> bool {
         && words(name)
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(value))
+    {
+        return true;
+    }
+    // An enum's value spelt from the name's words, `USER_NAME_AND_PASSWORD = 'UserPassword'`.
+    let value_words = words(value);
+    if identifier(value)
+        && value_words.len() >= 2
+        && value_words.iter().all(|w| words(name).contains(w))
     {
         return true;
     }
