@@ -17,7 +17,7 @@
 use std::ops::Range;
 
 use super::format::Format;
-use super::public_key::public_key;
+use super::public_key::{der_identified, public_key};
 use super::randomness;
 use crate::finding::Why;
 use crate::rules::{Assignment, Confidence};
@@ -438,17 +438,12 @@ fn other_syntax(c: &Candidate<'_>) -> bool {
     {
         return true;
     }
-    // The name of the key in an encrypted value, `{cipher}{key:mytestkey}d1b2...`; an HTML
-    // anchor, `<h3 id="single-shard-targeted-key:783a...">`.
-    let anchor = [&b"id=\""[..], b"id='", b"href=\"#"]
-        .iter()
-        .any(|a| c.line_before.ends_with(a));
-    if c.line_before.ends_with(b"{cipher}{") || anchor {
-        return true;
-    }
-    // An Elixir regex, `assert_file "config/dev.exs", [~r/password: "postgres"/]`: a pattern
-    // a test looks for.
-    if c.line_before.ends_with(b"~r/") {
+    // What opens right before the name makes it part of something else: the name of the key
+    // in an encrypted value, `{cipher}{key:mytestkey}d1b2...`; an HTML anchor,
+    // `<h3 id="single-shard-targeted-key:783a...">`; an Elixir regex a test looks for,
+    // `assert_file "config/dev.exs", [~r/password: "postgres"/]`.
+    let enclosing = [&b"{cipher}{"[..], b"id=\"", b"id='", b"href=\"#", b"~r/"];
+    if enclosing.iter().any(|e| c.line_before.ends_with(e)) {
         return true;
     }
     // A sed substitution, `s/DB_PASSWORD=old/DB_PASSWORD=$NEW/`: the value holds the name again.
@@ -723,22 +718,22 @@ fn tuple_rest(after: &[u8]) -> bool {
 fn names_itself(name: &[u8], value: &[u8]) -> bool {
     // A label that repeats a word of its name, `"temporaryPassword": "Temporary"`. (A
     // lowercase one is a stock value, `POSTGRES_PASSWORD: postgres`.)
+    let name_words = words(name);
     if value.len() >= 3
         && value[0].is_ascii_uppercase()
         && value[1..].iter().all(u8::is_ascii_lowercase)
-        && words(name)
+        && name_words
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(value))
     {
         return true;
     }
     // An enum's value spelt from the name's words, `USER_NAME_AND_PASSWORD = 'UserPassword'`.
-    let value_words = words(value);
-    if identifier(value)
-        && value_words.len() >= 2
-        && value_words.iter().all(|w| words(name).contains(w))
-    {
-        return true;
+    if identifier(value) {
+        let value_words = words(value);
+        if value_words.len() >= 2 && value_words.iter().all(|w| name_words.contains(w)) {
+            return true;
+        }
     }
     // A path to the file that holds it, `passwd: 'etc/passwd'`.
     let file = value.rsplit(|&b| b == b'/').next().unwrap_or(value);
@@ -1975,42 +1970,6 @@ fn pattern_or_selector(value: &[u8]) -> bool {
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-')
         });
     pattern || selector || abnf
-}
-
-/// Hex of a DER structure that opens with an algorithm identifier, `30..30..06..`, after an
-/// optional `<n>:` tag and before an optional `:<id>` (Dovecot's `2:3058...:185a...`): a
-/// public key's SubjectPublicKeyInfo or an OCSP CertID. No private key is written so: PKCS #1
-/// and #8 open with a version number.
-fn der_identified(value: &[u8]) -> bool {
-    let mut fields = value.split(|&b| b == b':');
-    let first = fields.next().unwrap_or(value);
-    let hex = match fields.next() {
-        Some(der) if first.iter().all(u8::is_ascii_digit) => der,
-        _ => first,
-    };
-    if hex.len() < 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
-        return false;
-    }
-    let byte = |i: usize| {
-        let pair = std::str::from_utf8(hex.get(2 * i..2 * i + 2)?).ok()?;
-        u8::from_str_radix(pair, 16).ok()
-    };
-    // Where the contents of the element at `at` start: after its tag and length.
-    let contents = |at: usize| {
-        let len = byte(at + 1)?;
-        let long_form = if len < 0x80 {
-            0
-        } else {
-            usize::from(len & 0x7f)
-        };
-        Some(at + 2 + long_form)
-    };
-    let opens = || -> Option<bool> {
-        let inner = contents(0)?;
-        let oid = contents(inner)?;
-        Some(byte(0)? == 0x30 && byte(inner)? == 0x30 && byte(oid)? == 0x06)
-    };
-    opens().unwrap_or(false)
 }
 
 /// A reference to a key of a stored secret, `airflow-secret:postgres_credentials`: two

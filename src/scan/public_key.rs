@@ -21,6 +21,24 @@ pub fn public_key(value: &[u8]) -> bool {
     decode_prefix(value).is_some_and(|b| der_public(&b) || pgp_public(&b))
 }
 
+/// Whether `value` is hex of DER that opens with an algorithm identifier (a sequence whose
+/// first element is a sequence that starts with an object identifier), after an optional
+/// `<n>:` tag and before an optional `:<id>` (Dovecot's `2:3058...:185a...`): a public key of
+/// any algorithm, or an OCSP CertID. No private key is written so: PKCS #1 and #8 open with a
+/// version number.
+pub fn der_identified(value: &[u8]) -> bool {
+    let mut fields = value.split(|&b| b == b':');
+    let first = fields.next().unwrap_or(value);
+    let hex = match fields.next() {
+        Some(der) if first.iter().all(u8::is_ascii_digit) => der,
+        _ => first,
+    };
+    hex.len() >= 40
+        && hex.iter().all(u8::is_ascii_hexdigit)
+        && decode_prefix(hex)
+            .is_some_and(|b| algorithm_first(&b).is_some_and(|at| b.get(at) == Some(&0x06)))
+}
+
 /// The first [`PREFIX`] bytes of a hex or base64 (standard or URL-safe) value.
 fn decode_prefix(value: &[u8]) -> Option<Vec<u8>> {
     if value.len() >= 16 && value.iter().all(u8::is_ascii_hexdigit) {
@@ -68,20 +86,24 @@ fn der_public(b: &[u8]) -> bool {
         b"\x06\x03\x2b\x65\x70",                         // Ed25519
         b"\x06\x03\x2b\x65\x6e",                         // X25519
     ];
-    if b.first() != Some(&0x30) {
-        return false;
-    }
-    let Some(inner) = der_contents(b, 0) else {
-        return false;
-    };
-    if b.get(inner) != Some(&0x30) {
-        return false;
-    }
-    let Some(first) = der_contents(b, inner) else {
+    let Some(first) = algorithm_first(b) else {
         return false;
     };
     let rest = b.get(first..).unwrap_or_default();
     KEY_TYPES.iter().any(|t| rest.starts_with(t)) || rest.starts_with(b"\xa0\x03\x02\x01")
+}
+
+/// In DER that opens with a sequence within a sequence (where a `SubjectPublicKeyInfo` has its
+/// algorithm and a certificate its `TBSCertificate`): where the inner one's contents start.
+fn algorithm_first(b: &[u8]) -> Option<usize> {
+    if b.first() != Some(&0x30) {
+        return None;
+    }
+    let inner = der_contents(b, 0)?;
+    if b.get(inner) != Some(&0x30) {
+        return None;
+    }
+    der_contents(b, inner)
 }
 
 fn pgp_public(b: &[u8]) -> bool {
@@ -124,6 +146,23 @@ fn pgp_public(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn der_that_opens_with_an_algorithm_is_identified_in_hex_only() {
+        // Dovecot's tagged public key, an OCSP CertID (SHA-1's identifier first).
+        let spki = "3058301006072a8648ce3d020106052b81040023034400030152e5d6c8c46a4d0e96f2d0e7b3";
+        assert!(der_identified(format!("2:{spki}:185a7212").as_bytes()));
+        assert!(der_identified(
+            b"303b300906052b0e03021a050004148a83e0060faff709ca7e9b95522a2e81635fda0a0414f652"
+        ));
+        // A PKCS #8 private key opens with its version; the same key in base64 is not read.
+        assert!(!der_identified(
+            b"3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420"
+        ));
+        assert!(!der_identified(
+            b"MFgwEAYHKoZIzj0CAQYFK4EEACMDRAADAVLl1sjEak0OlvLQ57O2"
+        ));
+    }
 
     #[test]
     fn public_keys_and_certificates_in_hex_and_base64() {
