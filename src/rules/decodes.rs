@@ -96,23 +96,47 @@ fn is_placeholder(password: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    // The lower-case name of one, `client_secret`, `wrong_password`. (`test_secret` is a
-    // test's password.)
-    let named = name.split_once('_').is_some_and(|(first, last)| {
-        matches!(
-            first,
-            "client" | "app" | "api" | "consumer" | "wrong" | "bad" | "my" | "your"
-        ) && matches!(
-            last,
-            "secret" | "password" | "passwd" | "pass" | "token" | "key"
+    // The name of one in any case, `client_secret`, `clientSecret`, `wrong-password`, or a
+    // mock's, `mock-oauth-token`. (`test_secret` is a test's password.)
+    let parts = name_words(name);
+    let named = parts.len() >= 2
+        && matches!(
+            parts[0].as_str(),
+            "client" | "app" | "api" | "consumer" | "wrong" | "bad" | "my" | "your" | "mock"
         )
-    });
+        && parts.last().is_some_and(|last| {
+            matches!(
+                last.as_str(),
+                "secret" | "password" | "passwd" | "pass" | "token" | "key"
+            )
+        });
     templated
         || one_char_repeated
         || words.contains(&joined.as_str())
         || counting
         || constant
         || named
+}
+
+/// The words of a name, lower-case: split at punctuation and where a lower-case letter meets
+/// an upper-case one.
+fn name_words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last = ' ';
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            last = ' ';
+            continue;
+        }
+        if last == ' ' || last.is_ascii_lowercase() && c.is_ascii_uppercase() {
+            out.push(String::new());
+        }
+        if let Some(word) = out.last_mut() {
+            word.push(c.to_ascii_lowercase());
+        }
+        last = c;
+    }
+    out
 }
 
 /// Decodes standard base64, padded or not; `None` for any other byte or a length that no
@@ -210,6 +234,10 @@ mod tests {
         assert!(!check("CLIENT_ID%3F:CLIENT_SECRET%3F%3F"));
         assert!(!check("client_id:client_secret"));
         assert!(!check("client_id:wrong_secret"));
+        assert!(!check("clientId:clientSecret"));
+        assert!(!check("clientId:clientSecret="));
+        assert!(!check("client-id:client-secret"));
+        assert!(!check("user:mock-oauth-token"));
         assert!(check("client_id:s3cret_2019"));
         assert!(check("test_client:test_secret"));
         // A committed test pair is still a credential.

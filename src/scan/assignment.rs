@@ -293,6 +293,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     // (An htpasswd line, `user:$2y$05$...`, holds its hash after the name.)
     let hash = hashed(value)
+        || listed_digest(c, value)
         || encrypted(value)
         || value.split(|&b| b == b':').nth(1).is_some_and(hashed)
         || base64_htpasswd(value);
@@ -1014,6 +1015,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     // A video player's key (Brightcove's `playerKey`), which its embed code shows; Struts'
     // `org.apache.struts.taglib.html.TOKEN`, a form's token against submitting it twice.
     "player", "html",
+    // A Sentry DSN's public key, which browsers send with every event (`?sentry_key=`).
+    "sentry",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -2300,6 +2303,13 @@ fn placeholder(value: &[u8]) -> bool {
         "tokenhere",
         "keyhere",
         "blahblah",
+        // A value a test passes where none is used; a mock's. (`wrongpassword` and the JDK's
+        // `changeit` are passwords: CredData's labels say so, and `changeit` is the password
+        // of many a deployed keystore.)
+        "notused",
+        "not_used",
+        "not-used",
+        "mock",
     ];
     // (A printf template ends in `%s` or `%d`; a random key may hold one anywhere.)
     if MARKS.iter().any(|m| has(m)) || lower.ends_with(b"%s") || lower.ends_with(b"%d") {
@@ -2307,7 +2317,7 @@ fn placeholder(value: &[u8]) -> bool {
     }
     // A stand-in for a stored hash, `existing-hash`, `old-hash`; a test's description of
     // where its value came from, `db-value`, `external-value`.
-    let described = ["-hash", "_hash", "-value", "_value"];
+    let described = ["-hash", "_hash", "-value", "_value", "username"];
     if described.iter().any(|d| lower.ends_with(d.as_bytes())) {
         return true;
     }
@@ -2418,6 +2428,9 @@ fn placeholder(value: &[u8]) -> bool {
                 | b"myhash"
                 // A delegation token's HMAC goes there (Kafka's `user = "tokenid"`).
                 | b"hmac"
+                // Which half of a key pair goes there (`https://public:private@host`).
+                | b"public"
+                | b"private"
         )
 }
 
@@ -2492,6 +2505,25 @@ fn fingerprint(value: &[u8]) -> bool {
         && value
             .split(|&b| b == b':')
             .all(|pair| pair.len() == 2 && pair.iter().all(u8::is_ascii_hexdigit))
+}
+
+/// A digest as long as MD5's, SHA-1's, SHA-256's, Spring Security's salted SHA-256's or
+/// SHA-512's, in hex or base64, in a list of users: Tomcat's and Spring Security's take one in
+/// place of the password (`<user name="rod" password="a564de63..."`, `<security:user ...`).
+fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
+    let before = c.line_before.to_ascii_lowercase();
+    let user = [&b"<user "[..], b":user "]
+        .iter()
+        .any(|e| memchr::memmem::find(&before, e).is_some());
+    let hex =
+        [32, 40, 64, 80, 128].contains(&value.len()) && value.iter().all(u8::is_ascii_hexdigit);
+    let base64 = || {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .is_ok_and(|d| [16, 20, 32, 64].contains(&d.len()))
+    };
+    user && (hex || base64())
 }
 
 /// A password hash or an encrypted value, not the secret itself: crypt(3) and bcrypt
