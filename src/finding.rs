@@ -282,7 +282,8 @@ pub struct Why {
     /// The name the value is assigned to (`DB_PASSWORD`, `clientSecret`).
     pub name: String,
     /// `string`: a quoted literal; `bare`: an unquoted value, which counts only in config
-    /// files, shell and other formats where a bare value is a value.
+    /// files, shell and other formats where a bare value is a value; `embedded`: in a query
+    /// string or a header inside a string; `argument`: a call's argument after the name's.
     pub syntax: String,
     /// The value's surprise under a model of words and identifiers, in bits per character:
     /// words and identifiers score below 5, random keys 7 and more.

@@ -97,9 +97,14 @@ pub fn write(
         if let Some(why) = &f.why {
             writeln!(
                 out,
-                "    {}why: `{}` = a {} value, randomness {:.1} bits/char{}",
+                "    {}why: `{}` = {} {} value, randomness {:.1} bits/char{}",
                 paint(DIM),
                 why.name,
+                if why.syntax.starts_with(['a', 'e']) {
+                    "an"
+                } else {
+                    "a"
+                },
                 why.syntax,
                 why.randomness,
                 paint(RESET)

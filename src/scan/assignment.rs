@@ -142,6 +142,24 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if c.before_name == Some(b'$') && (c.between.starts_with(b"\"") || !quoted) {
         return None;
     }
+    // A name and its value as a call's arguments, `props.put("mail.smtp.password", "...")`,
+    // Ruby's `set :session_secret, '...'`: both literals, or the name a symbol, and nothing
+    // else between them (`"password": PASSWORD, "remember"` is two entries of a map). (Not a
+    // getter's default, `os.getenv("X", "...")`, which has its own operator before it.)
+    let spaceless: Vec<u8> = c
+        .between
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let comma = spaceless
+        .strip_suffix(b"\"")
+        .or(spaceless.strip_suffix(b"'"))
+        .unwrap_or(&spaceless);
+    let pair = comma.ends_with(b",") && !comma.contains(&b'(');
+    if pair && !argument_pair(c, comma) {
+        return None;
+    }
     // A setter's argument, `ds.setPassword("...")`; any other call's argument is not assigned.
     let op = c.between.trim_ascii();
     let op = op
@@ -369,6 +387,11 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
             Confidence::Low
         }
         Assignment::Secret => key_like(value, surprise, confidence)?,
+        // Call arguments are words more often than values (`only('password', 'remember')`):
+        // a password there must read as random.
+        Assignment::Password if pair && (surprise < RANDOM || snake_case(value)) => {
+            return None;
+        }
         Assignment::Password => password_like(value, quoted, surprise, confidence)?,
     };
     Some(Verdict {
@@ -376,10 +399,49 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         confidence,
         why: Why {
             name,
-            syntax: syntax.to_string(),
+            syntax: if pair { "argument" } else { syntax }.to_string(),
             randomness: (surprise * 100.0).round() / 100.0,
         },
     })
+}
+
+/// `uwsgi_pass`: lower-case words joined by underscores, a name.
+fn snake_case(value: &[u8]) -> bool {
+    value.contains(&b'_') && value.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+}
+
+/// Whether a name and a value with a comma between them (`op`, spaces left out) are a call's
+/// arguments: `put("name", "value")`, `define('NAME', 'value');`, `f(:a, :name, 'value')`,
+/// `set :name, 'value'`: the name a literal that opens the call or follows an argument that
+/// is none, or a symbol; the value a literal that ends the call or the statement. (Not a list
+/// of literals, `"Password22", "iloveyou!"`, nor one entry of a map after another.)
+fn argument_pair(c: &Candidate<'_>, op: &[u8]) -> bool {
+    let Some(open) = c.before_name else {
+        return false;
+    };
+    let before = c.line_before.strip_suffix(&[open]).unwrap_or(c.line_before);
+    let before = before.trim_ascii_end();
+    let name = match open {
+        b'"' | b'\'' => {
+            op == [open, b','].as_slice()
+                && (before.ends_with(b"(")
+                    || before.strip_suffix(b",").is_some_and(|b| {
+                        b.trim_ascii_end()
+                            .last()
+                            .is_some_and(|l| !matches!(l, b'"' | b'\''))
+                    }))
+        }
+        b':' => {
+            op == b","
+                && before
+                    .last()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b"(,".contains(b))
+        }
+        _ => false,
+    };
+    // (The closing quote first.)
+    let end = c.after.get(1..).unwrap_or_default().trim_ascii_start();
+    name && c.before.is_some() && (end.is_empty() || end.starts_with(b")") || end.starts_with(b";"))
 }
 
 /// Syntax around the name that makes the match no secret's assignment: templates' bindings,
@@ -1527,6 +1589,15 @@ fn password_like(
     if MARKERS.iter().any(|m| m.eq_ignore_ascii_case(value)) {
         return None;
     }
+    // The next entry of a list or a map, `,password_reset:` after a label ending in
+    // `Password:"`, `auth_user=` after an empty `password=`.
+    let next_key = !quoted
+        && value.strip_suffix(b"=").is_some_and(|k| {
+            !k.is_empty() && k.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+        });
+    if value[0] == b',' || next_key {
+        return None;
+    }
     // A list of numbers (`10005,`, `26,320,32;` in a struct dump) or the tail of an index
     // (`]b64%`).
     let head = value.split(|&b| b == b';').next().unwrap_or(value);
@@ -1807,9 +1878,23 @@ fn translation(value: &[u8]) -> bool {
         "salaisuus",
         "segreto",
         "secreto",
+        // Twenty-eighth review: a bundle's locales (Zulu, Irish, Afrikaans, Maori, Estonian,
+        // Lithuanian, Welsh, Icelandic, Basque, Esperanto, Malay).
+        "iphasiwedi",
+        "pasfhocal",
+        "wagwoord",
+        "kupuhipa",
+        "parool",
+        "slaptažodis",
+        "cyfrinair",
+        "lykilorð",
+        "pasahitza",
+        "pasvorto",
+        "kata laluan",
     ];
+    // (Anywhere in it: `LDAP-bindlösenord`, `LDAP密碼` name the password of a directory.)
     let lower = value.to_lowercase();
-    WORDS.iter().any(|w| lower.starts_with(w))
+    WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// An icon font's code point as CSS writes it, `\e033` (`'\\e033'` in a string literal): an
@@ -2261,6 +2346,10 @@ fn placeholder(value: &[u8]) -> bool {
         "enter_",
         "required|",
         "|required",
+        "confirmed|",
+        "|confirmed",
+        // Keyboard mash, `SDFASDFWQWASDFASDFAS`.
+        "asdfasdf",
         "nullable",
         "env:",
         // A JWT written out by hand: `header.eyJ....signature`.
@@ -2352,6 +2441,14 @@ fn placeholder(value: &[u8]) -> bool {
         value.first(),
         Some(b'$' | b'%' | b'<' | b'{' | b'[' | b'@' | b'&' | b'*' | b'?')
     ) && !value[1..].iter().any(u8::is_ascii_digit)
+    {
+        return true;
+    }
+    // A path under a template's field, `{url_path}/v2.0/tokens`.
+    if let Some(rest) = value.strip_prefix(b"{")
+        && let Some(end) = memchr::memchr(b'}', rest)
+        && identifier(&rest[..end])
+        && rest.get(end + 1) == Some(&b'/')
     {
         return true;
     }
