@@ -333,10 +333,12 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     // The head of a string built by concatenation, `"<token>." + thumbprint`,
     // `"not-" + password`: a fragment.
+    // (PHP joins with ` . `.)
     let joined = quoted
-        && c.after
-            .get(1..)
-            .is_some_and(|rest| rest.trim_ascii_start().starts_with(b"+"));
+        && c.after.get(1..).is_some_and(|rest| {
+            let rest = rest.trim_ascii_start();
+            rest.starts_with(b"+") || rest.starts_with(b". ")
+        });
     if joined
         && value
             .last()
@@ -389,7 +391,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         Assignment::Secret => key_like(value, surprise, confidence)?,
         // Call arguments are words more often than values (`only('password', 'remember')`):
         // a password there must read as random.
-        Assignment::Password if pair && (surprise < RANDOM || snake_case(value)) => {
+        Assignment::Password
+            if pair && (surprise < RANDOM || value.len() < 8 || snake_case(value)) =>
+        {
             return None;
         }
         Assignment::Password => password_like(value, quoted, surprise, confidence)?,
@@ -439,9 +443,36 @@ fn argument_pair(c: &Candidate<'_>, op: &[u8]) -> bool {
         }
         _ => false,
     };
+    // A method's name and its argument, a mock's `On("DeleteToken", "<id>")`; a collection's
+    // name, `"_pb_users_auth_"`, and a record's id.
+    let words = words(c.name);
+    let method = words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "get"
+                | "set"
+                | "delete"
+                | "remove"
+                | "find"
+                | "create"
+                | "update"
+                | "revoke"
+                | "validate"
+                | "check"
+                | "verify"
+                | "list"
+                | "fetch"
+                | "load"
+                | "lookup"
+        )
+    });
+    let auth = words.last().is_some_and(|w| w == "auth");
     // (The closing quote first.)
     let end = c.after.get(1..).unwrap_or_default().trim_ascii_start();
-    name && c.before.is_some() && (end.is_empty() || end.starts_with(b")") || end.starts_with(b";"))
+    name && !method
+        && !auth
+        && c.before.is_some()
+        && (end.is_empty() || end.starts_with(b")") || end.starts_with(b";"))
 }
 
 /// Syntax around the name that makes the match no secret's assignment: templates' bindings,
@@ -573,7 +604,11 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     let captcha = words[..at]
         .iter()
         .any(|w| w.contains("captcha") || w == "turnstile");
-    if captcha && at > 0 && words[at - 1] == "site" && words[at] == "key" {
+    if captcha
+        && at > 0
+        && matches!(words[at - 1].as_str(), "site" | "website")
+        && words[at] == "key"
+    {
         return None;
     }
     // Public material anywhere in the name: .NET's `PublicKeyToken`, `public_key_pem`.
@@ -1077,6 +1112,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     // A video player's key (Brightcove's `playerKey`), which its embed code shows; Struts'
     // `org.apache.struts.taglib.html.TOKEN`, a form's token against submitting it twice.
     "player", "html",
+    // A certificate's thumbprint, a hash of it (`X509CertThumbprintKey`).
+    "thumbprint",
     // A Sentry DSN's public key, which browsers send with every event (`?sentry_key=`).
     "sentry",
 ];
@@ -1589,6 +1626,21 @@ fn password_like(
     if MARKERS.iter().any(|m| m.eq_ignore_ascii_case(value)) {
         return None;
     }
+    // An e-mail address, as anonymous FTP asks for one (`apache-proxy@`,
+    // `proxy_user@apache_host.org`); `P@ssw0rd` is no address.
+    let address = value.split(|&b| b == b'@').collect::<Vec<_>>();
+    let mail = |part: &[u8]| {
+        !part.is_empty()
+            && part
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.'))
+    };
+    if let [local, host] = address[..]
+        && mail(local)
+        && (host.is_empty() || mail(host) && host.contains(&b'.'))
+    {
+        return None;
+    }
     // The next entry of a list or a map, `,password_reset:` after a label ending in
     // `Password:"`, `auth_user=` after an empty `password=`.
     let next_key = !quoted
@@ -1892,9 +1944,13 @@ fn translation(value: &[u8]) -> bool {
         "pasvorto",
         "kata laluan",
     ];
-    // (Anywhere in it: `LDAP-bindlösenord`, `LDAP密碼` name the password of a directory.)
+    // (Anywhere in a label of more than one word: `LDAP-bindlösenord`, `LDAP密碼` name the
+    // password of a directory; `rootpassord` is a password.)
     let lower = value.to_lowercase();
-    WORDS.iter().any(|w| lower.contains(w))
+    let phrase = value.contains([' ', '-']) || !value.is_ascii();
+    WORDS
+        .iter()
+        .any(|w| lower.starts_with(w) || phrase && lower.contains(w))
 }
 
 /// An icon font's code point as CSS writes it, `\e033` (`'\\e033'` in a string literal): an
@@ -2392,6 +2448,10 @@ fn placeholder(value: &[u8]) -> bool {
         "tokenhere",
         "keyhere",
         "blahblah",
+        // Laravel's `.env.example` key, `S0m3R@nd0mString0f32Ch@rsEx@ct1y`; Perl's `$ENV{...}`.
+        "somerandomstring",
+        "s0m3r@nd0m",
+        "$env{",
         // A value a test passes where none is used; a mock's. (`wrongpassword` and the JDK's
         // `changeit` are passwords: CredData's labels say so, and `changeit` is the password
         // of many a deployed keystore.)
@@ -2528,6 +2588,8 @@ fn placeholder(value: &[u8]) -> bool {
                 // Which half of a key pair goes there (`https://public:private@host`).
                 | b"public"
                 | b"private"
+                // LDAP's attribute for it.
+                | b"userpassword"
         )
 }
 
