@@ -390,9 +390,14 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         }
         Assignment::Secret => key_like(value, surprise, confidence)?,
         // Call arguments are words more often than values (`only('password', 'remember')`):
-        // a password there must read as random.
+        // a password there must read as random, and not as a digest in hex (an encoder's
+        // test, `matches("password", "5f4dcc3b...")`).
         Assignment::Password
-            if pair && (surprise < RANDOM || value.len() < 8 || snake_case(value)) =>
+            if pair
+                && (surprise < RANDOM
+                    || value.len() < 8
+                    || snake_case(value)
+                    || value.iter().all(u8::is_ascii_hexdigit)) =>
         {
             return None;
         }
@@ -1092,6 +1097,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
+    // The key a key's id is stored under (`jws.KeyIDKey`).
+    "id",
     "socket", "websocket", "project", "document",
     // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
     "parameter", "postman",
@@ -2746,6 +2753,13 @@ fn hashed(value: &[u8]) -> bool {
         Some(id.to_ascii_lowercase())
     });
     let scheme = scheme.is_some_and(|id| HASH_SCHEMES.contains(&id.as_slice()));
+    // Spring Security's salted digests, `{salt}<hex>` (the salt any text, even none).
+    let salted = value.strip_prefix(b"{").is_some_and(|rest| {
+        memchr::memchr(b'}', rest).is_some_and(|end| {
+            let digest = &rest[end + 1..];
+            digest.len() >= 32 && digest.iter().all(u8::is_ascii_hexdigit)
+        })
+    });
     // ASP.NET Core Identity's hashes: base64 of a format marker byte (1) and zeros first.
     let identity = value.starts_with(b"AQAAAA") && value.len() >= 60;
     // PostgreSQL's `md5` and 32 hex digits; MySQL's native hash, `*` and 40 hex digits.
@@ -2763,6 +2777,7 @@ fn hashed(value: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/'));
     scrypt
         || scheme
+        || salted
         || identity
         || phpass
         || hex_after(b"md5", 32)
