@@ -98,7 +98,7 @@ fn is_placeholder(password: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     // The name of one in any case, `client_secret`, `clientSecret`, `wrong-password`, or a
     // mock's, `mock-oauth-token`. (`test_secret` is a test's password.)
-    let parts = name_words(name);
+    let parts = crate::scan::words(name.as_bytes());
     let named = parts.len() >= 2
         && matches!(
             parts[0].as_str(),
@@ -116,27 +116,6 @@ fn is_placeholder(password: &str) -> bool {
         || counting
         || constant
         || named
-}
-
-/// The words of a name, lower-case: split at punctuation and where a lower-case letter meets
-/// an upper-case one.
-fn name_words(name: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut last = ' ';
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            last = ' ';
-            continue;
-        }
-        if last == ' ' || last.is_ascii_lowercase() && c.is_ascii_uppercase() {
-            out.push(String::new());
-        }
-        if let Some(word) = out.last_mut() {
-            word.push(c.to_ascii_lowercase());
-        }
-        last = c;
-    }
-    out
 }
 
 /// Decodes standard base64, padded or not; `None` for any other byte or a length that no

@@ -911,7 +911,7 @@ fn setter(name: &[u8]) -> bool {
 
 /// The name's words, lowercase: split at separators and at camelCase boundaries
 /// (`clientSecret`, `APIKey`, `DB_PASSWORD`, `x-api-key`).
-fn words(name: &[u8]) -> Vec<String> {
+pub(crate) fn words(name: &[u8]) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     for (i, &b) in name.iter().enumerate() {
@@ -2472,7 +2472,8 @@ fn placeholder(value: &[u8]) -> bool {
         return true;
     }
     // A stand-in for a stored hash, `existing-hash`, `old-hash`; a test's description of
-    // where its value came from, `db-value`, `external-value`.
+    // where its value came from, `db-value`, `external-value`; a user's name where the
+    // password goes, `anonymousUsername`.
     let described = ["-hash", "_hash", "-value", "_value", "username"];
     if described.iter().any(|d| lower.ends_with(d.as_bytes())) {
         return true;

@@ -15,6 +15,8 @@ mod public_key;
 mod randomness;
 
 pub use format::Format;
+// A name's words, for the rules' checks of decoded values.
+pub(crate) use assignment::words;
 
 use std::ops::Range;
 use std::sync::Arc;
