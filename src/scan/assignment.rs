@@ -1634,7 +1634,8 @@ fn password_like(
         return None;
     }
     // An e-mail address, as anonymous FTP asks for one (`apache-proxy@`,
-    // `proxy_user@apache_host.org`); `P@ssw0rd` is no address.
+    // `proxy_user@apache_host.org`); `P@ssw0rd` is no address, nor is a test's
+    // `mypasswordwith@`.
     let address = value.split(|&b| b == b'@').collect::<Vec<_>>();
     let mail = |part: &[u8]| {
         !part.is_empty()
@@ -1644,7 +1645,8 @@ fn password_like(
     };
     if let [local, host] = address[..]
         && mail(local)
-        && (host.is_empty() || mail(host) && host.contains(&b'.'))
+        && (host.is_empty() && local.iter().any(|b| matches!(b, b'-' | b'_'))
+            || mail(host) && host.contains(&b'.'))
     {
         return None;
     }
