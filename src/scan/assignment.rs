@@ -1097,8 +1097,6 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
-    // The key a key's id is stored under (`jws.KeyIDKey`).
-    "id",
     "socket", "websocket", "project", "document",
     // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
     "parameter", "postman",
