@@ -1631,7 +1631,7 @@ fn password_like(
     if MARKERS.iter().any(|m| m.eq_ignore_ascii_case(value)) {
         return None;
     }
-    // An e-mail address, as anonymous FTP asks for one (`apache-proxy@`,
+    // An e-mail address, as anonymous FTP asks for one (`apache-proxy@`, `proxy_user@host`,
     // `proxy_user@apache_host.org`); `P@ssw0rd` is no address, nor is a test's
     // `mypasswordwith@`.
     let address = value.split(|&b| b == b'@').collect::<Vec<_>>();
@@ -1643,7 +1643,7 @@ fn password_like(
     };
     if let [local, host] = address[..]
         && mail(local)
-        && (host.is_empty() && local.iter().any(|b| matches!(b, b'-' | b'_'))
+        && (local.iter().any(|b| matches!(b, b'-' | b'_')) && (host.is_empty() || mail(host))
             || mail(host) && host.contains(&b'.'))
     {
         return None;
