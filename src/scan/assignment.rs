@@ -2676,7 +2676,7 @@ fn fingerprint(value: &[u8]) -> bool {
 
 /// A digest as long as MD5's, SHA-1's, SHA-256's, Spring Security's salted SHA-256's or
 /// SHA-512's, in hex or base64, in a list of users: Tomcat's and Spring Security's take one in
-/// place of the password (`<user name="rod" password="a564de63..."`, `<security:user ...`).
+/// place of the password (`<user name="rod" password="<MD5 in hex>"`, `<security:user ...`).
 fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
     let before = c.line_before.to_ascii_lowercase();
     let user = [&b"<user "[..], b":user "]
