@@ -146,26 +146,16 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     // Ruby's `set :session_secret, '...'`: both literals, or the name a symbol, and nothing
     // else between them (`"password": PASSWORD, "remember"` is two entries of a map). (Not a
     // getter's default, `os.getenv("X", "...")`, which has its own operator before it.)
-    let spaceless: Vec<u8> = c
-        .between
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let comma = spaceless
-        .strip_suffix(b"\"")
-        .or(spaceless.strip_suffix(b"'"))
-        .unwrap_or(&spaceless);
-    let pair = comma.ends_with(b",") && !comma.contains(&b'(');
-    if pair && !argument_pair(c, comma) {
-        return None;
-    }
-    // A setter's argument, `ds.setPassword("...")`; any other call's argument is not assigned.
     let op = c.between.trim_ascii();
     let op = op
         .strip_suffix(b"\"")
         .or(op.strip_suffix(b"'"))
         .unwrap_or(op);
+    let pair = op.trim_ascii_end().ends_with(b",") && !op.contains(&b'(');
+    if pair && !argument_pair(c, op) {
+        return None;
+    }
+    // A setter's argument, `ds.setPassword("...")`; any other call's argument is not assigned.
     // (An escaped quote opens a literal that holds quotes, `expect_quote_pass("\"foo\"")`.)
     let call = op == b"("
         || op
@@ -419,7 +409,7 @@ fn snake_case(value: &[u8]) -> bool {
     value.contains(&b'_') && value.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
 }
 
-/// Whether a name and a value with a comma between them (`op`, spaces left out) are a call's
+/// Whether a name and a value with a comma between them (`op`) are a call's
 /// arguments: `put("name", "value")`, `define('NAME', 'value');`, `f(:a, :name, 'value')`,
 /// `set :name, 'value'`: the name a literal that opens the call or follows an argument that
 /// is none, or a symbol; the value a literal that ends the call or the statement. (Not a list
@@ -430,9 +420,11 @@ fn argument_pair(c: &Candidate<'_>, op: &[u8]) -> bool {
     };
     let before = c.line_before.strip_suffix(&[open]).unwrap_or(c.line_before);
     let before = before.trim_ascii_end();
+    // What stands between them, spaces left out.
+    let op = op.iter().filter(|b| !b.is_ascii_whitespace());
     let name = match open {
         b'"' | b'\'' => {
-            op == [open, b','].as_slice()
+            op.eq([open, b','].iter())
                 && (before.ends_with(b"(")
                     || before.strip_suffix(b",").is_some_and(|b| {
                         b.trim_ascii_end()
@@ -441,7 +433,7 @@ fn argument_pair(c: &Candidate<'_>, op: &[u8]) -> bool {
                     }))
         }
         b':' => {
-            op == b","
+            op.eq(b",".iter())
                 && before
                     .last()
                     .is_some_and(|b| b.is_ascii_alphanumeric() || b"(,".contains(b))
@@ -2678,10 +2670,6 @@ fn fingerprint(value: &[u8]) -> bool {
 /// SHA-512's, in hex or base64, in a list of users: Tomcat's and Spring Security's take one in
 /// place of the password (`<user name="rod" password="<MD5 in hex>"`, `<security:user ...`).
 fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
-    let before = c.line_before.to_ascii_lowercase();
-    let user = [&b"<user "[..], b":user "]
-        .iter()
-        .any(|e| memchr::memmem::find(&before, e).is_some());
     let hex =
         [32, 40, 64, 80, 128].contains(&value.len()) && value.iter().all(u8::is_ascii_hexdigit);
     let base64 = || {
@@ -2690,7 +2678,14 @@ fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
             .decode(value)
             .is_ok_and(|d| [16, 20, 32, 64].contains(&d.len()))
     };
-    user && (hex || base64())
+    // (The value's shape first: most values are no digest, and the line is read only then.)
+    let user = || {
+        let before = c.line_before.to_ascii_lowercase();
+        [&b"<user "[..], b":user "]
+            .iter()
+            .any(|e| memchr::memmem::find(&before, e).is_some())
+    };
+    (hex || base64()) && user()
 }
 
 /// A password hash or an encrypted value, not the secret itself: crypt(3) and bcrypt

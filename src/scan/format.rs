@@ -143,9 +143,9 @@ fn translations(path: &str, name: &str) -> bool {
     }
     // The locale names the file, or the folder that holds it (`lang/de/auth.php`), under a
     // folder of translations.
-    let mut dirs = path.split(['/', '\\']).rev().skip(1);
-    let parent = dirs.clone().next().unwrap_or("");
-    (named || suffixed || locale(parent)) && dirs.any(translation_folder)
+    let mut dirs = folders.iter().rev().skip(1);
+    let parent = dirs.clone().next().copied().unwrap_or("");
+    (named || suffixed || locale(parent)) && dirs.any(|d| translation_folder(d))
 }
 
 /// A folder that holds a project's translations.
