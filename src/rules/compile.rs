@@ -14,7 +14,7 @@ use super::decodes::Decodes;
 use super::error::{RuleError, line_of};
 use super::keywords::Keywords;
 use super::load::{AllowlistDef, Origin, RuleDef};
-use super::shape::{self, Reach};
+use super::shape::{self, Guards, Reach};
 use super::syntax::{AllowlistSyntax, RuleSyntax};
 use super::verify::{self, Verifier};
 
@@ -42,6 +42,8 @@ pub struct Compiled {
     /// How far every match reaches around a keyword it must contain, when it must and the
     /// reach is bounded: the regex may then run in windows around keyword hits.
     pub reach: Option<Reach>,
+    /// Which keyword hits can be the occurrence a match's reach is measured from.
+    pub guards: Guards,
 }
 
 impl Pattern {
@@ -77,10 +79,12 @@ impl Pattern {
             .get_or_init(|| {
                 let hir = self.parse()?;
                 let max_len = hir.properties().maximum_len();
+                let (reach, guards) = shape::keyword_windows(&hir, &self.keywords).unzip();
                 Ok(Compiled {
                     regex: build(&hir)?,
                     max_len,
-                    reach: shape::keyword_reach(&hir, &self.keywords),
+                    reach,
+                    guards: guards.unwrap_or_default(),
                 })
             })
             .as_ref()

@@ -1,9 +1,10 @@
-//! What a rule's regex shape tells the prefilter: its longest possible match, and how far a
-//! match can reach on either side of a keyword it must contain. When both are bounded, the
-//! scanner may run the regex only in a window around each keyword hit and still find exactly
-//! what a scan of the whole input finds.
+//! What a rule's regex shape tells the prefilter: its longest possible match, how far a
+//! match can reach on either side of a keyword it must contain, and what the keyword's
+//! occurrence in a match looks like. When the reach is bounded, the scanner may run the regex
+//! only in a window around each keyword hit and still find exactly what a scan of the whole
+//! input finds; a hit that cannot be that occurrence opens no window ([`Guards`]).
 
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// How far a match reaches around the keyword occurrence every match of a regex contains:
 /// it starts at most `before` bytes before that occurrence ends, and ends at most `after`
@@ -23,14 +24,29 @@ pub struct Reach {
 /// case-insensitively) that it must contain; `None` when a match may hold none, or may be
 /// unbounded around it.
 pub(super) fn keyword_reach(hir: &Hir, keywords: &[String]) -> Option<Reach> {
+    reach_in(hir, keywords, Around::default(), &mut Guards::default())
+}
+
+/// [`keyword_reach`], and the [`Guards`] of the occurrences it is measured from.
+pub(super) fn keyword_windows(hir: &Hir, keywords: &[String]) -> Option<(Reach, Guards)> {
+    let mut guards = Guards::default();
+    let reach = reach_in(hir, keywords, Around::default(), &mut guards)?;
+    Some((reach, guards))
+}
+
+/// [`keyword_reach`] of `hir` where `around` is what lies next to it in the whole regex,
+/// noting in `guards` what each occurrence the reach is measured from looks like.
+fn reach_in(hir: &Hir, keywords: &[String], around: Around, guards: &mut Guards) -> Option<Reach> {
     match hir.kind() {
         HirKind::Literal(lit) => {
-            has_keyword(&lit.0.to_ascii_lowercase(), keywords).then(|| Reach::within(lit.0.len()))
+            let lower = lit.0.to_ascii_lowercase();
+            guards.unknown(&lower, keywords);
+            has_keyword(&lower, keywords).then(|| Reach::within(lit.0.len()))
         }
-        HirKind::Capture(cap) => keyword_reach(&cap.sub, keywords),
+        HirKind::Capture(cap) => reach_in(&cap.sub, keywords, around, guards),
         // The first copy holds one; the others follow it.
         HirKind::Repetition(rep) if rep.min >= 1 => {
-            let sub = keyword_reach(&rep.sub, keywords)?;
+            let sub = reach_in(&rep.sub, keywords, Around::default(), guards)?;
             let more = rep.max?.checked_sub(1)? as usize;
             let after = sub
                 .after
@@ -38,13 +54,13 @@ pub(super) fn keyword_reach(hir: &Hir, keywords: &[String]) -> Option<Reach> {
             Some(Reach { after, ..sub })
         }
         HirKind::Alternation(alts) => alts.iter().try_fold(Reach::within(0), |reach, alt| {
-            let alt = keyword_reach(alt, keywords)?;
+            let alt = reach_in(alt, keywords, around, guards)?;
             Some(Reach {
                 before: reach.before.max(alt.before),
                 after: reach.after.max(alt.after),
             })
         }),
-        HirKind::Concat(items) => concat_reach(items, keywords),
+        HirKind::Concat(items) => concat_reach(items, keywords, around, guards),
         HirKind::Repetition(_) | HirKind::Empty | HirKind::Class(_) | HirKind::Look(_) => None,
     }
 }
@@ -60,7 +76,12 @@ impl Reach {
 }
 
 /// The reach of a concatenation around the first of its parts that must hold a keyword.
-fn concat_reach(items: &[Hir], keywords: &[String]) -> Option<Reach> {
+fn concat_reach(
+    items: &[Hir],
+    keywords: &[String],
+    outside: Around,
+    guards: &mut Guards,
+) -> Option<Reach> {
     // Runs of literals and small classes spell words: `(?i)aws` is [Aa][Ww][Ss], and
     // `(?:sk|rk)_live_` may become [rs]k_live_. A run holds every spelling it allows.
     let longest = |items: &[Hir]| {
@@ -75,18 +96,25 @@ fn concat_reach(items: &[Hir], keywords: &[String]) -> Option<Reach> {
             after: inner.after.checked_add(longest(&items[to..])?)?,
         })
     };
+    // What lies next to `items[from..to]`, within this concatenation or outside it.
+    let next_to = |from: usize, to: usize| Around {
+        before: edge(&items[..from], true, outside.before),
+        after: edge(&items[to..], false, outside.after),
+    };
     let mut run: Vec<Vec<u8>> = vec![Vec::new()];
     let mut run_start = 0;
     for (i, item) in items.iter().enumerate() {
-        match spellings(item) {
+        match spellings(item, true) {
             Some(next) if run.len() * next.len() <= MAX_SPELLINGS => {
                 run = cross(&run, &next);
             }
             next => {
                 if all_have_keyword(&run, keywords) {
-                    return around(run_start, i, Reach::within(longest(&items[run_start..i])?));
+                    let part = &items[run_start..i];
+                    guards.run(part, &run, keywords, next_to(run_start, i));
+                    return around(run_start, i, Reach::within(longest(part)?));
                 }
-                if let Some(inner) = keyword_reach(item, keywords) {
+                if let Some(inner) = reach_in(item, keywords, next_to(i, i + 1), guards) {
                     return around(i, i + 1, inner);
                 }
                 (run, run_start) = match next {
@@ -97,11 +125,9 @@ fn concat_reach(items: &[Hir], keywords: &[String]) -> Option<Reach> {
         }
     }
     if all_have_keyword(&run, keywords) {
-        return around(
-            run_start,
-            items.len(),
-            Reach::within(longest(&items[run_start..])?),
-        );
+        let part = &items[run_start..];
+        guards.run(part, &run, keywords, next_to(run_start, items.len()));
+        return around(run_start, items.len(), Reach::within(longest(part)?));
     }
     None
 }
@@ -126,28 +152,36 @@ fn has_keyword(run: &[u8], keywords: &[String]) -> bool {
         .any(|k| !k.is_empty() && memchr::memmem::find(run, k.as_bytes()).is_some())
 }
 
-/// The lowercase spellings of a literal, or of a class of a few ASCII characters.
-fn spellings(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The spellings of a literal, or of a class of a few ASCII characters: lowercase when
+/// `lower`, else as written.
+fn spellings(hir: &Hir, lower: bool) -> Option<Vec<Vec<u8>>> {
+    let fold = |bytes: &[u8]| {
+        if lower {
+            bytes.to_ascii_lowercase()
+        } else {
+            bytes.to_vec()
+        }
+    };
     match hir.kind() {
-        HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
-        HirKind::Capture(cap) => spellings(&cap.sub),
+        HirKind::Literal(lit) => Some(vec![fold(&lit.0)]),
+        HirKind::Capture(cap) => spellings(&cap.sub, lower),
         // `_?` and `(?:or)?`: the word with and without it.
         HirKind::Repetition(rep) if rep.min == 0 && rep.max == Some(1) => {
-            let mut all = spellings(&rep.sub)?;
+            let mut all = spellings(&rep.sub, lower)?;
             all.push(Vec::new());
             (all.len() <= MAX_SPELLINGS).then_some(all)
         }
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for alt in alts {
-                all.extend(spellings(alt)?);
+                all.extend(spellings(alt, lower)?);
             }
             (all.len() <= MAX_SPELLINGS).then_some(all)
         }
         HirKind::Concat(items) => {
             let mut all = vec![Vec::new()];
             for item in items {
-                let next = spellings(item)?;
+                let next = spellings(item, lower)?;
                 if all.len() * next.len() > MAX_SPELLINGS {
                     return None;
                 }
@@ -173,7 +207,7 @@ fn spellings(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             if bytes.len() > 8 || bytes.iter().any(|&b| b > 0x7f) {
                 return None;
             }
-            for b in &mut bytes {
+            for b in bytes.iter_mut().filter(|_| lower) {
                 *b = u32::from((*b as u8).to_ascii_lowercase());
             }
             bytes.sort_unstable();
@@ -182,6 +216,310 @@ fn spellings(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         _ => None,
     }
+}
+
+/// A set of bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+
+    fn of(bytes: &[u8]) -> ByteSet {
+        let mut set = ByteSet::default();
+        for &b in bytes {
+            set.insert(b);
+        }
+        set
+    }
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    fn union(self, other: ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    fn intersect(self, other: ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|i| self.0[i] & other.0[i]))
+    }
+
+    /// Every byte but ASCII letters, digits and `_`.
+    fn non_word() -> ByteSet {
+        let mut set = ByteSet::ALL;
+        for b in (b'0'..=b'9')
+            .chain(b'A'..=b'Z')
+            .chain(b'a'..=b'z')
+            .chain([b'_'])
+        {
+            set.0[usize::from(b >> 6)] &= !(1 << (b & 63));
+        }
+        set
+    }
+}
+
+/// What a match may hold just outside a part of its regex on one side: the bytes there
+/// (`None`: any), and whether a word-boundary assertion stands right at that side.
+#[derive(Debug, Clone, Copy, Default)]
+struct Edge {
+    bytes: Option<ByteSet>,
+    boundary: bool,
+}
+
+/// The edges of a part of a regex: before it and after it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Around {
+    before: Edge,
+    after: Edge,
+}
+
+/// The edge that `items` make on one side of what follows them (`before`) or precedes them,
+/// with `outer` beyond them where they may match nothing.
+fn edge(items: &[Hir], before: bool, outer: Edge) -> Edge {
+    let adjacent = if before { items.last() } else { items.first() };
+    let Some(adjacent) = adjacent else {
+        return outer;
+    };
+    let (bytes, open) = seq_ends(items, before);
+    Edge {
+        bytes: if open {
+            outer.bytes.map(|o| o.union(bytes))
+        } else {
+            Some(bytes)
+        },
+        boundary: matches!(adjacent.kind(), HirKind::Look(look) if word_boundary(*look, before)),
+    }
+}
+
+/// Whether `look` says the byte on the side of it away from a word character is no word
+/// character: before a word when `before`, else after one.
+fn word_boundary(look: Look, before: bool) -> bool {
+    match look {
+        Look::WordAscii | Look::WordUnicode => true,
+        Look::WordStartAscii
+        | Look::WordStartUnicode
+        | Look::WordStartHalfAscii
+        | Look::WordStartHalfUnicode => before,
+        Look::WordEndAscii
+        | Look::WordEndUnicode
+        | Look::WordEndHalfAscii
+        | Look::WordEndHalfUnicode => !before,
+        _ => false,
+    }
+}
+
+/// The bytes a match of `items` can end with (`before`: it precedes something) or begin
+/// with, and whether it can match nothing there.
+fn seq_ends(items: &[Hir], before: bool) -> (ByteSet, bool) {
+    let mut order: Vec<&Hir> = items.iter().collect();
+    if before {
+        order.reverse();
+    }
+    let mut all = ByteSet::default();
+    for item in order {
+        let (bytes, open) = ends(item, before);
+        all = all.union(bytes);
+        if !open {
+            return (all, false);
+        }
+    }
+    (all, true)
+}
+
+/// [`seq_ends`] of one part. An anchor at the input's edge means no byte there (an edge is
+/// always let through), a line anchor a line break; other assertions consume nothing and are
+/// seen through.
+fn ends(hir: &Hir, before: bool) -> (ByteSet, bool) {
+    match hir.kind() {
+        HirKind::Empty => (ByteSet::default(), true),
+        HirKind::Literal(lit) => match if before { lit.0.last() } else { lit.0.first() } {
+            Some(&b) => (ByteSet::of(&[b]), false),
+            None => (ByteSet::default(), true),
+        },
+        HirKind::Class(class) => (class_bytes(class), false),
+        HirKind::Look(look) => match (look, before) {
+            (Look::Start, true) | (Look::End, false) => (ByteSet::default(), false),
+            (Look::StartLF, true) | (Look::EndLF, false) => (ByteSet::of(b"\n"), false),
+            (Look::StartCRLF, true) | (Look::EndCRLF, false) => (ByteSet::of(b"\r\n"), false),
+            _ => (ByteSet::default(), true),
+        },
+        HirKind::Capture(cap) => ends(&cap.sub, before),
+        HirKind::Repetition(rep) => {
+            let (bytes, open) = ends(&rep.sub, before);
+            (bytes, open || rep.min == 0)
+        }
+        HirKind::Alternation(alts) => alts.iter().fold((ByteSet::default(), false), |acc, alt| {
+            let (bytes, open) = ends(alt, before);
+            (acc.0.union(bytes), acc.1 || open)
+        }),
+        HirKind::Concat(items) => seq_ends(items, before),
+    }
+}
+
+/// The bytes of a class; any non-ASCII character stands for every byte of 0x80 and above.
+fn class_bytes(class: &Class) -> ByteSet {
+    let mut set = ByteSet::default();
+    let mut add = |start: u32, end: u32| {
+        for b in start..=end.min(0xFF) {
+            set.insert(b as u8);
+        }
+    };
+    match class {
+        Class::Bytes(c) => c
+            .iter()
+            .for_each(|r| add(u32::from(r.start()), u32::from(r.end()))),
+        Class::Unicode(c) => c.iter().for_each(|r| {
+            let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+            add(start.min(0x80), end.min(0x7F));
+            if end >= 0x80 {
+                add(0x80, 0xFF);
+            }
+        }),
+    }
+    set
+}
+
+/// What a keyword hit must look like to be the keyword occurrence a match's reach is measured
+/// from: the scanner opens no window for one that cannot be. In C, `cf->` fills a file and
+/// is no `CF_API_TOKEN`; `otherwise` holds no word `wise`.
+///
+/// Per keyword, the shapes its occurrence can take (`None`: any, which also stands for a
+/// keyword the regex holds in a way not followed); a keyword not listed opens windows as
+/// before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Guards(Vec<(String, Option<Vec<Shape>>)>);
+
+/// One shape of a keyword's occurrence: inside the run of literals and small classes that
+/// holds it, spelt `spelling` (with case when `exact`, else compared ASCII
+/// case-insensitively), starting `offset` bytes before the keyword, with a byte of `before`
+/// just before the run and of `after` just after it unless the input ends there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    spelling: Vec<u8>,
+    exact: bool,
+    offset: usize,
+    before: Option<ByteSet>,
+    after: Option<ByteSet>,
+}
+
+/// More shapes than this for one keyword: any occurrence will do.
+const MAX_SHAPES: usize = 64;
+
+impl Guards {
+    /// Whether the hit of `keyword` at `start` in `data` can be a match's occurrence.
+    pub fn admits(&self, keyword: &str, data: &[u8], start: usize) -> bool {
+        match self.0.iter().find(|(k, _)| k == keyword) {
+            Some((_, Some(shapes))) => shapes.iter().any(|s| s.admits(data, start)),
+            _ => true,
+        }
+    }
+
+    /// The keywords `text` (lowercase) holds, in a part of the regex not followed further:
+    /// any occurrence of those will do.
+    fn unknown(&mut self, text: &[u8], keywords: &[String]) {
+        for k in keywords {
+            if !k.is_empty() && memchr::memmem::find(text, k.as_bytes()).is_some() {
+                self.set(k, None);
+            }
+        }
+    }
+
+    /// The shapes of each keyword in the run `part`, spelt `run` (lowercase), with
+    /// `around` next to it.
+    fn run(&mut self, part: &[Hir], run: &[Vec<u8>], keywords: &[String], around: Around) {
+        let exact = seq_spellings(part);
+        let (spellings, exact) = match &exact {
+            Some(written) => (written.as_slice(), true),
+            None => (run, false),
+        };
+        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        for spelling in spellings {
+            // A word boundary next to a word character: the byte across it is none.
+            let side = |edge: Edge, at: Option<&u8>| match edge.bytes {
+                _ if edge.boundary && word(at) => Some(
+                    edge.bytes
+                        .unwrap_or(ByteSet::ALL)
+                        .intersect(ByteSet::non_word()),
+                ),
+                bytes => bytes,
+            };
+            let before = side(around.before, spelling.first());
+            let after = side(around.after, spelling.last());
+            let lower = spelling.to_ascii_lowercase();
+            for k in keywords.iter().filter(|k| !k.is_empty()) {
+                for offset in memchr::memmem::find_iter(&lower, k.as_bytes()) {
+                    self.add(
+                        k,
+                        Shape {
+                            spelling: spelling.clone(),
+                            exact,
+                            offset,
+                            before,
+                            after,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, keyword: &str, shape: Shape) {
+        match self.0.iter_mut().find(|(k, _)| k == keyword) {
+            Some((_, None)) => {}
+            Some((_, Some(shapes))) if shapes.len() >= MAX_SHAPES => self.set(keyword, None),
+            Some((_, Some(shapes))) => {
+                if !shapes.contains(&shape) {
+                    shapes.push(shape);
+                }
+            }
+            None => self.0.push((keyword.to_string(), Some(vec![shape]))),
+        }
+    }
+
+    fn set(&mut self, keyword: &str, shapes: Option<Vec<Shape>>) {
+        match self.0.iter_mut().find(|(k, _)| k == keyword) {
+            Some(entry) => entry.1 = shapes,
+            None => self.0.push((keyword.to_string(), shapes)),
+        }
+    }
+}
+
+impl Shape {
+    fn admits(&self, data: &[u8], start: usize) -> bool {
+        let Some(at) = start.checked_sub(self.offset) else {
+            return false;
+        };
+        let end = at + self.spelling.len();
+        let Some(word) = data.get(at..end) else {
+            return false;
+        };
+        let spelt = if self.exact {
+            word == self.spelling.as_slice()
+        } else {
+            word.eq_ignore_ascii_case(&self.spelling)
+        };
+        spelt
+            && self
+                .before
+                .is_none_or(|b| at == 0 || b.contains(data[at - 1]))
+            && self
+                .after
+                .is_none_or(|a| end == data.len() || a.contains(data[end]))
+    }
+}
+
+/// The spellings of a run of parts as written, case included; `None` past
+/// [`MAX_SPELLINGS`].
+fn seq_spellings(part: &[Hir]) -> Option<Vec<Vec<u8>>> {
+    part.iter().try_fold(vec![Vec::new()], |all, item| {
+        let next = spellings(item, false)?;
+        (all.len() * next.len() <= MAX_SPELLINGS).then(|| cross(&all, &next))
+    })
 }
 
 #[cfg(test)]
@@ -276,5 +614,97 @@ mod tests {
         // Unbounded on one side of the keyword: no window.
         assert_eq!(reach(r"[0-9]+token", &["token"]), None);
         assert_eq!(reach(r"token[0-9]+", &["token"]), None);
+    }
+
+    /// Whether each `(text, keyword)` hit (the keyword's first occurrence in the text) may
+    /// begin a match of `pattern`.
+    fn admitted(pattern: &str, keywords: &[&str], hits: &[(&str, &str)]) -> Vec<bool> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .expect("valid pattern");
+        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        let (_, guards) = keyword_windows(&hir, &keywords).expect("windowed");
+        hits.iter()
+            .map(|(text, k)| {
+                let start = text.to_ascii_lowercase().find(k).expect("keyword in text");
+                guards.admits(k, text.as_bytes(), start)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn guards_let_through_what_a_match_can_hold_and_nothing_else() {
+        // The byte after the run, from a part outside the alternation holding it: C's `cf->`
+        // is no Cloudflare variable.
+        let cloudflare = r"(?i)(?:cloudflare|(?:^|[^a-z])cf[_.-])[\w.(-]{0,20}?token\s?=(\w{40})";
+        assert_eq!(
+            admitted(
+                cloudflare,
+                &["cloudflare", "cf_", "cf-", "cf."],
+                &[
+                    ("x = cf->token;", "cf-"),
+                    ("CF-API-TOKEN=", "cf-"),
+                    ("export CF_TOKEN=", "cf_"),
+                    ("cf-", "cf-"),
+                    ("ngx_cf_", "cf_"),
+                    ("cloudflare->", "cloudflare"),
+                ]
+            ),
+            // `ngx_cf_`: `[^a-z]` lets `_` through before `cf`; a keyword spelt out in full
+            // is not followed (any occurrence will do).
+            [false, true, true, true, true, true]
+        );
+        // Case as written, and word boundaries on both sides.
+        assert_eq!(
+            admitted(
+                r"\b(ion_[A-Za-z0-9]{42})\b",
+                &["ion_"],
+                &[
+                    ("version_2", "ion_"),
+                    (" ion_a", "ion_"),
+                    (" ION_a", "ion_"),
+                    ("ion_", "ion_")
+                ]
+            ),
+            [false, true, false, true]
+        );
+        assert_eq!(
+            admitted(
+                r"(?:^|[^A-Za-z0-9+/_-])(KEY[0-9A-F]{32}_[A-Za-z0-9]{22})",
+                &["key"],
+                &[
+                    ("(KEY0", "key"),
+                    ("key0", "key"),
+                    ("KEYS", "key"),
+                    ("xKEY0", "key")
+                ]
+            ),
+            [true, false, false, false]
+        );
+        // A run longer than the keyword: the keyword at its offset in it.
+        assert_eq!(
+            admitted(
+                r"(?i)\w{0,3}(?:key|pwd)=\w{1,10}",
+                &["key", "pwd"],
+                &[("api_KEY=x", "key"), ("key: x", "key"), ("PWD=", "pwd")]
+            ),
+            [true, false, true]
+        );
+        // A line anchor: a line break or the input's start before the run.
+        assert_eq!(
+            admitted(
+                r"(?m)^token=(\w{8})",
+                &["token"],
+                &[
+                    ("token=", "token"),
+                    ("a\ntoken=", "token"),
+                    ("my_token=", "token")
+                ]
+            ),
+            [true, true, false]
+        );
     }
 }

@@ -321,12 +321,20 @@ impl Matcher<'_> {
                 }
                 // Compiles the rule's regex on its first keyword hit.
                 let compiled = rule.regex.as_ref().and_then(|p| p.compiled().ok());
-                let Some(reach) = compiled.and_then(|c| c.reach) else {
+                let Some((reach, guards)) = compiled.and_then(|c| Some((c.reach?, &c.guards)))
+                else {
                     self.activate_whole(r, chunk);
                     continue;
                 };
-                // Every match holds a keyword hit whose window holds it whole (`Reach`). Hits
-                // come ordered by end, so window starts are too.
+                if !guards.admits(
+                    &keywords.patterns()[hit.pattern as usize],
+                    chunk.data,
+                    hit.start,
+                ) {
+                    continue;
+                }
+                // Every match holds a keyword hit that its guards let through and whose window
+                // holds it whole (`Reach`). Hits come ordered by end, so window starts are too.
                 let window = hit.end.saturating_sub(reach.before)
                     ..hit.start.saturating_add(reach.after).min(len);
                 match windows.last_mut() {
