@@ -80,11 +80,13 @@ impl Pattern {
                 let hir = self.parse()?;
                 let max_len = hir.properties().maximum_len();
                 let (reach, guards) = shape::keyword_windows(&hir, &self.keywords).unzip();
+                let mut guards = guards.unwrap_or_default();
+                guards.build(build);
                 Ok(Compiled {
                     regex: build(&hir)?,
                     max_len,
                     reach,
-                    guards: guards.unwrap_or_default(),
+                    guards,
                 })
             })
             .as_ref()

@@ -4,6 +4,7 @@
 //! only in a window around each keyword hit and still find exactly what a scan of the whole
 //! input finds; a hit that cannot be that occurrence opens no window ([`Guards`]).
 
+use regex_automata::{Anchored, Input, meta};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// How far a match reaches around the keyword occurrence every match of a regex contains:
@@ -24,13 +25,13 @@ pub struct Reach {
 /// case-insensitively) that it must contain; `None` when a match may hold none, or may be
 /// unbounded around it.
 pub(super) fn keyword_reach(hir: &Hir, keywords: &[String]) -> Option<Reach> {
-    reach_in(hir, keywords, Around::default(), &mut Guards::default())
+    reach_in(hir, keywords, Around::whole(), &mut Guards::default())
 }
 
 /// [`keyword_reach`], and the [`Guards`] of the occurrences it is measured from.
 pub(super) fn keyword_windows(hir: &Hir, keywords: &[String]) -> Option<(Reach, Guards)> {
     let mut guards = Guards::default();
-    let reach = reach_in(hir, keywords, Around::default(), &mut guards)?;
+    let reach = reach_in(hir, keywords, Around::whole(), &mut guards)?;
     Some((reach, guards))
 }
 
@@ -54,7 +55,7 @@ fn reach_in(hir: &Hir, keywords: &[String], around: Around, guards: &mut Guards)
             Some(Reach { after, ..sub })
         }
         HirKind::Alternation(alts) => alts.iter().try_fold(Reach::within(0), |reach, alt| {
-            let alt = reach_in(alt, keywords, around, guards)?;
+            let alt = reach_in(alt, keywords, around.clone(), guards)?;
             Some(Reach {
                 before: reach.before.max(alt.before),
                 after: reach.after.max(alt.after),
@@ -100,6 +101,10 @@ fn concat_reach(
     let next_to = |from: usize, to: usize| Around {
         before: edge(&items[..from], true, outside.before),
         after: edge(&items[to..], false, outside.after),
+        rest: outside
+            .rest
+            .as_ref()
+            .map(|rest| items[to..].iter().chain(rest).cloned().collect()),
     };
     let mut run: Vec<Vec<u8>> = vec![Vec::new()];
     let mut run_start = 0;
@@ -271,11 +276,23 @@ struct Edge {
     boundary: bool,
 }
 
-/// The edges of a part of a regex: before it and after it.
-#[derive(Debug, Clone, Copy, Default)]
+/// What lies next to a part of a regex: the edges before and after it, and the parts a match
+/// goes on with after it (`None`: not followed, inside a repetition).
+#[derive(Debug, Clone, Default)]
 struct Around {
     before: Edge,
     after: Edge,
+    rest: Option<Vec<Hir>>,
+}
+
+impl Around {
+    /// Around the whole regex: nothing known of either side, nothing after it.
+    fn whole() -> Around {
+        Around {
+            rest: Some(Vec::new()),
+            ..Around::default()
+        }
+    }
 }
 
 /// The edge that `items` make on one side of what follows them (`before`) or precedes them,
@@ -390,14 +407,21 @@ fn class_bytes(class: &Class) -> ByteSet {
 ///
 /// Per keyword, the shapes its occurrence can take (`None`: any, which also stands for a
 /// keyword the regex holds in a way not followed); a keyword not listed opens windows as
-/// before.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Guards(Vec<(String, Option<Vec<Shape>>)>);
+/// before. A shape may name what the rest of a match after the run must be (`rests`, as
+/// regexes in `checks` once built): `key` in `RedisModuleKey *key;` is followed by no
+/// assignment, and opens no window for the generic rules.
+#[derive(Debug, Clone, Default)]
+pub struct Guards {
+    keywords: Vec<(String, Option<Vec<Shape>>)>,
+    rests: Vec<Hir>,
+    checks: Vec<meta::Regex>,
+}
 
 /// One shape of a keyword's occurrence: inside the run of literals and small classes that
 /// holds it, spelt `spelling` (with case when `exact`, else compared ASCII
 /// case-insensitively), starting `offset` bytes before the keyword, with a byte of `before`
-/// just before the run and of `after` just after it unless the input ends there.
+/// just before the run and of `after` just after it unless the input ends there, and what
+/// follows the run matching `rests[rest]` from there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Shape {
     spelling: Vec<u8>,
@@ -405,6 +429,7 @@ struct Shape {
     offset: usize,
     before: Option<ByteSet>,
     after: Option<ByteSet>,
+    rest: Option<usize>,
 }
 
 /// More shapes than this for one keyword: any occurrence will do.
@@ -413,10 +438,20 @@ const MAX_SHAPES: usize = 64;
 impl Guards {
     /// Whether the hit of `keyword` at `start` in `data` can be a match's occurrence.
     pub fn admits(&self, keyword: &str, data: &[u8], start: usize) -> bool {
-        match self.0.iter().find(|(k, _)| k == keyword) {
-            Some((_, Some(shapes))) => shapes.iter().any(|s| s.admits(data, start)),
+        match self.keywords.iter().find(|(k, _)| k == keyword) {
+            Some((_, Some(shapes))) => shapes.iter().any(|s| s.admits(data, start, &self.checks)),
             _ => true,
         }
+    }
+
+    /// Builds the regexes of what must follow a run; if one cannot be built, none is checked.
+    pub fn build(&mut self, build: impl Fn(&Hir) -> Result<meta::Regex, String>) {
+        self.checks = self
+            .rests
+            .iter()
+            .map(build)
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
     }
 
     /// The keywords `text` (lowercase) holds, in a part of the regex not followed further:
@@ -450,6 +485,19 @@ impl Guards {
             };
             let before = side(around.before, spelling.first());
             let after = side(around.after, spelling.last());
+            let rest = match &around.rest {
+                Some(parts) if !parts.is_empty() => {
+                    let rest = Hir::concat(parts.clone());
+                    Some(match self.rests.iter().position(|r| *r == rest) {
+                        Some(i) => i,
+                        None => {
+                            self.rests.push(rest);
+                            self.rests.len() - 1
+                        }
+                    })
+                }
+                _ => None,
+            };
             let lower = spelling.to_ascii_lowercase();
             for k in keywords.iter().filter(|k| !k.is_empty()) {
                 for offset in memchr::memmem::find_iter(&lower, k.as_bytes()) {
@@ -461,6 +509,7 @@ impl Guards {
                             offset,
                             before,
                             after,
+                            rest,
                         },
                     );
                 }
@@ -469,7 +518,7 @@ impl Guards {
     }
 
     fn add(&mut self, keyword: &str, shape: Shape) {
-        match self.0.iter_mut().find(|(k, _)| k == keyword) {
+        match self.keywords.iter_mut().find(|(k, _)| k == keyword) {
             Some((_, None)) => {}
             Some((_, Some(shapes))) if shapes.len() >= MAX_SHAPES => self.set(keyword, None),
             Some((_, Some(shapes))) => {
@@ -477,20 +526,20 @@ impl Guards {
                     shapes.push(shape);
                 }
             }
-            None => self.0.push((keyword.to_string(), Some(vec![shape]))),
+            None => self.keywords.push((keyword.to_string(), Some(vec![shape]))),
         }
     }
 
     fn set(&mut self, keyword: &str, shapes: Option<Vec<Shape>>) {
-        match self.0.iter_mut().find(|(k, _)| k == keyword) {
+        match self.keywords.iter_mut().find(|(k, _)| k == keyword) {
             Some(entry) => entry.1 = shapes,
-            None => self.0.push((keyword.to_string(), shapes)),
+            None => self.keywords.push((keyword.to_string(), shapes)),
         }
     }
 }
 
 impl Shape {
-    fn admits(&self, data: &[u8], start: usize) -> bool {
+    fn admits(&self, data: &[u8], start: usize, checks: &[meta::Regex]) -> bool {
         let Some(at) = start.checked_sub(self.offset) else {
             return false;
         };
@@ -510,6 +559,9 @@ impl Shape {
             && self
                 .after
                 .is_none_or(|a| end == data.len() || a.contains(data[end]))
+            && self.rest.and_then(|i| checks.get(i)).is_none_or(|rest| {
+                rest.is_match(Input::new(data).range(end..).anchored(Anchored::Yes))
+            })
     }
 }
 
@@ -618,7 +670,7 @@ mod tests {
 
     /// Whether each `(text, keyword)` hit (the keyword's first occurrence in the text) may
     /// begin a match of `pattern`.
-    fn admitted(pattern: &str, keywords: &[&str], hits: &[(&str, &str)]) -> Vec<bool> {
+    fn admitted(pattern: &str, keywords: &[&str], hits: &[(String, &str)]) -> Vec<bool> {
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
@@ -626,7 +678,13 @@ mod tests {
             .parse(pattern)
             .expect("valid pattern");
         let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
-        let (_, guards) = keyword_windows(&hir, &keywords).expect("windowed");
+        let (_, mut guards) = keyword_windows(&hir, &keywords).expect("windowed");
+        guards.build(|rest| {
+            meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                .build_from_hir(rest)
+                .map_err(|e| e.to_string())
+        });
         hits.iter()
             .map(|(text, k)| {
                 let start = text.to_ascii_lowercase().find(k).expect("keyword in text");
@@ -637,74 +695,86 @@ mod tests {
 
     #[test]
     fn guards_let_through_what_a_match_can_hold_and_nothing_else() {
+        let v40 = "a".repeat(40);
         // The byte after the run, from a part outside the alternation holding it: C's `cf->`
         // is no Cloudflare variable.
         let cloudflare = r"(?i)(?:cloudflare|(?:^|[^a-z])cf[_.-])[\w.(-]{0,20}?token\s?=(\w{40})";
+        let texts = [
+            (format!("x = cf->token={v40}"), "cf-"),
+            (format!("CF-API-TOKEN={v40}"), "cf-"),
+            (format!("export CF_TOKEN={v40}"), "cf_"),
+            // `[^a-z]` lets `_` through before `cf`.
+            (format!("ngx_cf_token={v40}"), "cf_"),
+            ("cf_token=short".to_string(), "cf_"),
+            (format!("CLOUDFLARE_API_TOKEN={v40}"), "cloudflare"),
+            ("cloudflare->zone".to_string(), "cloudflare"),
+        ];
         assert_eq!(
-            admitted(
-                cloudflare,
-                &["cloudflare", "cf_", "cf-", "cf."],
-                &[
-                    ("x = cf->token;", "cf-"),
-                    ("CF-API-TOKEN=", "cf-"),
-                    ("export CF_TOKEN=", "cf_"),
-                    ("cf-", "cf-"),
-                    ("ngx_cf_", "cf_"),
-                    ("cloudflare->", "cloudflare"),
-                ]
-            ),
-            // `ngx_cf_`: `[^a-z]` lets `_` through before `cf`; a keyword spelt out in full
-            // is not followed (any occurrence will do).
-            [false, true, true, true, true, true]
+            admitted(cloudflare, &["cloudflare", "cf_", "cf-", "cf."], &texts),
+            [false, true, true, true, false, true, false]
         );
         // Case as written, and word boundaries on both sides.
+        let v42 = "A1".repeat(21);
+        let texts = [
+            (format!("version_{v42}"), "ion_"),
+            (format!(" ion_{v42}"), "ion_"),
+            (format!(" ION_{v42}"), "ion_"),
+            (format!("ion_{v42}"), "ion_"),
+            (" ion_short".to_string(), "ion_"),
+        ];
         assert_eq!(
-            admitted(
-                r"\b(ion_[A-Za-z0-9]{42})\b",
-                &["ion_"],
-                &[
-                    ("version_2", "ion_"),
-                    (" ion_a", "ion_"),
-                    (" ION_a", "ion_"),
-                    ("ion_", "ion_")
-                ]
-            ),
-            [false, true, false, true]
+            admitted(r"\b(ion_[A-Za-z0-9]{42})\b", &["ion_"], &texts),
+            [false, true, false, true, false]
         );
+        let telnyx = format!("{}_{}", "0A".repeat(16), "b".repeat(22));
+        let texts = [
+            (format!("(KEY{telnyx}"), "key"),
+            (format!("key{telnyx}"), "key"),
+            ("KEYS".to_string(), "key"),
+            (format!("xKEY{telnyx}"), "key"),
+        ];
         assert_eq!(
             admitted(
                 r"(?:^|[^A-Za-z0-9+/_-])(KEY[0-9A-F]{32}_[A-Za-z0-9]{22})",
                 &["key"],
-                &[
-                    ("(KEY0", "key"),
-                    ("key0", "key"),
-                    ("KEYS", "key"),
-                    ("xKEY0", "key")
-                ]
+                &texts
             ),
             [true, false, false, false]
         );
         // A run longer than the keyword: the keyword at its offset in it.
+        let texts = [
+            ("api_KEY=x".to_string(), "key"),
+            ("key: x".to_string(), "key"),
+            ("PWD=1".to_string(), "pwd"),
+        ];
         assert_eq!(
-            admitted(
-                r"(?i)\w{0,3}(?:key|pwd)=\w{1,10}",
-                &["key", "pwd"],
-                &[("api_KEY=x", "key"), ("key: x", "key"), ("PWD=", "pwd")]
-            ),
+            admitted(r"(?i)\w{0,3}(?:key|pwd)=\w{1,10}", &["key", "pwd"], &texts),
             [true, false, true]
         );
         // A line anchor: a line break or the input's start before the run.
+        let texts = [
+            ("token=abcdefgh".to_string(), "token"),
+            ("a\ntoken=abcdefgh".to_string(), "token"),
+            ("my_token=abcdefgh".to_string(), "token"),
+        ];
+        assert_eq!(
+            admitted(r"(?m)^token=(\w{8})", &["token"], &texts),
+            [true, true, false]
+        );
+        // The rest of a match after the run: an assignment of a quoted value.
+        let texts = [
+            ("RedisModuleKey *key;".to_string(), "key"),
+            ("api_key = 'abcdefgh'".to_string(), "key"),
+            ("key = x".to_string(), "key"),
+            ("TOKEN_1=\"abcdefgh\"".to_string(), "token"),
+        ];
         assert_eq!(
             admitted(
-                r"(?m)^token=(\w{8})",
-                &["token"],
-                &[
-                    ("token=", "token"),
-                    ("a\ntoken=", "token"),
-                    ("my_token=", "token")
-                ]
+                r#"(?i)[\w.-]{0,10}?(?:key|token)[\w.-]{0,5}[ \t]{0,2}=[ \t]{0,2}['"](\w{8,20})"#,
+                &["key", "token"],
+                &texts
             ),
-            [true, true, false]
+            [false, true, false, true]
         );
     }
 }
