@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, util::syntax};
 use regex_syntax::hir::Hir;
 
@@ -81,7 +82,7 @@ impl Pattern {
                 let max_len = hir.properties().maximum_len();
                 let (reach, guards) = shape::keyword_windows(&hir, &self.keywords).unzip();
                 let mut guards = guards.unwrap_or_default();
-                guards.build(build);
+                guards.build(build_check);
                 Ok(Compiled {
                     regex: build(&hir)?,
                     max_len,
@@ -673,12 +674,30 @@ fn parse(pattern: &str) -> Result<Hir, String> {
 const HYBRID_CACHE: usize = 8 << 20;
 
 fn build(hir: &Hir) -> Result<Regex, String> {
+    build_with(
+        hir,
+        meta::Config::new()
+            .utf8_empty(false)
+            .hybrid_cache_capacity(HYBRID_CACHE),
+    )
+}
+
+/// A regex only asked whether it matches at one place, anchored ([`Guards`]): no captures,
+/// and no engine or cache beyond the lazy DFA's and the fallback's.
+fn build_check(hir: &Hir) -> Result<Regex, String> {
+    build_with(
+        hir,
+        meta::Config::new()
+            .utf8_empty(false)
+            .which_captures(WhichCaptures::None)
+            .onepass(false)
+            .backtrack(false),
+    )
+}
+
+fn build_with(hir: &Hir, config: meta::Config) -> Result<Regex, String> {
     meta::Regex::builder()
-        .configure(
-            meta::Config::new()
-                .utf8_empty(false)
-                .hybrid_cache_capacity(HYBRID_CACHE),
-        )
+        .configure(config)
         .syntax(syntax::Config::new().utf8(false))
         .build_from_hir(hir)
         .map_err(|e| e.to_string())
