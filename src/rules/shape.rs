@@ -616,14 +616,19 @@ mod tests {
         reach(pattern, keywords).is_some()
     }
 
-    fn reach(pattern: &str, keywords: &[&str]) -> Option<Reach> {
+    /// `pattern` parsed as the rules are, and `keywords` owned.
+    fn parsed(pattern: &str, keywords: &[&str]) -> (Hir, Vec<String>) {
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
             .build()
             .parse(pattern)
             .expect("valid pattern");
-        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        (hir, keywords.iter().map(|k| k.to_string()).collect())
+    }
+
+    fn reach(pattern: &str, keywords: &[&str]) -> Option<Reach> {
+        let (hir, keywords) = parsed(pattern, keywords);
         keyword_reach(&hir, &keywords)
     }
 
@@ -705,13 +710,7 @@ mod tests {
     /// Whether each `(text, keyword)` hit (the keyword's first occurrence in the text) may
     /// begin a match of `pattern`.
     fn admitted(pattern: &str, keywords: &[&str], hits: &[(String, &str)]) -> Vec<bool> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .expect("valid pattern");
-        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        let (hir, keywords) = parsed(pattern, keywords);
         let (_, mut guards) = keyword_windows(&hir, &keywords).expect("windowed");
         guards.build(|rest| {
             meta::Regex::builder()
