@@ -1119,8 +1119,8 @@ where
     V: FnMut(&gix::oid, &[u8], Option<&Delta>),
 {
     /// Reads what the entry at `offset` copied from its base into `self.delta`; false when it
-    /// is stored whole, its base is not wanted (nothing could use what it copied), or its
-    /// delta cannot be read (the blob is then scanned whole).
+    /// is stored whole, its base is not wanted (nothing could use what it copied), its delta
+    /// is over half its size, or its delta cannot be read (the blob is then scanned whole).
     fn read_delta(&mut self, offset: u64, size: usize) -> bool {
         if !self.deltas {
             return false;
@@ -1162,6 +1162,13 @@ where
         else {
             return false;
         };
+        // A delta over half as long as the blob holds that much new data or that many cuts:
+        // windows around them would cover most of the blob, and inflating the delta a second
+        // time costs more than they save (11% of the CPU time on a history whose every version
+        // differs throughout, 8% on nginx's).
+        if len.saturating_mul(2) > size {
+            return false;
+        }
         self.delta_buf.clear();
         self.delta_buf.resize(len, 0);
         self.inflate.reset();
