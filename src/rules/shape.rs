@@ -407,9 +407,9 @@ fn class_bytes(class: &Class) -> ByteSet {
 ///
 /// Per keyword, the shapes its occurrence can take (`None`: any, which also stands for a
 /// keyword the regex holds in a way not followed); a keyword not listed opens windows as
-/// before. A shape may name what the rest of a match after the run must be (`rests`, as
-/// regexes in `checks` once built): `key` in `RedisModuleKey *key;` is followed by no
-/// assignment, and opens no window for the generic rules.
+/// before. A shape may name what a match must go on with after the run (`rests`, as regexes
+/// in `checks` once built): `key` in `RedisModuleKey *key;` is followed by no assignment, and
+/// opens no window for the generic rules.
 #[derive(Debug, Clone, Default)]
 pub struct Guards {
     keywords: Vec<(String, Option<Vec<Shape>>)>,
