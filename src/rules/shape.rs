@@ -506,32 +506,33 @@ impl Guards {
             Some(written) => (written.as_slice(), true),
             None => (run, false),
         };
+        // What a match goes on with after the run, the same for every spelling.
+        let rest = match &around.rest {
+            Some(parts) if longer_than(parts, CHECKED_REST) && !head(parts).is_empty() => {
+                let rest = Hir::concat(head(parts).to_vec());
+                Some(match self.rests.iter().position(|r| *r == rest) {
+                    Some(i) => i,
+                    None => {
+                        self.rests.push(rest);
+                        self.rests.len() - 1
+                    }
+                })
+            }
+            _ => None,
+        };
         let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        // A word boundary next to a word character: the byte across it is none.
+        let side = |edge: Edge, at: Option<&u8>| match edge.bytes {
+            _ if edge.boundary && word(at) => Some(
+                edge.bytes
+                    .unwrap_or(ByteSet::ALL)
+                    .intersect(ByteSet::non_word()),
+            ),
+            bytes => bytes,
+        };
         for spelling in spellings {
-            // A word boundary next to a word character: the byte across it is none.
-            let side = |edge: Edge, at: Option<&u8>| match edge.bytes {
-                _ if edge.boundary && word(at) => Some(
-                    edge.bytes
-                        .unwrap_or(ByteSet::ALL)
-                        .intersect(ByteSet::non_word()),
-                ),
-                bytes => bytes,
-            };
             let before = side(around.before, spelling.first());
             let after = side(around.after, spelling.last());
-            let rest = match &around.rest {
-                Some(parts) if longer_than(parts, CHECKED_REST) && !head(parts).is_empty() => {
-                    let rest = Hir::concat(head(parts).to_vec());
-                    Some(match self.rests.iter().position(|r| *r == rest) {
-                        Some(i) => i,
-                        None => {
-                            self.rests.push(rest);
-                            self.rests.len() - 1
-                        }
-                    })
-                }
-                _ => None,
-            };
             let lower = spelling.to_ascii_lowercase();
             for k in keywords.iter().filter(|k| !k.is_empty()) {
                 for offset in memchr::memmem::find_iter(&lower, k.as_bytes()) {
