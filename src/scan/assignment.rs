@@ -1626,14 +1626,14 @@ fn password_like(
     // An e-mail address, as anonymous FTP asks for one (`apache-proxy@`, `proxy_user@host`,
     // `proxy_user@apache_host.org`); `P@ssw0rd` is no address, nor is a test's
     // `mypasswordwith@`.
-    let address = value.split(|&b| b == b'@').collect::<Vec<_>>();
+    let mut address = value.split(|&b| b == b'@');
     let mail = |part: &[u8]| {
         !part.is_empty()
             && part
                 .iter()
                 .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.'))
     };
-    if let [local, host] = address[..]
+    if let (Some(local), Some(host), None) = (address.next(), address.next(), address.next())
         && mail(local)
         && (local.iter().any(|b| matches!(b, b'-' | b'_')) && (host.is_empty() || mail(host))
             || mail(host) && host.contains(&b'.'))
