@@ -10,7 +10,7 @@
 //! unwanted) is scanned whole, and so is everything when a rule has no bounded match length
 //! or [`Options::whole_blobs`] is set.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
@@ -42,6 +42,51 @@ pub struct Hit {
 
 /// Where the keywords of the upper tiers lie in a blob: (start, keyword), by start.
 type Keywords = Arc<Vec<(usize, u32)>>;
+
+/// Every keyword occurrence in a text blob, (start, keyword), in the order of
+/// [`Matcher::find_keywords`]: a blob made from it needs no keyword pass over what it copies.
+type Occurrences = Arc<Vec<(u32, u32)>>;
+
+/// Keyword occurrences [`Recent`] holds at most (8 bytes each): on redis's history, enough
+/// for every blob stored as a delta to find its base's.
+const RECENT_OCCURRENCES: usize = 1 << 19;
+
+/// The keyword occurrences of the blobs scanned last, for the blobs made from them: the
+/// traversal hands a base over shortly before them. A blob whose base's are gone makes its
+/// own keyword pass.
+struct Recent {
+    by_id: HashMap<ObjectId, Occurrences>,
+    order: VecDeque<ObjectId>,
+    held: usize,
+    limit: usize,
+}
+
+impl Recent {
+    fn new(limit: usize) -> Recent {
+        Recent {
+            by_id: HashMap::new(),
+            order: VecDeque::new(),
+            held: 0,
+            limit,
+        }
+    }
+
+    fn put(&mut self, id: ObjectId, occurrences: Occurrences) {
+        self.held += occurrences.len();
+        match self.by_id.insert(id, occurrences) {
+            Some(old) => self.held -= old.len(),
+            None => self.order.push_back(id),
+        }
+        while self.held > self.limit {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(old) = self.by_id.remove(&oldest) {
+                self.held -= old.len();
+            }
+        }
+    }
+}
 
 /// What became of one blob.
 enum Entry {
@@ -94,6 +139,8 @@ pub struct Tiers {
     keyword_len: Vec<usize>,
     /// The longest keyword of an upper tier.
     longest: usize,
+    /// The longest keyword.
+    longest_of_all: usize,
 }
 
 impl Tiers {
@@ -152,6 +199,7 @@ impl Tiers {
             .map(|&k| keyword_len[k as usize])
             .max()
             .unwrap_or(0);
+        let longest_of_all = keyword_len.iter().copied().max().unwrap_or(0);
         let upper_keywords = if upper.is_empty() {
             None
         } else {
@@ -170,6 +218,7 @@ impl Tiers {
             keyword_tiers,
             keyword_len,
             longest,
+            longest_of_all,
         })
     }
 
@@ -249,18 +298,68 @@ impl Tiers {
     /// Appends those overlapping one of `runs` to `out`, found by a search of their own (for
     /// a scanner without the prefilter, whose windows find no keywords).
     fn in_runs(&self, data: &[u8], runs: &[Range<usize>], out: &mut Vec<(usize, u32)>) {
-        let reach = self.longest.saturating_sub(1);
-        let mut around: Vec<Range<usize>> = Vec::new();
-        for run in runs {
-            let r = run.start.saturating_sub(reach)..(run.end + reach).min(data.len());
-            match around.last_mut() {
-                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                _ => around.push(r),
-            }
-        }
-        for r in around {
+        for r in around(data.len(), runs, self.longest) {
             self.find(data, r, out);
         }
+    }
+
+    /// Every keyword occurrence in `data`, a blob made by `copies` from a base whose
+    /// occurrences are `base`, in the order of [`Matcher::find_keywords`]: those a copy holds
+    /// whole, moved with it, and those a search around `runs` finds (any other overlaps one).
+    /// `None` without the prefilter.
+    fn occurrences(
+        &self,
+        matcher: &mut Matcher<'_>,
+        data: &[u8],
+        base: &[(u32, u32)],
+        copies: &[Copy],
+        runs: &[Range<usize>],
+    ) -> Option<Vec<KeywordHit>> {
+        let end_of = |&(s, k): &(u32, u32)| s as usize + self.keyword_len[k as usize];
+        // Copies are in blob order: so are the occurrences they hold.
+        let mut copied = Vec::new();
+        let mut at = 0;
+        for c in copies {
+            // Most copies take from just after the last one: look near it first.
+            let before = |i: usize| base.get(i).is_some_and(|o| end_of(o) <= c.src);
+            if at > 0 && !before(at - 1) {
+                at = 0;
+            }
+            let mut step = 1;
+            while before(at + step - 1) {
+                at += step;
+                step *= 2;
+            }
+            let from =
+                at + base[at..(at + step).min(base.len())].partition_point(|o| end_of(o) <= c.src);
+            at = from;
+            for o in &base[from..] {
+                let end = end_of(o);
+                if end > c.src + c.len {
+                    break;
+                }
+                if o.0 as usize >= c.src {
+                    copied.push(KeywordHit {
+                        pattern: o.1,
+                        start: o.0 as usize - c.src + c.dst,
+                        end: end - c.src + c.dst,
+                    });
+                }
+            }
+        }
+        // The searched stretches do not overlap: their occurrences are in order too.
+        let mut searched = Vec::new();
+        for r in around(data.len(), runs, self.longest_of_all) {
+            let from = searched.len();
+            if !matcher.find_keywords(&data[r.clone()], &mut searched) {
+                return None;
+            }
+            for h in &mut searched[from..] {
+                h.start += r.start;
+                h.end += r.start;
+            }
+        }
+        Some(merge_hits(copied, searched))
     }
 
     /// The margin the window around each of `runs` needs: that of the highest tier with a
@@ -288,11 +387,59 @@ impl Tiers {
     }
 }
 
+/// `runs` (ascending) each widened by a keyword's length but one on both sides, within a blob
+/// of `len` bytes, merged where they meet: a keyword occurrence overlapping a run lies whole
+/// in one of them.
+fn around(len: usize, runs: &[Range<usize>], longest: usize) -> Vec<Range<usize>> {
+    let reach = longest.saturating_sub(1);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for run in runs {
+        let r = run.start.saturating_sub(reach)..(run.end + reach).min(len);
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Two lists of keyword hits in the order of [`Matcher::find_keywords`] as one, each hit once
+/// (a copy that holds a keyword near a run has it found both ways).
+fn merge_hits(a: Vec<KeywordHit>, b: Vec<KeywordHit>) -> Vec<KeywordHit> {
+    let key = |h: &KeywordHit| (h.end, h.start, h.pattern);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if key(x) == key(y) => {
+                b.next();
+                a.next()
+            }
+            (Some(x), Some(y)) if key(x) < key(y) => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => return out,
+        };
+        out.extend(next);
+    }
+}
+
+/// A text blob's keyword hits (in the order of [`Matcher::find_keywords`]) kept for the blobs
+/// made from it; `None` past 4 GiB.
+fn keep(len: usize, hits: &[KeywordHit]) -> Option<Occurrences> {
+    u32::try_from(len).ok()?;
+    Some(Arc::new(
+        hits.iter().map(|h| (h.start as u32, h.pattern)).collect(),
+    ))
+}
+
 /// What a blob's base left for it: where its keywords lie, and whether it may hold findings.
 #[derive(Clone)]
 struct FromBase {
     keywords: Option<Keywords>,
     any: bool,
+    /// Every keyword occurrence, while [`Recent`] holds them.
+    occurrences: Option<Occurrences>,
 }
 
 /// Scans `blobs` (sorted, distinct); the hits of each blob that has some, at its own offsets.
@@ -357,6 +504,7 @@ fn read(
     outcome: OnOutcome<'_>,
     warn: OnWarning<'_>,
 ) {
+    let recent = &Mutex::new(Recent::new(RECENT_OCCURRENCES));
     let make_visitor = || {
         let mut matcher = scanner.matcher();
         let mut found = Vec::new();
@@ -370,18 +518,31 @@ fn read(
                     Some(Entry::Scanned { keywords, any, .. }) => Some(FromBase {
                         keywords: keywords.clone(),
                         any: *any,
+                        occurrences: None,
                     }),
                     _ => None,
                 }
+            });
+            let from_base = from_base.map(|mut b| {
+                let held = recent.lock().unwrap_or_else(|e| e.into_inner());
+                b.occurrences = delta.and_then(|d| held.by_id.get(&d.base).cloned());
+                b
             });
             let blob = Blob {
                 data,
                 delta,
                 from_base,
             };
-            let entry = scan_blob(options, &mut matcher, blob, tiers, &mut found, outcome);
-            let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
-            entries.insert(id.to_owned(), entry);
+            let (entry, occurrences) =
+                scan_blob(options, &mut matcher, blob, tiers, &mut found, outcome);
+            entries
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id.to_owned(), entry);
+            if let Some(occurrences) = occurrences {
+                let mut held = recent.lock().unwrap_or_else(|e| e.into_inner());
+                held.put(id.to_owned(), occurrences);
+            }
         }
     };
     let deltas = windowed && tiers.is_some();
@@ -396,7 +557,9 @@ struct Blob<'a> {
     from_base: Option<FromBase>,
 }
 
-/// Scans one blob, in windows when it comes with a delta (and tiers).
+/// Scans one blob, in windows when it comes with a delta (and tiers); with every keyword
+/// occurrence in it when they are known (a text blob scanned whole, or made from a base whose
+/// occurrences were).
 fn scan_blob(
     options: &Options,
     matcher: &mut Matcher<'_>,
@@ -404,34 +567,53 @@ fn scan_blob(
     tiers: Option<&Tiers>,
     found: &mut Vec<Finding>,
     outcome: OnOutcome<'_>,
-) -> Entry {
+) -> (Entry, Option<Occurrences>) {
     found.clear();
     let data = blob.data;
     let Some(admitted) = admit(options, data) else {
-        return Entry::Skipped;
+        return (Entry::Skipped, None);
     };
     // A binary blob is scanned whole, as its strings: never in windows of its raw bytes.
     let text = !strings_only(options, data);
     let Some(tiers) = tiers.filter(|_| text) else {
-        return scan_whole(options, matcher, data, None, found, outcome);
+        return (
+            scan_whole(options, matcher, data, None, None, found, outcome),
+            None,
+        );
     };
     let delta = blob
         .delta
         .map(|d| (d, windows::runs(data.len(), d.base_len, &d.copies)));
+    // Where its keywords are, from its base's: no keyword pass over what it copies.
+    let known = delta.as_ref().and_then(|(d, runs)| {
+        let base = blob.from_base.as_ref()?.occurrences.as_ref()?;
+        tiers.occurrences(matcher, data, base, &d.copies, runs)
+    });
+    let kept = known.as_ref().and_then(|k| keep(data.len(), k));
     // Windows that would cover most of the blob even at the smallest margin: scan it whole.
     let delta = delta.filter(|(_, runs)| !windows::surely_most(data.len(), runs, tiers.margins[0]));
     let inherited = blob.from_base.as_ref().and_then(|b| b.keywords.as_ref());
     let windowed = delta.zip(inherited).and_then(|((delta, runs), base)| {
         let copied = tiers.copied(base, &delta.copies);
-        scan_windows(matcher, data, &runs, copied, tiers, found).map(|k| (delta, k))
+        scan_windows(matcher, data, &runs, copied, tiers, known.as_deref(), found)
+            .map(|k| (delta, k))
     });
     let Some((delta, keywords)) = windowed else {
-        let entry = scan_whole(options, matcher, data, Some(tiers), found, outcome);
+        let entry = scan_whole(
+            options,
+            matcher,
+            data,
+            Some(tiers),
+            known.as_deref(),
+            found,
+            outcome,
+        );
         // Read from the scan.
         let keywords = tiers
             .keywords_seen(matcher)
             .unwrap_or_else(|| tiers.keywords_of(data));
-        return entry.with_keywords(keywords);
+        let kept = kept.or_else(|| keep(data.len(), matcher.keyword_hits()?));
+        return (entry.with_keywords(keywords), kept);
     };
     outcome(admitted);
     let hits = hits(data, found, |f| tiers.margin_of(f));
@@ -449,7 +631,7 @@ fn scan_blob(
     } else {
         Vec::new()
     };
-    Entry::Scanned {
+    let entry = Entry::Scanned {
         len: data.len(),
         any: base_any || !hits.is_empty(),
         hits,
@@ -459,7 +641,8 @@ fn scan_blob(
             copies,
         }),
         keywords: Some(keywords),
-    }
+    };
+    (entry, kept)
 }
 
 /// Scans a blob made from its base in windows around `runs`, each as wide as the upper tiers'
@@ -470,16 +653,20 @@ fn scan_blob(
 /// The windows are planned from `copied` alone, and a keyword in a run (rare: `eyJ`,
 /// `BEGIN ... PRIVATE KEY`) that asks for a wider one is found by the scan itself, which is then
 /// made again with the wider windows. This spares a keyword search of every run of its own.
+/// With `known` (every keyword occurrence in the blob, in order) the windows make no keyword
+/// pass.
 fn scan_windows(
     matcher: &mut Matcher<'_>,
     data: &[u8],
     runs: &[Range<usize>],
     copied: Vec<(usize, u32)>,
     tiers: &Tiers,
+    known: Option<&[KeywordHit]>,
     found: &mut Vec<Finding>,
 ) -> Option<Keywords> {
     let mut margins = tiers.margins(data, runs, &copied);
     let head = head_of(data);
+    let mut in_window = Vec::new();
     loop {
         found.clear();
         let plan = windows::plan_runs(data, runs, &margins)?;
@@ -498,7 +685,26 @@ fn scan_windows(
                 strings: None,
                 head,
             };
-            matcher.scan(&chunk, found);
+            match known {
+                Some(known) => {
+                    // Those whole in the window, at its offsets.
+                    let from = known.partition_point(|h| h.end <= w.data.start);
+                    in_window.clear();
+                    in_window.extend(
+                        known[from..]
+                            .iter()
+                            .take_while(|h| h.end <= w.data.end)
+                            .filter(|h| h.start >= w.data.start)
+                            .map(|h| KeywordHit {
+                                start: h.start - w.data.start,
+                                end: h.end - w.data.start,
+                                ..*h
+                            }),
+                    );
+                    matcher.scan_with_hits(&chunk, &in_window, found);
+                }
+                None => matcher.scan(&chunk, found),
+            }
             // A window holds its runs and the longest keyword's length around them.
             if let Some(hits) = matcher.keyword_hits() {
                 tiers.upper(hits, w.data.start, &mut keywords);
@@ -519,16 +725,24 @@ fn scan_windows(
     }
 }
 
-/// Scans one blob whole (as its strings when binary).
+/// Scans one blob whole (as its strings when binary); a text blob with its keyword
+/// occurrences when they are `known` (in order).
 fn scan_whole(
     options: &Options,
     matcher: &mut Matcher<'_>,
     data: &[u8],
     tiers: Option<&Tiers>,
+    known: Option<&[KeywordHit]>,
     found: &mut Vec<Finding>,
     outcome: OnOutcome<'_>,
 ) -> Entry {
-    match scan_one(options, matcher, data, None, found) {
+    let scanned = match known {
+        Some(hits) => admit(options, data).inspect(|_| {
+            matcher.scan_with_hits(&Chunk::whole(data, None), hits, found);
+        }),
+        None => scan_one(options, matcher, data, None, found),
+    };
+    match scanned {
         Some(o @ Outcome::Scanned { .. }) => {
             outcome(o);
             let hits = hits(data, found, |f| tiers.map_or(0, |t| t.margin_of(f)));
@@ -758,9 +972,11 @@ mod tests {
         );
     }
 
-    /// `base` with `pieces` (an insert, then a copy of a range of `base`) put together: the
-    /// blob and its copies.
-    fn made_of(base: &[u8], pieces: &[(&[u8], Option<Range<usize>>)]) -> (Vec<u8>, Vec<Copy>) {
+    /// An insert, then a copy of a range of the base.
+    type Piece<'a> = (&'a [u8], Option<Range<usize>>);
+
+    /// `base` with `pieces` put together: the blob and its copies.
+    fn made_of(base: &[u8], pieces: &[Piece<'_>]) -> (Vec<u8>, Vec<Copy>) {
         let mut data = Vec::new();
         let mut copies = Vec::new();
         for (insert, copy) in pieces {
@@ -791,10 +1007,15 @@ mod tests {
         let at = filler.len();
         // Copies of the core's pieces in another order, with inserts that hold keywords and a
         // seam that makes one ("bea" inserted before a copy starting "rer").
+        // And a secret assigned, written in pieces so that this file holds none.
+        let assigned = format!(
+            "xx eyJ \n{}_key = \"{}{}\"\n",
+            "api", "Xq9vLm2pKX", "pbeSdCoaKSm7Tz"
+        );
         let pieces: [(&[u8], Option<Range<usize>>); 6] = [
             (b"", Some(0..at)),
             (b"", Some(at + 17..at + 30)),
-            (b"xx eyJ ", None),
+            (assigned.as_bytes(), None),
             (b"", Some(at..at + 12)),
             (b"bea", None),
             (b"sl.u.", Some(at + 20..base.len())),
@@ -808,9 +1029,138 @@ mod tests {
             let mut matcher = scanner.matcher();
             let mut found = Vec::new();
             let copied = tiers.copied(&tiers.keywords_of(&base), &copies);
-            let keywords = scan_windows(&mut matcher, &data, &runs, copied, &tiers, &mut found);
+            let keywords = scan_windows(
+                &mut matcher,
+                &data,
+                &runs,
+                copied.clone(),
+                &tiers,
+                None,
+                &mut found,
+            );
             assert_eq!(keywords, Some(whole.clone()));
+            // Told every keyword occurrence, the windows find the same without looking.
+            let mut all = Vec::new();
+            if matcher.find_keywords(&data, &mut all) {
+                let mut told = Vec::new();
+                let again = scan_windows(
+                    &mut matcher,
+                    &data,
+                    &runs,
+                    copied,
+                    &tiers,
+                    Some(&all),
+                    &mut told,
+                );
+                assert_eq!(again, keywords);
+                assert_eq!(told, found);
+                assert_eq!(found.len(), 1, "{found:?}");
+            }
         }
+    }
+
+    #[test]
+    fn keywords_from_a_base_and_around_the_runs_are_those_of_a_search_of_the_whole_blob() {
+        let set = Arc::new(crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap());
+        let scanner = Scanner::new(set.clone());
+        let tiers = Tiers::new(&scanner).unwrap();
+        let mut matcher = scanner.matcher();
+        let search = |matcher: &mut Matcher<'_>, data: &[u8]| {
+            let mut hits = Vec::new();
+            assert!(matcher.find_keywords(data, &mut hits));
+            hits
+        };
+        // Keywords that overlap and nest (`key`, `api_key`, `secret_key`), the longest, and
+        // text between, so that copies and seams cut through them anywhere.
+        let patterns = set.keywords.as_ref().unwrap().patterns();
+        let longest = patterns.iter().max_by_key(|p| p.len()).unwrap();
+        let words: [&[u8]; 9] = [
+            b"api_key",
+            b"secret_key=",
+            b" x ",
+            b"token",
+            b"Bearer ",
+            b"eyJhbGciOi",
+            b"\n",
+            longest.as_bytes(),
+            b"password",
+        ];
+        let mut x = 11u64;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize % n
+        };
+        for round in 0..300 {
+            let base: Vec<u8> = (0..40)
+                .flat_map(|_| words[next(words.len())].to_vec())
+                .collect();
+            let mut pieces: Vec<(Vec<u8>, Option<Range<usize>>)> = Vec::new();
+            for _ in 0..1 + next(6) {
+                let insert = match next(3) {
+                    0 => Vec::new(),
+                    1 => words[next(words.len())].to_vec(),
+                    _ => base[..next(8)].to_vec(),
+                };
+                let start = next(base.len());
+                let copy = (next(4) > 0).then(|| start..start + next(base.len() - start) + 1);
+                pieces.push((insert, copy));
+            }
+            let pieces: Vec<(&[u8], Option<Range<usize>>)> =
+                pieces.iter().map(|(i, c)| (&i[..], c.clone())).collect();
+            let (data, copies) = made_of(&base, &pieces);
+            let runs = windows::runs(data.len(), base.len(), &copies);
+            let from_base = keep(base.len(), &search(&mut matcher, &base)).unwrap();
+            let known = tiers.occurrences(&mut matcher, &data, &from_base, &copies, &runs);
+            assert_eq!(
+                known,
+                Some(search(&mut matcher, &data)),
+                "round {round}: {:?}",
+                String::from_utf8_lossy(&data)
+            );
+        }
+        // The longest keyword with only its last byte, or only its first, in a run.
+        let n = longest.len();
+        let base = [b"xx", longest.as_bytes(), b"yy"].concat();
+        let cases: [&[Piece<'_>]; 2] = [
+            &[(b"", Some(0..n + 1)), (&longest.as_bytes()[n - 1..], None)],
+            &[(&longest.as_bytes()[..1], Some(3..n + 4))],
+        ];
+        for pieces in cases {
+            let (data, copies) = made_of(&base, pieces);
+            let runs = windows::runs(data.len(), base.len(), &copies);
+            let from_base = keep(base.len(), &search(&mut matcher, &base)).unwrap();
+            let known = tiers.occurrences(&mut matcher, &data, &from_base, &copies, &runs);
+            let want = search(&mut matcher, &data);
+            assert!(want.iter().any(|h| h.end - h.start == n));
+            assert_eq!(known, Some(want));
+        }
+        // Without the prefilter no keyword is searched for.
+        let slow = Scanner::new(set).without_prefilter();
+        let (data, copies) = made_of(b"api_key", &[(b"token", Some(0..7))]);
+        let runs = windows::runs(data.len(), 7, &copies);
+        assert_eq!(
+            tiers.occurrences(&mut slow.matcher(), &data, &[], &copies, &runs),
+            None
+        );
+    }
+
+    #[test]
+    fn recent_occurrences_are_dropped_oldest_first_past_the_limit() {
+        let id = |b: u8| ObjectId::from_bytes_or_panic(&[b; 20]);
+        let of = |n: u32| Arc::new((0..n).map(|i| (i, 0)).collect::<Vec<_>>());
+        let mut recent = Recent::new(10);
+        recent.put(id(1), of(6));
+        recent.put(id(2), of(3));
+        assert_eq!(recent.held, 9);
+        recent.put(id(3), of(4));
+        assert!(!recent.by_id.contains_key(&id(1)));
+        assert!(recent.by_id.contains_key(&id(2)) && recent.by_id.contains_key(&id(3)));
+        assert_eq!(recent.held, 7);
+        // Put again, counted once.
+        recent.put(id(3), of(5));
+        assert_eq!((recent.held, recent.order.len()), (8, 2));
     }
 
     #[test]
@@ -849,6 +1199,7 @@ mod tests {
                 &runs,
                 copied,
                 &tiers,
+                None,
                 &mut found,
             );
             (keywords, found)

@@ -59,17 +59,24 @@ impl Keywords {
         &self.patterns
     }
 
-    /// Appends every keyword occurrence in `data` to `hits`, ordered by end. `scanned` is how
-    /// much this thread has scanned so far, which picks the automaton (both find the same).
+    /// The length of the longest keyword.
+    pub fn longest(&self) -> usize {
+        self.longest
+    }
+
+    /// Appends every keyword occurrence in `data` to `hits`, ordered by end, then start, then
+    /// keyword. `scanned` is how much this thread has scanned so far, which picks the
+    /// automaton (both find the same).
     pub fn find_all(&self, scanned: u64, data: &[u8], hits: &mut Vec<KeywordHit>) {
         let from = hits.len();
         match self.dfa(scanned) {
             Some(dfa) => walk(dfa, data, self.longest, hits),
             None => walk(&self.nfa, data, self.longest, hits),
         }
-        // Each slice's hits are in order; a later slice's may end before an earlier one's last
-        // ones (those across the cut). A stable sort of a few sorted runs is cheap.
-        hits[from..].sort_by_key(|h| h.end);
+        // Each slice's hits are in order (of those ending together, the automaton reports the
+        // longest first); a later slice's may end before an earlier one's last ones (those
+        // across the cut). A stable sort merges a few sorted runs in linear time.
+        hits[from..].sort_by_key(|h| (h.end, h.start, h.pattern));
     }
 
     fn dfa(&self, scanned: u64) -> Option<&dfa::DFA> {

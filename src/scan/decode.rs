@@ -211,7 +211,8 @@ fn alphabet_bits(block: &[u8; 64]) -> u64 {
         *one = u8::from(letter | digit | sign);
     }
     // Byte `j` of `eight` (0 or 1) lands alone on bit `56 + j` of the product.
-    let gather = |eight: &[u8; 8]| u64::from_le_bytes(*eight).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let gather =
+        |eight: &[u8; 8]| u64::from_le_bytes(*eight).wrapping_mul(0x0102_0408_1020_4080) >> 56;
     let (eights, _) = ones.as_chunks::<8>();
     eights
         .iter()
@@ -370,7 +371,7 @@ impl Matcher<'_> {
             {
                 continue;
             }
-            self.scan_depth(&Chunk::whole(&buf, chunk.path), depth - 1, &mut found);
+            self.scan_depth(&Chunk::whole(&buf, chunk.path), depth - 1, None, &mut found);
             if found.is_empty() {
                 continue;
             }

@@ -217,12 +217,51 @@ struct Raw {
 impl Matcher<'_> {
     /// Scans `chunk`, appending its findings to `out`.
     pub fn scan(&mut self, chunk: &Chunk<'_>, out: &mut Vec<Finding>) {
+        self.scan_knowing(chunk, None, out);
+    }
+
+    /// Scans `chunk` as [`Matcher::scan`] does, with its keyword occurrences known: `hits` are
+    /// every one in `chunk.data`, in the order [`Matcher::find_keywords`] finds them (a
+    /// history scan knows most of a blob's from its base's). Unused without the prefilter.
+    pub fn scan_with_hits(
+        &mut self,
+        chunk: &Chunk<'_>,
+        hits: &[KeywordHit],
+        out: &mut Vec<Finding>,
+    ) {
+        self.scan_knowing(chunk, Some(hits), out);
+    }
+
+    fn scan_knowing(
+        &mut self,
+        chunk: &Chunk<'_>,
+        hits: Option<&[KeywordHit]>,
+        out: &mut Vec<Finding>,
+    ) {
         self.path_only(chunk, out);
         let from = out.len();
-        self.scan_depth(chunk, self.scanner.decode_depth, out);
+        self.scan_depth(chunk, self.scanner.decode_depth, hits, out);
         if let Some(strings) = chunk.strings {
             strings.relocate(chunk, out, from);
         }
+    }
+
+    /// Appends every keyword occurrence in `data` to `hits`, ordered by end, then start, then
+    /// keyword, as the scan of a chunk of those bytes finds them; false without the
+    /// prefilter, which finds none.
+    pub fn find_keywords(&mut self, data: &[u8], hits: &mut Vec<KeywordHit>) -> bool {
+        let Some(keywords) = self
+            .scanner
+            .rules
+            .keywords
+            .as_ref()
+            .filter(|_| self.scanner.prefilter)
+        else {
+            return false;
+        };
+        self.scanned += data.len() as u64;
+        keywords.find_all(self.scanned, data, hits);
+        true
     }
 
     /// Every keyword occurrence in the bytes of the last chunk scanned (not its decoded text),
@@ -232,7 +271,13 @@ impl Matcher<'_> {
     }
 
     /// Scans `chunk`'s bytes, then what its encoded spans hold, `depth` encodings deep.
-    fn scan_depth(&mut self, chunk: &Chunk<'_>, depth: u8, out: &mut Vec<Finding>) {
+    fn scan_depth(
+        &mut self,
+        chunk: &Chunk<'_>,
+        depth: u8,
+        known: Option<&[KeywordHit]>,
+        out: &mut Vec<Finding>,
+    ) {
         let set = &*self.scanner.rules;
         let direct = out.len();
         for &r in &self.active {
@@ -242,7 +287,7 @@ impl Matcher<'_> {
         self.raw.clear();
 
         if self.scanner.prefilter {
-            self.plan_with_prefilter(chunk);
+            self.plan_with_prefilter(chunk, known);
             if depth == self.scanner.decode_depth {
                 // Kept from the scans of decoded text that reuse `hits`.
                 self.top_hits.clear();
@@ -295,8 +340,9 @@ impl Matcher<'_> {
         self.scanner.path_findings(path, None, out);
     }
 
-    /// One Aho-Corasick pass: each keyword hit opens a window for the rules that list it.
-    fn plan_with_prefilter(&mut self, chunk: &Chunk<'_>) {
+    /// One Aho-Corasick pass (or the hits `known`): each keyword hit opens a window for the
+    /// rules that list it.
+    fn plan_with_prefilter(&mut self, chunk: &Chunk<'_>, known: Option<&[KeywordHit]>) {
         let set = &*self.scanner.rules;
         let len = chunk.data.len();
         for &r in &set.unconditional {
@@ -305,10 +351,15 @@ impl Matcher<'_> {
         let Some(keywords) = &set.keywords else {
             return;
         };
-        self.scanned += chunk.data.len() as u64;
         let mut hits = std::mem::take(&mut self.hits);
         hits.clear();
-        keywords.find_all(self.scanned, chunk.data, &mut hits);
+        match known {
+            Some(known) => hits.extend_from_slice(known),
+            None => {
+                self.scanned += chunk.data.len() as u64;
+                keywords.find_all(self.scanned, chunk.data, &mut hits);
+            }
+        }
         for hit in &hits {
             for &r in &set.keyword_rules[hit.pattern as usize] {
                 let rule = &set.rules[r as usize];
