@@ -514,19 +514,15 @@ fn read(
             // The traversal hands a base over before the blobs made from it.
             let from_base = delta.and_then(|d| {
                 let entries = entries.lock().unwrap_or_else(|e| e.into_inner());
-                match entries.get(&d.base) {
-                    Some(Entry::Scanned { keywords, any, .. }) => Some(FromBase {
-                        keywords: keywords.clone(),
-                        any: *any,
-                        occurrences: None,
-                    }),
-                    _ => None,
-                }
-            });
-            let from_base = from_base.map(|mut b| {
-                let held = recent.lock().unwrap_or_else(|e| e.into_inner());
-                b.occurrences = delta.and_then(|d| held.by_id.get(&d.base).cloned());
-                b
+                let Some(Entry::Scanned { keywords, any, .. }) = entries.get(&d.base) else {
+                    return None;
+                };
+                let recent = recent.lock().unwrap_or_else(|e| e.into_inner());
+                Some(FromBase {
+                    keywords: keywords.clone(),
+                    any: *any,
+                    occurrences: recent.by_id.get(&d.base).cloned(),
+                })
             });
             let blob = Blob {
                 data,
@@ -540,8 +536,8 @@ fn read(
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(id.to_owned(), entry);
             if let Some(occurrences) = occurrences {
-                let mut held = recent.lock().unwrap_or_else(|e| e.into_inner());
-                held.put(id.to_owned(), occurrences);
+                let mut recent = recent.lock().unwrap_or_else(|e| e.into_inner());
+                recent.put(id.to_owned(), occurrences);
             }
         }
     };
