@@ -59,11 +59,6 @@ impl Keywords {
         &self.patterns
     }
 
-    /// The length of the longest keyword.
-    pub fn longest(&self) -> usize {
-        self.longest
-    }
-
     /// Appends every keyword occurrence in `data` to `hits`, ordered by end, then start, then
     /// keyword. `scanned` is how much this thread has scanned so far, which picks the
     /// automaton (both find the same).
