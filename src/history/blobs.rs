@@ -6,9 +6,11 @@
 //! match in a window only if one of their keywords lies within that tier's reach. Where a
 //! blob's keywords are is known from its base (the pack traversal hands a base over before
 //! the blobs made from it): those a copy holds moved with it, plus the few found around what
-//! changed. A blob whose base was not scanned as text (binary, too large, unreadable,
-//! unwanted) is scanned whole, and so is everything when a rule has no bounded match length
-//! or [`Options::whole_blobs`] is set.
+//! changed. The same goes for every keyword occurrence, while the base's are still held
+//! ([`Recent`]): neither the windows nor a delta scanned whole then search what it copied.
+//! A blob whose base was not scanned as text (binary, too large, unreadable, unwanted) is
+//! scanned whole, and so is everything when a rule has no bounded match length or
+//! [`Options::whole_blobs`] is set.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
