@@ -1,6 +1,6 @@
 //! History scans as a library: what part of a repository's history to scan ([`selection`]),
 //! the blobs it reaches scanned once each, a blob stored as a delta only where it differs
-//! from its base ([`blobs`], [`windows`]), one finding per secret at the commit that first
+//! from its base ([`blobs`], [`windows`], [`occurrences`]), one finding per secret at the commit that first
 //! introduced it ([`provenance`]), and what is staged for the next commit ([`staged`]).
 //!
 //! A scan goes: the commits of the selection -> one parallel pass of tree diffs noting every
@@ -14,6 +14,7 @@
 //! report; the repository is read through [`crate::source::git`].
 
 pub mod blobs;
+mod occurrences;
 pub mod provenance;
 pub mod selection;
 pub mod staged;
