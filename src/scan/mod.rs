@@ -265,7 +265,8 @@ impl Matcher<'_> {
     }
 
     /// Every keyword occurrence in the bytes of the last chunk scanned (not its decoded text),
-    /// in no set order; `None` without the prefilter, which looks for none.
+    /// in the order of [`Matcher::find_keywords`]; `None` without the prefilter, which looks
+    /// for none.
     pub fn keyword_hits(&self) -> Option<&[KeywordHit]> {
         self.scanner.prefilter.then_some(self.top_hits.as_slice())
     }
@@ -356,8 +357,7 @@ impl Matcher<'_> {
         match known {
             Some(known) => hits.extend_from_slice(known),
             None => {
-                self.scanned += chunk.data.len() as u64;
-                keywords.find_all(self.scanned, chunk.data, &mut hits);
+                self.find_keywords(chunk.data, &mut hits);
             }
         }
         for hit in &hits {
