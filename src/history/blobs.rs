@@ -306,17 +306,10 @@ impl Tiers {
                 }
             }
         }
-        // The searched stretches do not overlap: their occurrences are in order too.
         let mut searched = Vec::new();
-        for r in around(data.len(), runs, self.longest_of_all) {
-            let from = searched.len();
-            if !matcher.find_keywords(&data[r.clone()], &mut searched) {
-                return None;
-            }
-            for h in &mut searched[from..] {
-                h.start += r.start;
-                h.end += r.start;
-            }
+        let stretches = around(data.len(), runs, self.longest_of_all);
+        if !matcher.find_keywords_in(data, &stretches, &mut searched) {
+            return None;
         }
         Some(merge_hits(copied, searched))
     }

@@ -2,22 +2,23 @@
 //! case-insensitively, overlapping ones included, in one Aho-Corasick pass.
 //!
 //! The pass is bound by the latency of one transition-table load per byte: each byte's state
-//! depends on the previous one. So the input is cut in up to four slices that are walked in the
-//! same loop, giving the CPU independent chains to overlap. Each slice runs into the next by
-//! the longest keyword but one, so a hit across a cut is seen, and is reported by the slice it
-//! starts in only.
+//! depends on the previous one. So the input is cut in pieces that are walked four at a time
+//! in the same loop, giving the CPU independent chains to overlap; a walk that ends takes the
+//! next piece. Each piece runs into the next by the longest keyword but one, so a hit across a
+//! cut is seen, and is reported by the piece it starts in only. Several stretches of one input
+//! (the changes of a blob) are walked as pieces of one pass.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
-use aho_corasick::{Anchored, BuildError, MatchKind, StartKind, dfa};
+use aho_corasick::{Anchored, BuildError, MatchKind};
+
+use super::keyword_dfa::KeywordDfa;
 
 /// Input scanned (by one thread) before the keyword DFA pays for its build time.
 const DFA_AFTER_BYTES: u64 = 4 << 20;
-
-/// Above this many keywords a full DFA costs more memory and build time than it saves.
-const DFA_MAX_KEYWORDS: usize = 3000;
 
 /// One occurrence of keyword `pattern` at `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,15 +29,15 @@ pub struct KeywordHit {
 }
 
 /// The keyword automata: a contiguous NFA, built at load in a couple of milliseconds, serves
-/// small scans (a pre-commit hook); a DFA, about twice as fast per byte but several times
-/// slower to build, is built once a thread has scanned enough to repay it, and serves every
+/// small scans (a pre-commit hook); a DFA, several times as fast per byte but slower to
+/// build, is built from it once a thread has scanned enough to repay it, and serves every
 /// thread from then on.
 #[derive(Debug)]
 pub struct Keywords {
     patterns: Vec<String>,
     longest: usize,
     nfa: contiguous::NFA,
-    dfa: OnceLock<Option<dfa::DFA>>,
+    dfa: OnceLock<Option<KeywordDfa>>,
 }
 
 impl Keywords {
@@ -63,107 +64,199 @@ impl Keywords {
     /// keyword. `scanned` is how much this thread has scanned so far, which picks the
     /// automaton (both find the same).
     pub fn find_all(&self, scanned: u64, data: &[u8], hits: &mut Vec<KeywordHit>) {
+        self.find_in(scanned, data, std::slice::from_ref(&(0..data.len())), hits);
+    }
+
+    /// As [`Keywords::find_all`], for the occurrences that lie whole in one of `ranges` of
+    /// `data` (disjoint and ascending), at their places in `data`.
+    pub fn find_in(
+        &self,
+        scanned: u64,
+        data: &[u8],
+        ranges: &[Range<usize>],
+        hits: &mut Vec<KeywordHit>,
+    ) {
         let from = hits.len();
         match self.dfa(scanned) {
-            Some(dfa) => walk(dfa, data, self.longest, hits),
-            None => walk(&self.nfa, data, self.longest, hits),
+            Some(dfa) => walk(dfa, data, ranges, self.longest, hits),
+            None => walk(&self.nfa, data, ranges, self.longest, hits),
         }
-        // Each slice's hits are in order (of those ending together, the automaton reports the
-        // longest first); a later slice's may end before an earlier one's last ones (those
-        // across the cut). A stable sort merges a few sorted runs in linear time.
+        // Each piece's hits are in order (of those ending together, the automaton reports the
+        // longest first), and the pieces walked together interleave them. A stable sort merges
+        // sorted runs in linear time.
         hits[from..].sort_by_key(|h| (h.end, h.start, h.pattern));
     }
 
-    fn dfa(&self, scanned: u64) -> Option<&dfa::DFA> {
+    fn dfa(&self, scanned: u64) -> Option<&KeywordDfa> {
         // Once built, by any thread, it serves every input: a history scan's visitors each
         // start from nothing scanned.
         if let Some(built) = self.dfa.get() {
             return built.as_ref();
         }
-        if scanned < DFA_AFTER_BYTES || self.patterns.len() > DFA_MAX_KEYWORDS {
+        if scanned < DFA_AFTER_BYTES {
             return None;
         }
         self.dfa
-            .get_or_init(|| {
-                dfa::Builder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Unanchored)
-                    .build(&self.patterns)
-                    .ok()
-            })
+            .get_or_init(|| KeywordDfa::new(&self.nfa, &self.patterns))
             .as_ref()
     }
 }
 
-/// Walks `data` in as many slices as pay for their overlaps: measured on C source, four
-/// walks are 1.9x one walk's throughput from a few kilobytes on, two walks 1.4x from a hundred
-/// bytes on.
-fn walk<A: Automaton>(a: &A, data: &[u8], longest: usize, hits: &mut Vec<KeywordHit>) {
-    match data.len() {
-        0..128 => walks::<A, 1>(a, data, longest, hits),
-        128..1024 => walks::<A, 2>(a, data, longest, hits),
-        _ => walks::<A, 4>(a, data, longest, hits),
+/// What a walk needs of an automaton: both step alike, and a match state reports (keyword,
+/// length) pairs, longest first.
+pub(super) trait Walk {
+    type State: Copy;
+    fn start(&self) -> Option<Self::State>;
+    fn step(&self, state: Self::State, byte: u8) -> Self::State;
+    fn matched(&self, state: Self::State) -> bool;
+    fn each_hit(&self, state: Self::State, f: impl FnMut(u32, usize));
+}
+
+impl Walk for contiguous::NFA {
+    type State = StateID;
+
+    fn start(&self) -> Option<StateID> {
+        // Built unanchored, which cannot fail here.
+        self.start_state(Anchored::No).ok()
+    }
+
+    #[inline(always)]
+    fn step(&self, state: StateID, byte: u8) -> StateID {
+        self.next_state(Anchored::No, state, byte)
+    }
+
+    #[inline(always)]
+    fn matched(&self, state: StateID) -> bool {
+        self.is_special(state) && Automaton::is_match(self, state)
+    }
+
+    fn each_hit(&self, state: StateID, mut f: impl FnMut(u32, usize)) {
+        for i in 0..self.match_len(state) {
+            let pattern = self.match_pattern(state, i);
+            f(pattern.as_u32(), self.pattern_len(pattern));
+        }
     }
 }
 
-/// Walks `data` as `N` slices together, slice `k` starting at `k * len / N` and running
-/// `longest - 1` bytes into the next one; each walk keeps only the hits that start in its own
-/// slice, so a hit across a cut is reported once.
-fn walks<A: Automaton, const N: usize>(
+/// How many pieces are walked at once.
+const LANES: usize = 4;
+
+/// A range is cut in up to [`LANES`] pieces of at least this many bytes, so that the overlap
+/// each piece reads twice (the longest keyword but one) stays small beside it. Small ranges
+/// are one piece each, and walked beside other ranges' pieces.
+const PIECE_MIN: usize = 256;
+
+/// A stretch of the input one walk reads: `at..end`, reporting the hits that start before
+/// `owns_to` (after it they are the next piece's).
+struct Piece<S> {
+    at: usize,
+    end: usize,
+    owns_to: usize,
+    state: S,
+}
+
+/// Walks every range of `data` in pieces, [`LANES`] at a time while there are as many.
+fn walk<A: Walk>(
     a: &A,
     data: &[u8],
+    ranges: &[Range<usize>],
     longest: usize,
     hits: &mut Vec<KeywordHit>,
 ) {
-    let Ok(start) = a.start_state(Anchored::No) else {
-        // Both automata are built unanchored, which cannot fail here.
+    let Some(start) = a.start() else {
         return;
     };
-    let cut = |k: usize| data.len() * k / N;
-    let slices: [&[u8]; N] = std::array::from_fn(|k| {
-        &data[cut(k)..(cut(k + 1) + longest.saturating_sub(1)).min(data.len())]
+    let overlap = longest.saturating_sub(1);
+    let mut pieces = ranges.iter().flat_map(|r| {
+        let n = (r.len() / PIECE_MIN).clamp(1, LANES);
+        let cut = move |k: usize| r.start + r.len() * k / n;
+        (0..n).map(move |k| Piece {
+            at: cut(k),
+            end: (cut(k + 1) + overlap).min(r.end),
+            owns_to: cut(k + 1),
+            state: start,
+        })
     });
-    let mut found: [Vec<KeywordHit>; N] = std::array::from_fn(|_| Vec::new());
-    let report = |sid, k: usize, end: usize, out: &mut Vec<KeywordHit>| {
-        for i in 0..a.match_len(sid) {
-            let pattern = a.match_pattern(sid, i);
-            let start = end - a.pattern_len(pattern);
-            if k + 1 == N || start < cut(k + 1) {
-                out.push(KeywordHit {
-                    pattern: pattern.as_u32(),
-                    start,
-                    end,
+    let mut lanes: Vec<Piece<A::State>> = Vec::with_capacity(LANES);
+    loop {
+        while lanes.len() < LANES {
+            match pieces.next() {
+                Some(p) if p.at < p.end => lanes.push(p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        match lanes.len() {
+            0 => return,
+            1 => advance::<A, 1>(a, data, &mut lanes, hits),
+            2 | 3 => advance::<A, 2>(a, data, &mut lanes, hits),
+            _ => advance::<A, LANES>(a, data, &mut lanes, hits),
+        }
+        lanes.retain(|p| p.at < p.end);
+    }
+}
+
+/// Walks the first `N` of `lanes` together until the shortest ends.
+fn advance<A: Walk, const N: usize>(
+    a: &A,
+    data: &[u8],
+    lanes: &mut [Piece<A::State>],
+    hits: &mut Vec<KeywordHit>,
+) {
+    let lanes = &mut lanes[..N];
+    let steps = lanes.iter().map(|p| p.end - p.at).min().unwrap_or(0);
+    let heads: [&[u8]; N] = std::array::from_fn(|k| &data[lanes[k].at..lanes[k].at + steps]);
+    let mut states: [A::State; N] = std::array::from_fn(|k| lanes[k].state);
+    let mut i = 0;
+    while i < steps {
+        i = step_until_match(a, &heads, &mut states, i);
+        for (piece, &state) in lanes.iter().zip(&states) {
+            if a.matched(state) {
+                let end = piece.at + i;
+                a.each_hit(state, |pattern, len| {
+                    let start = end - len;
+                    if start < piece.owns_to {
+                        hits.push(KeywordHit {
+                            pattern,
+                            start,
+                            end,
+                        });
+                    }
                 });
             }
         }
-    };
-    // All walks step together while every slice has bytes left (all but the last are the
-    // same length, give or take one); then each finishes alone.
-    let together = slices.iter().map(|s| s.len()).min().unwrap_or(0);
-    let mut states = [start; N];
-    // One index steps all N slices: no one slice's iterator can drive the loop.
-    #[allow(clippy::needless_range_loop)]
-    for i in 0..together {
+    }
+    for (piece, state) in lanes.iter_mut().zip(states) {
+        piece.at += steps;
+        piece.state = state;
+    }
+}
+
+/// Steps every walk from byte `i` of its head (all as long) until one reaches a match state
+/// or the heads end, and returns how many bytes of each were read. Its own function, with the
+/// states copied in, so they stay in registers: the reports after it need memory.
+#[inline(always)]
+fn step_until_match<A: Walk, const N: usize>(
+    a: &A,
+    heads: &[&[u8]; N],
+    states: &mut [A::State; N],
+    mut i: usize,
+) -> usize {
+    let mut s = *states;
+    let end = heads.first().map_or(0, |h| h.len());
+    while i < end {
+        let mut any = false;
         for k in 0..N {
-            states[k] = a.next_state(Anchored::No, states[k], slices[k][i]);
-            if a.is_special(states[k]) && a.is_match(states[k]) {
-                report(states[k], k, cut(k) + i + 1, &mut found[k]);
-            }
+            s[k] = a.step(s[k], heads[k][i]);
+            any |= a.matched(s[k]);
+        }
+        i += 1;
+        if any {
+            break;
         }
     }
-    for (k, state) in states.into_iter().enumerate() {
-        let mut s = state;
-        for (i, &b) in slices[k].iter().enumerate().skip(together) {
-            s = a.next_state(Anchored::No, s, b);
-            if a.is_special(s) && a.is_match(s) {
-                report(s, k, cut(k) + i + 1, &mut found[k]);
-            }
-        }
-    }
-    for f in &mut found {
-        hits.append(f);
-    }
+    *states = s;
+    i
 }
 
 #[cfg(test)]
@@ -185,7 +278,7 @@ mod tests {
                 end: m.end(),
             })
             .collect();
-        hits.sort_by_key(|h| h.end);
+        hits.sort_by_key(|h| (h.end, h.start, h.pattern));
         hits
     }
 
@@ -194,39 +287,75 @@ mod tests {
         hits
     }
 
+    /// Both automata, as `find_in` runs them, on `ranges` of `data`.
+    fn both(keywords: &Keywords, data: &[u8], ranges: &[Range<usize>]) -> [Vec<KeywordHit>; 2] {
+        [0, u64::MAX].map(|scanned| {
+            let mut hits = Vec::new();
+            keywords.find_in(scanned, data, ranges, &mut hits);
+            hits
+        })
+    }
+
     #[test]
-    fn every_walk_count_finds_what_one_walk_finds_wherever_the_cuts_fall() {
+    fn pieces_find_what_one_search_finds_wherever_the_cuts_fall() {
         let patterns: Vec<String> = ["key", "apikey", "token", "k", "secret_key", "ey"]
             .map(String::from)
             .to_vec();
         let keywords = Keywords::new(patterns.clone()).unwrap();
-        let dfa = Keywords::new(patterns.clone()).unwrap();
-        let dfa = dfa.dfa(u64::MAX).unwrap();
-        let text = b"my APIKEY=1; Token: x; SECRET_KEY key_k eykey".to_vec();
-        // Every length puts the cuts somewhere else, including inside each keyword.
-        for len in 0..=text.len() {
+        let line = b"my APIKEY=1; Token: x; SECRET_KEY key_k eykey ";
+        let text: Vec<u8> = line.iter().cycle().take(1200).copied().collect();
+        // From one piece to four, with the cuts at every place of the line, inside each
+        // keyword too.
+        for len in (PIECE_MIN - 50)..text.len() {
             let data = &text[..len];
-            let want = sorted(reference(&patterns, data));
-            let check = |got: Vec<KeywordHit>, walks: usize| {
-                assert_eq!(sorted(got), want, "len {len}, {walks} walks");
-            };
-            for (run, n) in [
-                (walks::<contiguous::NFA, 1> as fn(&_, &[u8], _, &mut _), 1),
-                (walks::<contiguous::NFA, 2>, 2),
-                (walks::<contiguous::NFA, 4>, 4),
-            ] {
-                let mut got = Vec::new();
-                run(&keywords.nfa, data, keywords.longest, &mut got);
-                check(got, n);
+            let want = reference(&patterns, data);
+            for got in both(&keywords, data, std::slice::from_ref(&(0..len))) {
+                assert_eq!(got, want, "len {len}");
             }
-            for (run, n) in [
-                (walks::<dfa::DFA, 1> as fn(&_, &[u8], _, &mut _), 1),
-                (walks::<dfa::DFA, 2>, 2),
-                (walks::<dfa::DFA, 4>, 4),
-            ] {
-                let mut got = Vec::new();
-                run(dfa, data, keywords.longest, &mut got);
-                check(got, n);
+        }
+    }
+
+    #[test]
+    fn ranges_find_the_occurrences_that_lie_whole_in_them() {
+        // Keywords with bytes of every kind: a byte no keyword holds, letters in either case,
+        // and a byte past ASCII, which is matched exactly.
+        let patterns: Vec<String> = ["ab", "ba", "abab", "b-a", "\u{e9}a", "aaaaaaab"]
+            .map(String::from)
+            .to_vec();
+        let keywords = Keywords::new(patterns.clone()).unwrap();
+        let alphabet = "aAbB-\u{e9}\u{c9}x".as_bytes();
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for round in 0..300 {
+            let len = next(3000);
+            let data: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            // Disjoint ascending ranges, some empty, some next to each other.
+            let mut ranges = Vec::new();
+            let mut at = 0;
+            while at < len && ranges.len() < 12 {
+                let start = (at + next(200)).min(len);
+                let end = (start + next(1500)).min(len);
+                ranges.push(start..end);
+                at = end;
+            }
+            let mut want = Vec::new();
+            for r in &ranges {
+                for h in reference(&patterns, &data[r.clone()]) {
+                    want.push(KeywordHit {
+                        start: h.start + r.start,
+                        end: h.end + r.start,
+                        ..h
+                    });
+                }
+            }
+            want.sort_by_key(|h| (h.end, h.start, h.pattern));
+            for got in both(&keywords, &data, &ranges) {
+                assert_eq!(got, want, "round {round}, ranges {ranges:?}");
             }
         }
     }

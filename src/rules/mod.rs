@@ -11,6 +11,7 @@ mod checksum;
 mod compile;
 mod decodes;
 mod error;
+mod keyword_dfa;
 mod keywords;
 mod load;
 mod prebuilt;

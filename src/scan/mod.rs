@@ -250,6 +250,17 @@ impl Matcher<'_> {
     /// keyword, as the scan of a chunk of those bytes finds them; false without the
     /// prefilter, which finds none.
     pub fn find_keywords(&mut self, data: &[u8], hits: &mut Vec<KeywordHit>) -> bool {
+        self.find_keywords_in(data, std::slice::from_ref(&(0..data.len())), hits)
+    }
+
+    /// As [`Matcher::find_keywords`], for the occurrences that lie whole in one of `ranges` of
+    /// `data` (disjoint and ascending), at their places in `data`.
+    pub fn find_keywords_in(
+        &mut self,
+        data: &[u8],
+        ranges: &[Range<usize>],
+        hits: &mut Vec<KeywordHit>,
+    ) -> bool {
         let Some(keywords) = self
             .scanner
             .rules
@@ -259,8 +270,8 @@ impl Matcher<'_> {
         else {
             return false;
         };
-        self.scanned += data.len() as u64;
-        keywords.find_all(self.scanned, data, hits);
+        self.scanned += ranges.iter().map(|r| r.len() as u64).sum::<u64>();
+        keywords.find_in(self.scanned, data, ranges, hits);
         true
     }
 
