@@ -89,10 +89,7 @@ impl KeywordDfa {
             }
             if nfa.matched(sid) {
                 let from = found.len() as u32;
-                for m in 0..nfa.match_len(sid) {
-                    let pattern = nfa.match_pattern(sid, m);
-                    found.push((pattern.as_u32(), nfa.pattern_len(pattern)));
-                }
+                nfa.each_hit(sid, |pattern, len| found.push((pattern, len)));
                 spans.push((from, found.len() as u32));
             }
         }
