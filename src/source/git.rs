@@ -707,6 +707,10 @@ struct Differ<'a> {
     bufs: Vec<Vec<u8>>,
     /// The trees being diffed, outermost first.
     ancestors: Vec<ObjectId>,
+    /// The trees this commit's diff read, and the last one's: a commit's parent is mostly the
+    /// commit diffed just before, so its changed trees are read again as the old side.
+    trees: HashMap<ObjectId, Vec<u8>>,
+    last_trees: HashMap<ObjectId, Vec<u8>>,
 }
 
 /// How deep trees may nest, as git's `core.maxTreeDepth`.
@@ -729,6 +733,8 @@ impl<'a> Differ<'a> {
             since_mapped: 0,
             bufs: Vec::new(),
             ancestors: Vec::new(),
+            trees: HashMap::default(),
+            last_trees: HashMap::default(),
         };
         differ.map_packs();
         differ
@@ -790,6 +796,7 @@ impl<'a> Differ<'a> {
         if self.since_mapped >= REMAP_EVERY {
             self.map_packs();
         }
+        self.last_trees = std::mem::take(&mut self.trees);
         let parent_trees: Vec<ObjectId> = commit
             .parents
             .iter()
@@ -955,8 +962,18 @@ impl<'a> Differ<'a> {
 
     /// Decodes `tree` into `buf`; its bytes.
     fn tree<'b>(&mut self, tree: &ObjectId, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Warning> {
+        if let Some(bytes) = self.trees.get(tree) {
+            buf.clone_from(bytes);
+            return Ok(buf);
+        }
+        if let Some(bytes) = self.last_trees.remove(tree) {
+            buf.clone_from(&bytes);
+            self.trees.insert(*tree, bytes);
+            return Ok(buf);
+        }
         let data = self.find(tree, buf)?;
         expect_kind(tree, data.kind, Kind::Tree)?;
+        self.trees.insert(*tree, data.data.to_vec());
         Ok(data.data)
     }
 
