@@ -708,10 +708,15 @@ struct Differ<'a> {
     /// The trees being diffed, outermost first.
     ancestors: Vec<ObjectId>,
     /// The trees this commit's diff read, and the last one's: a commit's parent is mostly the
-    /// commit diffed just before, so its changed trees are read again as the old side.
+    /// commit diffed just before, so its changed trees are read again as the old side. Up to
+    /// [`KEPT_TREE_BYTES`] of them per commit (a commit that adds a whole tree reads it all).
     trees: HashMap<ObjectId, Vec<u8>>,
     last_trees: HashMap<ObjectId, Vec<u8>>,
+    trees_bytes: usize,
 }
+
+/// The bytes of trees a [`Differ`] keeps from one commit's diff for the next one's.
+const KEPT_TREE_BYTES: usize = 4 << 20;
 
 /// How deep trees may nest, as git's `core.maxTreeDepth`.
 const MAX_TREE_DEPTH: usize = 2048;
@@ -735,6 +740,7 @@ impl<'a> Differ<'a> {
             ancestors: Vec::new(),
             trees: HashMap::default(),
             last_trees: HashMap::default(),
+            trees_bytes: 0,
         };
         differ.map_packs();
         differ
@@ -797,6 +803,7 @@ impl<'a> Differ<'a> {
             self.map_packs();
         }
         self.last_trees = std::mem::take(&mut self.trees);
+        self.trees_bytes = 0;
         let parent_trees: Vec<ObjectId> = commit
             .parents
             .iter()
@@ -968,13 +975,20 @@ impl<'a> Differ<'a> {
         }
         if let Some(bytes) = self.last_trees.remove(tree) {
             buf.clone_from(&bytes);
-            self.trees.insert(*tree, bytes);
+            self.keep_tree(*tree, bytes);
             return Ok(buf);
         }
         let data = self.find(tree, buf)?;
         expect_kind(tree, data.kind, Kind::Tree)?;
-        self.trees.insert(*tree, data.data.to_vec());
+        self.keep_tree(*tree, data.data.to_vec());
         Ok(data.data)
+    }
+
+    fn keep_tree(&mut self, id: ObjectId, bytes: Vec<u8>) {
+        if self.trees_bytes + bytes.len() <= KEPT_TREE_BYTES {
+            self.trees_bytes += bytes.len();
+            self.trees.insert(id, bytes);
+        }
     }
 
     /// The blob at `path` under `tree`, if any.
