@@ -315,31 +315,27 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ranges_find_the_occurrences_that_lie_whole_in_them() {
-        // Keywords with bytes of every kind: a byte no keyword holds, letters in either case,
-        // and a byte past ASCII, which is matched exactly.
-        let patterns: Vec<String> = ["ab", "ba", "abab", "b-a", "\u{e9}a", "aaaaaaab"]
-            .map(String::from)
-            .to_vec();
-        let keywords = Keywords::new(patterns.clone()).unwrap();
-        let alphabet = "aAbB-\u{e9}\u{c9}x".as_bytes();
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
-        for round in 0..300 {
-            let len = next(3000);
-            let data: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+    /// Bytes of every kind for the keywords below: one no keyword holds (`x`), letters in
+    /// either case, and bytes past ASCII (`\u{e9}` is matched exactly, `\u{c9}` is not it).
+    const ALPHABET: &[u8] = "aAbB-\u{e9}\u{c9}x".as_bytes();
+
+    proptest::proptest! {
+        #[test]
+        fn ranges_find_the_occurrences_that_lie_whole_in_them(
+            picks in proptest::collection::vec(0..ALPHABET.len(), 0..3000),
+            gaps in proptest::collection::vec((0usize..200, 0usize..1500), 0..12),
+        ) {
+            let patterns: Vec<String> = ["ab", "ba", "abab", "b-a", "\u{e9}a", "aaaaaaab"]
+                .map(String::from)
+                .to_vec();
+            let keywords = Keywords::new(patterns.clone()).unwrap();
+            let data: Vec<u8> = picks.iter().map(|&i| ALPHABET[i]).collect();
             // Disjoint ascending ranges, some empty, some next to each other.
             let mut ranges = Vec::new();
             let mut at = 0;
-            while at < len && ranges.len() < 12 {
-                let start = (at + next(200)).min(len);
-                let end = (start + next(1500)).min(len);
+            for (gap, len) in gaps {
+                let start = (at + gap).min(data.len());
+                let end = (start + len).min(data.len());
                 ranges.push(start..end);
                 at = end;
             }
@@ -355,7 +351,7 @@ mod tests {
             }
             want.sort_by_key(|h| (h.end, h.start, h.pattern));
             for got in both(&keywords, &data, &ranges) {
-                assert_eq!(got, want, "round {round}, ranges {ranges:?}");
+                proptest::prop_assert_eq!(got, want.clone());
             }
         }
     }
