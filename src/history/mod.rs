@@ -1,7 +1,8 @@
 //! History scans as a library: what part of a repository's history to scan ([`selection`]),
 //! the blobs it reaches scanned once each, a blob stored as a delta only where it differs
-//! from its base ([`blobs`], [`windows`], [`occurrences`]), one finding per secret at the commit that first
-//! introduced it ([`provenance`]), and what is staged for the next commit ([`staged`]).
+//! from its base ([`blobs`], [`windows`], `occurrences`), one finding per secret at the
+//! commit that first introduced it ([`provenance`]), and what is staged for the next commit
+//! ([`staged`]).
 //!
 //! A scan goes: the commits of the selection -> one parallel pass of tree diffs noting every
 //! blob each commit introduced at which path -> those blobs read (packs decoded whole when

@@ -11,7 +11,8 @@ use gix::ObjectId;
 use crate::rules::KeywordHit;
 
 /// Every keyword occurrence in a text blob, (start, keyword), in the order of
-/// [`Matcher::find_keywords`](crate::scan::Matcher::find_keywords): a blob made from it needs no keyword pass over what it copies.
+/// [`Matcher::find_keywords`](crate::scan::Matcher::find_keywords): a blob made from it needs
+/// no keyword pass over what it copies.
 pub type Occurrences = Arc<Vec<(u32, u32)>>;
 
 /// Keyword occurrences [`Recent`] holds at most (8 bytes each): on redis's and nginx's
@@ -76,8 +77,9 @@ pub fn around(len: usize, runs: &[Range<usize>], longest: usize) -> Vec<Range<us
     out
 }
 
-/// Two lists of keyword hits in the order of [`Matcher::find_keywords`](crate::scan::Matcher::find_keywords) as one, each hit once
-/// (a copy that holds a keyword near a run has it found both ways).
+/// Two lists of keyword hits in the order of
+/// [`Matcher::find_keywords`](crate::scan::Matcher::find_keywords) as one, each hit once (a
+/// copy that holds a keyword near a run has it found both ways).
 pub fn merge_hits(a: Vec<KeywordHit>, b: Vec<KeywordHit>) -> Vec<KeywordHit> {
     let key = |h: &KeywordHit| (h.end, h.start, h.pattern);
     let mut out = Vec::with_capacity(a.len() + b.len());
@@ -97,8 +99,9 @@ pub fn merge_hits(a: Vec<KeywordHit>, b: Vec<KeywordHit>) -> Vec<KeywordHit> {
     }
 }
 
-/// A text blob's keyword hits (in the order of [`Matcher::find_keywords`](crate::scan::Matcher::find_keywords)) kept for the blobs
-/// made from it; `None` past 4 GiB.
+/// A text blob's keyword hits (in the order of
+/// [`Matcher::find_keywords`](crate::scan::Matcher::find_keywords)) kept for the blobs made
+/// from it; `None` past 4 GiB.
 pub fn keep(len: usize, hits: &[KeywordHit]) -> Option<Occurrences> {
     u32::try_from(len).ok()?;
     Some(Arc::new(

@@ -975,20 +975,27 @@ impl<'a> Differ<'a> {
         }
         if let Some(bytes) = self.last_trees.remove(tree) {
             buf.clone_from(&bytes);
-            self.keep_tree(*tree, bytes);
+            if self.room_for(bytes.len()) {
+                self.trees.insert(*tree, bytes);
+            }
             return Ok(buf);
         }
         let data = self.find(tree, buf)?;
         expect_kind(tree, data.kind, Kind::Tree)?;
-        self.keep_tree(*tree, data.data.to_vec());
+        if self.room_for(data.data.len()) {
+            self.trees.insert(*tree, data.data.to_vec());
+        }
         Ok(data.data)
     }
 
-    fn keep_tree(&mut self, id: ObjectId, bytes: Vec<u8>) {
-        if self.trees_bytes + bytes.len() <= KEPT_TREE_BYTES {
-            self.trees_bytes += bytes.len();
-            self.trees.insert(id, bytes);
+    /// Whether a tree of `len` bytes may be kept for the next commit's diff, counting it if so
+    /// (checked before the copy is made).
+    fn room_for(&mut self, len: usize) -> bool {
+        let room = self.trees_bytes + len <= KEPT_TREE_BYTES;
+        if room {
+            self.trees_bytes += len;
         }
+        room
     }
 
     /// The blob at `path` under `tree`, if any.
