@@ -310,3 +310,46 @@ keywords = ["tok_"]
         assert_eq!(found, scan(&slow, &doc, Some("doc.txt")), "round {round}");
     }
 }
+
+/// A rule's search skips work where it can (`Compiled::search`): groups that all span the
+/// whole match are not resolved, and a regex whose matches start with a literal is searched
+/// for only where the literal occurs. On every example of every rule, alone and in noise, it
+/// must find what a plain capture search finds, groups included.
+#[test]
+fn a_rules_search_finds_what_a_capture_search_finds() {
+    use regex_automata::Input;
+    let set = builtin();
+    let (mut whole, mut prefixed) = (0, 0);
+    for rule in &set.rules {
+        let Some(Ok(compiled)) = rule.regex.as_ref().map(|p| p.compiled()) else {
+            continue;
+        };
+        whole += usize::from(compiled.groups_are_match);
+        prefixed += usize::from(compiled.prefix.is_some());
+        let regex = &compiled.regex;
+        let mut cache = regex.create_cache();
+        let (mut want, mut got) = (regex.create_captures(), regex.create_captures());
+        for example in &rule.examples {
+            let noisy = format!("x = 1;\n{example}\n{example} y\n");
+            for hay in [example.as_bytes(), noisy.as_bytes()] {
+                let mut at = 0;
+                loop {
+                    let input = Input::new(hay).range(at..);
+                    regex.search_captures(&input, &mut want);
+                    compiled.search(&mut cache, &input, &mut got);
+                    assert_eq!(want.get_match(), got.get_match(), "{}", rule.id);
+                    for g in 0..want.group_len() {
+                        assert_eq!(want.get_group(g), got.get_group(g), "{} group {g}", rule.id);
+                    }
+                    let Some(m) = want.get_match() else { break };
+                    at = m.end().max(m.start() + 1);
+                    if at > hay.len() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    // The private key blocks at least: one group around the whole regex, a literal first.
+    assert!(whole >= 7 && prefixed >= 7, "{whole} {prefixed}");
+}

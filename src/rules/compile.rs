@@ -6,9 +6,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use memchr::memmem;
 use regex_automata::nfa::thompson::WhichCaptures;
-use regex_automata::{meta, util::syntax};
-use regex_syntax::hir::Hir;
+use regex_automata::util::{captures::Captures, primitives::NonMaxUsize, syntax};
+use regex_automata::{Anchored, Input, meta};
+use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::{Hir, HirKind};
 
 use super::checksum::Checksum;
 use super::decodes::Decodes;
@@ -45,6 +48,55 @@ pub struct Compiled {
     pub reach: Option<Reach>,
     /// Which keyword hits can be the occurrence a match's reach is measured from.
     pub guards: Guards,
+    /// Whether every capture group spans the whole match (none, or one around the whole
+    /// regex, as private key blocks are written): a search need not resolve groups, which
+    /// for a large regex costs a hundred times the search itself.
+    pub groups_are_match: bool,
+    /// A literal every match starts with, when there is one of [`MIN_PREFIX`] bytes or more
+    /// (`-----BEGIN RSA PRIVATE KEY-----`): a search then tries only where it occurs, anchored,
+    /// and needs no reverse pass to find where a match starts, which over a long match (a key
+    /// block) cost more than the forward one.
+    pub prefix: Option<memmem::Finder<'static>>,
+}
+
+/// The shortest [`Compiled::prefix`]: a shorter literal occurs too often to search for.
+const MIN_PREFIX: usize = 8;
+
+impl Compiled {
+    /// Finds the leftmost-first match in `input`'s span, with its groups, into `caps`, as
+    /// [`meta::Regex::search_captures_with`] does.
+    pub fn search(&self, cache: &mut meta::Cache, input: &Input<'_>, caps: &mut Captures) {
+        let Some(prefix) = &self.prefix else {
+            return self.search_here(cache, input, caps);
+        };
+        let (mut at, end) = (input.start(), input.end());
+        while let Some(found) = prefix.find(&input.haystack()[at..end]) {
+            let start = at + found;
+            let here = input.clone().range(start..end).anchored(Anchored::Yes);
+            self.search_here(cache, &here, caps);
+            if caps.is_match() {
+                return;
+            }
+            at = start + 1;
+        }
+        caps.set_pattern(None);
+    }
+
+    fn search_here(&self, cache: &mut meta::Cache, input: &Input<'_>, caps: &mut Captures) {
+        if !self.groups_are_match {
+            return self.regex.search_captures_with(cache, input, caps);
+        }
+        let found = self.regex.search_with(cache, input);
+        caps.set_pattern(found.map(|m| m.pattern()));
+        let (start, end) = match found {
+            Some(m) => (NonMaxUsize::new(m.start()), NonMaxUsize::new(m.end())),
+            None => (None, None),
+        };
+        for pair in caps.slots_mut().chunks_exact_mut(2) {
+            pair[0] = start;
+            pair[1] = end;
+        }
+    }
 }
 
 impl Pattern {
@@ -83,11 +135,24 @@ impl Pattern {
                 let (reach, guards) = shape::keyword_windows(&hir, &self.keywords).unzip();
                 let mut guards = guards.unwrap_or_default();
                 guards.build(build_check);
+                let groups_are_match = match hir.properties().explicit_captures_len() {
+                    0 => true,
+                    1 => matches!(hir.kind(), HirKind::Capture(_)),
+                    _ => false,
+                };
+                let prefix = match Extractor::new().extract(&hir).literals() {
+                    Some([only]) if only.as_bytes().len() >= MIN_PREFIX => {
+                        Some(memmem::Finder::new(only.as_bytes()).into_owned())
+                    }
+                    _ => None,
+                };
                 Ok(Compiled {
                     regex: build(&hir)?,
                     max_len,
                     reach,
                     guards,
+                    groups_are_match,
+                    prefix,
                 })
             })
             .as_ref()
@@ -701,4 +766,26 @@ fn build_with(hir: &Hir, config: meta::Config) -> Result<Regex, String> {
         .syntax(syntax::Config::new().utf8(false))
         .build_from_hir(hir)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    fn groups_are_match(regex: &str) -> bool {
+        let pattern = Pattern::new(regex, &[], None);
+        pattern.compiled().expect("builds").groups_are_match
+    }
+
+    #[test]
+    fn only_groups_around_the_whole_regex_are_the_match() {
+        assert!(groups_are_match("abc[0-9]{4}"));
+        assert!(groups_are_match("(?i)(abc[0-9]{4})"));
+        assert!(groups_are_match("(abc|def)"));
+        assert!(!groups_are_match("a(b)c"));
+        assert!(!groups_are_match("(a)|b"));
+        assert!(!groups_are_match("(a)(b)"));
+        assert!(!groups_are_match("((a)b)"));
+        assert!(!groups_are_match("(?P<name>a)b"));
+    }
 }

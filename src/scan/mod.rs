@@ -25,7 +25,7 @@ use memchr::memmem;
 use regex_automata::{Input, meta, util::captures::Captures};
 
 use crate::finding::{Chunk, Finding, Why};
-use crate::rules::{Candidate, Confidence, KeywordHit, Regex, Rule, RuleSet};
+use crate::rules::{Candidate, Compiled, Confidence, KeywordHit, Rule, RuleSet};
 
 /// Markers that suppress findings on their line.
 const INLINE_ALLOW: [&str; 2] = ["keyscout:allow", "gitleaks:allow"];
@@ -313,16 +313,17 @@ impl Matcher<'_> {
             let r = self.active[i] as usize;
             let rule = &set.rules[r];
             // A regex too large to build matches nothing; the caller reports it (`Pattern::error`).
-            let Some(Ok(regex)) = rule.regex.as_ref().map(|p| p.regex()) else {
+            let Some(Ok(compiled)) = rule.regex.as_ref().map(|p| p.compiled()) else {
                 continue;
             };
+            let regex = &compiled.regex;
             let scratch = self.regex_scratch[r]
                 .get_or_insert_with(|| Box::new((regex.create_cache(), regex.create_captures())));
             for window in &self.windows[r] {
                 run_rule(
                     self.scanner,
                     r as u32,
-                    regex,
+                    compiled,
                     chunk,
                     window.clone(),
                     scratch,
@@ -455,7 +456,7 @@ fn path_matches(rule: &Rule, path: Option<&str>) -> bool {
 fn run_rule(
     scanner: &Scanner,
     r: u32,
-    regex: &Regex,
+    compiled: &Compiled,
     chunk: &Chunk<'_>,
     window: Range<usize>,
     scratch: &mut (meta::Cache, Captures),
@@ -466,7 +467,7 @@ fn run_rule(
     let (cache, caps) = scratch;
     let mut input = Input::new(data).span(window.clone());
     loop {
-        regex.search_captures_with(cache, &input, caps);
+        compiled.search(cache, &input, caps);
         let Some(m) = caps.get_match() else { break };
         let found = check_match(scanner, r, rule, chunk, m.range(), caps);
         let mut next = if m.is_empty() { m.end() + 1 } else { m.end() };
