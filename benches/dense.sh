@@ -1,36 +1,60 @@
 #!/usr/bin/env bash
-# Keyword-dense code: the generic rules' keywords (`key`, `token`, `secret`, `auth`) fill real
-# C, and each line that holds one costs a regex window. This builds a file of about 150 MB in
-# which every line is a line of real C holding such a word (from a mirror of redis, git or any
-# C project), then scans it with keyscout and Betterleaks, alternating, and prints the medians
-# of wall and CPU seconds and their ratio.
+# Dense input, where every line costs the scanner a regex window. By default keyword-dense
+# code: the generic rules' keywords (`key`, `token`, `secret`, `auth`) fill real C. This builds
+# a file of about 150 MB in which every line is a line of real C holding such a word (from a
+# mirror of redis, git or any C project). With --keys, a file of about 20 MB of PEM private key
+# blocks of every kind the rules know, with random bodies (no real key), as a test suite's
+# fixtures hold them. Then it scans the file with keyscout and Betterleaks, alternating, and
+# prints the medians of wall and CPU seconds and their ratio.
 #
-# Usage: benches/dense.sh [MIRROR]   (a git directory; default /work/.mirror/redis+redis/repo)
+# Usage: benches/dense.sh [--keys] [MIRROR]   (MIRROR: a git directory; default
+#   /work/.mirror/redis+redis/repo)
 # Env: ROUNDS (default 3), KEYSCOUT (default target/release/keyscout), PEERS (the peers' bin
-# directory, default ~/.cache/keyscout-peers/bin), OUT (default ~/.cache/keyscout-bench/dense).
+# directory, default ~/.cache/keyscout-peers/bin), OUT (default ~/.cache/keyscout-bench/dense,
+# or .../dense-keys with --keys).
 set -euo pipefail
 
+KEYS=0
+if [ "${1:-}" = --keys ]; then KEYS=1; shift; fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 MIRROR=${1:-/work/.mirror/redis+redis/repo}
 ROUNDS=${ROUNDS:-3}
 KEYSCOUT=${KEYSCOUT:-$ROOT/target/release/keyscout}
 PEERS=${PEERS:-$HOME/.cache/keyscout-peers/bin}
-OUT=${OUT:-$HOME/.cache/keyscout-bench/dense}
+OUT=${OUT:-$HOME/.cache/keyscout-bench/dense$( ((KEYS)) && echo -keys)}
 [ -x "$KEYSCOUT" ] || { echo "no keyscout binary at $KEYSCOUT (set KEYSCOUT)" >&2; exit 2; }
 [ -x "$PEERS/betterleaks" ] || { echo "no betterleaks in $PEERS (see /work/shared/peers)" >&2; exit 2; }
 
 mkdir -p "$OUT/dir"
-file=$OUT/dir/dense.c
-if [ ! -s "$file" ]; then
-    lines=$OUT/lines.c
-    git --git-dir "$MIRROR" grep -h -i -E 'key|token|secret|auth' HEAD -- '*.c' '*.h' >"$lines"
-    [ -s "$lines" ] || { echo "no matching C lines in $MIRROR" >&2; exit 2; }
-    while [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" -lt 150000000 ]; do
-        cat "$lines" >>"$file"
-    done
+if ((KEYS)); then
+    file=$OUT/dir/keys.pem
+    if [ ! -s "$file" ]; then
+        python3 - "$file" <<'PY'
+import base64, os, sys
+kinds = ["RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY",
+         "PGP PRIVATE KEY BLOCK", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]
+with open(sys.argv[1], "w") as out:
+    while out.tell() < 20_000_000:
+        for kind in kinds:
+            body = base64.b64encode(os.urandom(1190)).decode()
+            lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+            out.write(f"-----BEGIN {kind}-----\n{lines}\n-----END {kind}-----\n\n")
+PY
+    fi
+    echo "keys.pem: $(($(stat -c %s "$file") / 1000000)) MB, $(grep -c -- '-----BEGIN' "$file") key blocks"
+else
+    file=$OUT/dir/dense.c
+    if [ ! -s "$file" ]; then
+        lines=$OUT/lines.c
+        git --git-dir "$MIRROR" grep -h -i -E 'key|token|secret|auth' HEAD -- '*.c' '*.h' >"$lines"
+        [ -s "$lines" ] || { echo "no matching C lines in $MIRROR" >&2; exit 2; }
+        while [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" -lt 150000000 ]; do
+            cat "$lines" >>"$file"
+        done
+    fi
+    echo "dense.c: $(($(stat -c %s "$file") / 1000000)) MB, $(wc -l <"$file") lines, every one with a keyword"
 fi
-echo "dense.c: $(($(stat -c %s "$file") / 1000000)) MB, $(wc -l <"$file") lines, every one with a keyword"
 
 # run NAME CMD...: appends "wall cpu" of one run to $OUT/NAME.times.
 run() {
