@@ -14,15 +14,15 @@
 # or .../dense-keys with --keys).
 set -euo pipefail
 
-KEYS=0
-if [ "${1:-}" = --keys ]; then KEYS=1; shift; fi
+KEYS=0 SUFFIX=
+if [ "${1:-}" = --keys ]; then KEYS=1 SUFFIX=-keys; shift; fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 MIRROR=${1:-/work/.mirror/redis+redis/repo}
 ROUNDS=${ROUNDS:-3}
 KEYSCOUT=${KEYSCOUT:-$ROOT/target/release/keyscout}
 PEERS=${PEERS:-$HOME/.cache/keyscout-peers/bin}
-OUT=${OUT:-$HOME/.cache/keyscout-bench/dense$( ((KEYS)) && echo -keys)}
+OUT=${OUT:-$HOME/.cache/keyscout-bench/dense$SUFFIX}
 [ -x "$KEYSCOUT" ] || { echo "no keyscout binary at $KEYSCOUT (set KEYSCOUT)" >&2; exit 2; }
 [ -x "$PEERS/betterleaks" ] || { echo "no betterleaks in $PEERS (see /work/shared/peers)" >&2; exit 2; }
 
