@@ -98,6 +98,15 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if kind == Assignment::Secret && signed_nonce(c) {
         return None;
     }
+    // A variable as a map's index, `conf[key] = "unknown_setting.name"`: it holds the entry's
+    // name, and says nothing of the value. (A quoted index, `ENV['API_KEY']`, is the name.)
+    let variable = |n: &[u8]| {
+        n.iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+    };
+    if c.before_name == Some(b'[') && c.between.starts_with(b"]") && variable(c.name) {
+        return None;
+    }
     // A scope's member, `Password::RESET_LINK_SENT`, `HasPassword::class`: code.
     if c.between.starts_with(b"::") || c.between == b":" && c.value.starts_with(b":") {
         return None;
@@ -352,9 +361,27 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if kind == Assignment::Password && uuid(value) && product(c.name) {
         return None;
     }
-    // A record's `"key": "<uuid>"` in JSON data (a CMS's content keys): an id. (A variable
-    // named `key` holding one in code is a test's key.)
-    if c.name == b"key" && c.before_name == Some(b'"') && uuid(value) {
+    // A record's `"key": "<uuid>"` in JSON data (a CMS's content keys), an S3 listing's
+    // `<Key>015d5379-...</Key>`: an id, an object's name. (A variable named `key` holding one
+    // in code is a test's key.)
+    if c.name.eq_ignore_ascii_case(b"key")
+        && matches!(c.before_name, Some(b'"' | b'<'))
+        && uuid(value)
+    {
+        return None;
+    }
+    // The AWS CLI's shorthand for a filter or tag, `Key=ExecutionId,Values=4105a4fc-...`: the
+    // key is a field's name.
+    let has = |w: &[u8]| memchr::memmem::find(value, w).is_some();
+    if c.name.eq_ignore_ascii_case(b"key") && (has(b",Values=") || has(b",Value=")) {
+        return None;
+    }
+    // A Google Docs link's `?key=`, `docs.google.com/spreadsheet/ccc?key=0ApoVX...`: the
+    // document's id.
+    if c.name == b"key"
+        && matches!(c.before_name, Some(b'?' | b'&'))
+        && memchr::memmem::find(c.line_before, b"docs.google.com/").is_some()
+    {
         return None;
     }
     let surprise = randomness::surprise(value);
@@ -583,9 +610,29 @@ fn secret_name(kind: Assignment, name: &[u8]) -> Option<String> {
     if at > 0 && not_secret_qualifier(kind, &words[at - 1]) {
         return None;
     }
-    // Something of the secret, `sha3_256_hash_of_signing_key`, `length_of_password`.
-    if words[..at].iter().any(|w| w == "of") {
+    // Something of the secret or taken from it, `sha3_256_hash_of_signing_key`,
+    // `length_of_password`, `SubjectFromWebIdentityToken`.
+    if words[..at].iter().any(|w| w == "of" || w == "from") {
         return None;
+    }
+    // A cache's key for a secret, `cached_token_key`.
+    if words[at] == "key" && words[..at].iter().any(|w| w == "cache" || w == "cached") {
+        return None;
+    }
+    // A handle an API hands out and takes back, named for what it stands for, which opens
+    // nothing without credentials: AWS's `PolicyUpdateToken` (a concurrency check),
+    // `WorkUnitToken` (a page) and `taskToken` (Step Functions' callback), and its
+    // `ClientToken`, an idempotency key (so spelt: Vault's `client_token` is a credential).
+    // An S3 key is an object's name.
+    if at > 0 {
+        let handle = match (words[at - 1].as_str(), words[at].as_str()) {
+            ("update" | "unit" | "task", "token") | ("s3", "key") => true,
+            ("client", "token") => name.ends_with(b"ClientToken"),
+            _ => false,
+        };
+        if handle {
+            return None;
+        }
     }
     // A predicate, `is_app_passwd`, `hasSecretKey`: a flag or a test, never the secret.
     if at > 0
@@ -830,6 +877,19 @@ fn names_itself(name: &[u8], value: &[u8]) -> bool {
             return true;
         }
     }
+    // A value that starts by naming itself, `ExportToken: "export-token-cu4lg26o"`: a
+    // labelled handle or stand-in. (Two words at least: Rancher's API keys are
+    // `token-...`.)
+    if name_words.len() >= 2 {
+        let lower = value.to_ascii_lowercase();
+        for sep in [b'-', b'_'] {
+            let mut spelt = name_words.join(&(sep as char).to_string()).into_bytes();
+            spelt.push(sep);
+            if lower.len() > spelt.len() && lower.starts_with(&spelt) {
+                return true;
+            }
+        }
+    }
     // A path to the file that holds it, `passwd: 'etc/passwd'`.
     let file = value.rsplit(|&b| b == b'/').next().unwrap_or(value);
     let stem = file.split(|&b| b == b'.').next().unwrap_or(file);
@@ -865,6 +925,20 @@ fn percent_escaped(value: &[u8]) -> bool {
         .filter(|w| percent_escape(w))
         .nth(1)
         .is_some()
+}
+
+/// How many bytes of `value` its percent escapes take.
+fn percent_escaped_bytes(value: &[u8]) -> usize {
+    let (mut at, mut n) = (0, 0);
+    while let Some(w) = value.get(at..at + 3) {
+        if percent_escape(w) {
+            n += 3;
+            at += 3;
+        } else {
+            at += 1;
+        }
+    }
+    n
 }
 
 /// Whether the three bytes `w` are one percent escape, `%3A`.
@@ -1089,6 +1163,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
+    // A key sealed (encrypted) by a KMS, as MinIO stores one with each object.
+    "sealed",
     "socket", "websocket", "project", "document",
     // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
     "parameter", "postman",
@@ -1360,8 +1436,9 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if identifier(name) && word_surprise(name) < RANDOM || constant {
         return None;
     }
-    // Text in percent escapes, `%E6%9C%AC%E8%AA%9E`: encoded words, not a key.
-    if value.len().is_multiple_of(3) && value.chunks(3).all(percent_escape) {
+    // Text in percent escapes, `%E6%9C%AC%E8%AA%9E` (`...%AA%9E.1` in a test's query): encoded
+    // words, not a key.
+    if 4 * percent_escaped_bytes(value) >= 3 * value.len() {
         return None;
     }
     if uuid(value) {
@@ -2536,12 +2613,14 @@ fn placeholder(value: &[u8]) -> bool {
         let mut chars: Vec<u8> = value.iter().filter(|b| **b != b'-').copied().collect();
         chars.sort_unstable();
         chars.dedup();
-        // (`20000000-aaaa-bbbb-cccc-000000000002`, hCaptcha's test token.)
+        // (`20000000-aaaa-bbbb-cccc-000000000002`, hCaptcha's test token;
+        // `00000000-0000-4000-8000-000000000123`, mostly zeros.)
         let runs = value
             .split(|&b| b == b'-')
             .filter(|g| g.iter().all(|&b| b == g[0]))
             .count();
-        return chars.len() <= 4 || runs >= 3;
+        let zeros = value.iter().filter(|&&b| b == b'0').count();
+        return chars.len() <= 4 || runs >= 3 || zeros >= 16;
     }
     // (`_password_`, `*password*`: the word in emphasis, in Markdown or a manual page.)
     let mut inner = &lower[..];
@@ -2854,8 +2933,8 @@ fn escapes(value: &[u8]) -> bool {
         })
 }
 
-/// The text `value` holds in standard base64, when it decodes to printable ASCII lines.
-fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
+/// The bytes `value` holds in standard base64, when it is that (8 characters at least).
+fn base64_bytes(value: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     // (Padding may be left off, `aGVsbG8sIHdvcmxkCg`.)
     let padding = (4 - value.len() % 4) % 4;
@@ -2864,9 +2943,14 @@ fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
     }
     let mut padded = value.to_vec();
     padded.resize(value.len() + padding, b'=');
-    let text = base64::engine::general_purpose::STANDARD
+    base64::engine::general_purpose::STANDARD
         .decode(&padded)
-        .ok()?;
+        .ok()
+}
+
+/// The text `value` holds in standard base64, when it decodes to printable ASCII lines.
+fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
+    let text = base64_bytes(value)?;
     text.iter()
         .all(|b| (b' '..=b'~').contains(b) || matches!(b, b'\n' | b'\r' | b'\t'))
         .then_some(text)
@@ -2908,6 +2992,11 @@ fn base64_of_words(value: &[u8]) -> bool {
     if base64_of_placeholder(value) {
         return true;
     }
+    // One byte over and over after a few others, as a made-up protobuf or page token holds
+    // (`CmRBQUFBQUFB...`).
+    if base64_bytes(value).is_some_and(|b| b.len() >= 16 && repeated(&b)) {
+        return true;
+    }
     let Some(text) = base64_text(value) else {
         return false;
     };
@@ -2918,12 +3007,18 @@ fn base64_of_words(value: &[u8]) -> bool {
         && text
             .split(|&b| b == b'\n')
             .all(|line| line.is_empty() || line.starts_with(b"-----"));
+    // Prose may quote and ask (`you're not supposed to decode this!`). (No `:` or `@`: a
+    // `user:password` pair is a credential however it reads.)
     let words = text.len() >= 4
         && text.iter().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b',' | b'.' | b'!')
+            b.is_ascii_alphanumeric()
+                || matches!(b, b' ' | b'-' | b'_' | b',' | b'.' | b'!' | b'\'' | b'?')
         })
         && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM;
-    empty_pem || words
+    // An address with no credential or signature in it, `https://sts.amazonaws.com/`.
+    let address = (text.starts_with(b"https://") || text.starts_with(b"http://"))
+        && !text.iter().any(|b| matches!(b, b'@' | b'?'));
+    empty_pem || words || address
 }
 
 /// One character (`aaaaaaaa`, a mask `██`), or a unit of four to eight, over and over:
@@ -3062,6 +3157,13 @@ fn version_or_date(value: &[u8]) -> bool {
     }
     if duration(v) {
         return true;
+    }
+    // A compact ISO 8601 time, `20101008T000000Z`, as AWS signs requests with.
+    if let (Some(date), Some(b'T'), Some(time)) = (v.get(..8), v.get(8), v.get(9..)) {
+        let time = time.strip_suffix(b"Z").unwrap_or(time);
+        if numbers(date) && matches!(time.len(), 4 | 6) && numbers(time) {
+            return true;
+        }
     }
     !v.is_empty()
         && v[0].is_ascii_digit()
