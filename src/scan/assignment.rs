@@ -205,7 +205,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     let entry = c.after.get(1..).is_some_and(|a| {
         let a = a.trim_ascii_start();
         let a = a.strip_prefix(b",").unwrap_or(a).trim_ascii_start();
-        a.starts_with(b"value=") || a.starts_with(b"value:")
+        // (Go's `{Key: "cn-zhangjiakou", Value: ...}` too.)
+        a.get(..6)
+            .is_some_and(|a| a.eq_ignore_ascii_case(b"value=") || a.eq_ignore_ascii_case(b"value:"))
     });
     // nsswitch.conf's sources of the user database, `passwd: files systemd`.
     let nss = c.name == b"passwd"
@@ -2892,6 +2894,14 @@ fn encrypted(value: &[u8]) -> bool {
     {
         return true;
     }
+    // Harbor's `<enc-v1>...` (also escaped in JSON); a Windows CryptoAPI SIMPLEBLOB in base64
+    // (`AQIAAA`: a session key encrypted under a key-exchange key, as IIS Express stores them).
+    if value.starts_with(b"<enc-v1>")
+        || value.starts_with(b"\\u003cenc-v1\\u003e")
+        || value.starts_with(b"AQIAAA") && value.len() >= 40
+    {
+        return true;
+    }
     let [digit, b'.', rest @ ..] = value else {
         return false;
     };
@@ -3015,10 +3025,13 @@ fn base64_of_words(value: &[u8]) -> bool {
                 || matches!(b, b' ' | b'-' | b'_' | b',' | b'.' | b'!' | b'\'' | b'?')
         })
         && randomness::surprise(&text.to_ascii_lowercase()) < RANDOM;
+    // A certificate or a public key in PEM, as Kubernetes and Terraform pass them around.
+    let public_pem = text.starts_with(b"-----BEGIN CERTIFICATE-----")
+        || text.starts_with(b"-----BEGIN PUBLIC KEY-----");
     // An address with no credential or signature in it, `https://sts.amazonaws.com/`.
     let address = (text.starts_with(b"https://") || text.starts_with(b"http://"))
         && !text.iter().any(|b| matches!(b, b'@' | b'?'));
-    empty_pem || words || address
+    empty_pem || public_pem || words || address
 }
 
 /// One character (`aaaaaaaa`, a mask `██`), or a unit of four to eight, over and over:
