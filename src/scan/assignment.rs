@@ -1165,8 +1165,6 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "query", "event", "menu", "button", "keyboard", "mouse", "next_page", "prev", "previous",
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
-    // A key sealed (encrypted) by a KMS, as MinIO stores one with each object.
-    "sealed",
     "socket", "websocket", "project", "document",
     // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
     "parameter", "postman",
@@ -1191,6 +1189,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "thumbprint",
     // A Sentry DSN's public key, which browsers send with every event (`?sentry_key=`).
     "sentry",
+    // A key a KMS sealed (encrypted), as MinIO stores one with each object.
+    "sealed",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -2997,7 +2997,8 @@ pub fn base64_of_placeholder(value: &[u8]) -> bool {
 }
 
 /// Whether `value` is standard base64 of words (`a-git-token`, `the sample nonce`,
-/// `Hello from Example Cloud`) or of a placeholder.
+/// `Hello from Example Cloud`), of a placeholder, of filler, of a bare URL or of a public PEM
+/// block: text or public material, not a key.
 fn base64_of_words(value: &[u8]) -> bool {
     if base64_of_placeholder(value) {
         return true;
