@@ -922,25 +922,13 @@ fn only_argument(after: &[u8]) -> bool {
 
 /// Whether `value` holds two percent escapes or more, `%3A%40`.
 fn percent_escaped(value: &[u8]) -> bool {
-    value
-        .windows(3)
-        .filter(|w| percent_escape(w))
-        .nth(1)
-        .is_some()
+    percent_escapes(value) >= 2
 }
 
-/// How many bytes of `value` its percent escapes take.
-fn percent_escaped_bytes(value: &[u8]) -> usize {
-    let (mut at, mut n) = (0, 0);
-    while let Some(w) = value.get(at..at + 3) {
-        if percent_escape(w) {
-            n += 3;
-            at += 3;
-        } else {
-            at += 1;
-        }
-    }
-    n
+/// How many percent escapes `value` holds. (They cannot overlap: an escape's digits are no
+/// `%`.)
+fn percent_escapes(value: &[u8]) -> usize {
+    value.windows(3).filter(|w| percent_escape(w)).count()
 }
 
 /// Whether the three bytes `w` are one percent escape, `%3A`.
@@ -1440,7 +1428,7 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     }
     // Text in percent escapes, `%E6%9C%AC%E8%AA%9E` (`...%AA%9E.1` in a test's query): encoded
     // words, not a key.
-    if 4 * percent_escaped_bytes(value) >= 3 * value.len() {
+    if 4 * percent_escapes(value) >= value.len() {
         return None;
     }
     if uuid(value) {
@@ -2960,10 +2948,15 @@ fn base64_bytes(value: &[u8]) -> Option<Vec<u8>> {
 
 /// The text `value` holds in standard base64, when it decodes to printable ASCII lines.
 fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
-    let text = base64_bytes(value)?;
-    text.iter()
+    printable(base64_bytes(value)?)
+}
+
+/// `bytes` when they are printable ASCII lines.
+fn printable(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    bytes
+        .iter()
         .all(|b| (b' '..=b'~').contains(b) || matches!(b, b'\n' | b'\r' | b'\t'))
-        .then_some(text)
+        .then_some(bytes)
 }
 
 /// Whether `value` is standard base64 of an htpasswd file, `user:<hash>` lines (an ingress's
@@ -3005,10 +2998,13 @@ fn base64_of_words(value: &[u8]) -> bool {
     }
     // One byte over and over after a few others, as a made-up protobuf or page token holds
     // (`CmRBQUFBQUFB...`).
-    if base64_bytes(value).is_some_and(|b| b.len() >= 16 && repeated(&b)) {
+    let Some(bytes) = base64_bytes(value) else {
+        return false;
+    };
+    if bytes.len() >= 16 && repeated(&bytes) {
         return true;
     }
-    let Some(text) = base64_text(value) else {
+    let Some(text) = printable(bytes) else {
         return false;
     };
     // (`echo toto | base64` keeps the newline.)
