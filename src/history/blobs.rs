@@ -125,8 +125,9 @@ impl Tiers {
         let mut keyword_tiers = vec![0u8; patterns.len()];
         for rule in &set.rules {
             let Some(pattern) = &rule.regex else { continue };
-            let len = pattern.max_len()?;
-            if !rule.keywords.is_empty() && !pattern.windowed() {
+            let (len, windowed) = pattern.window_shape();
+            let len = len?;
+            if !rule.keywords.is_empty() && !windowed {
                 return None;
             }
             let tier = TIER_BOUNDS
@@ -348,21 +349,17 @@ struct FromBase {
     occurrences: Option<Occurrences>,
 }
 
-/// Scans `blobs` (sorted, distinct); the hits of each blob that has some, at its own offsets.
+/// Scans `blobs` (sorted, distinct), deltas in windows with `tiers` ([`Tiers::new`]); the
+/// hits of each blob that has some, at its own offsets.
 pub fn scan(
     repo: &Repo,
     scanner: &Scanner,
     options: &Options,
     blobs: &[ObjectId],
+    tiers: Option<&Tiers>,
     outcome: OnOutcome<'_>,
     warn: OnWarning<'_>,
 ) -> HashMap<ObjectId, Vec<Hit>> {
-    let tiers = if options.whole_blobs {
-        None
-    } else {
-        Tiers::new(scanner)
-    };
-    let tiers = tiers.as_ref();
     let entries: Mutex<HashMap<ObjectId, Entry>> = Mutex::new(HashMap::new());
     read(
         repo, scanner, options, blobs, tiers, true, &entries, outcome, warn,

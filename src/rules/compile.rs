@@ -159,25 +159,20 @@ impl Pattern {
             .map_err(String::as_str)
     }
 
-    /// The longest match the regex can make in bytes, when bounded; read from the compiled
-    /// pattern when there is one, else from a parse (which builds nothing). `None` too for a
-    /// regex that does not parse.
-    pub fn max_len(&self) -> Option<usize> {
+    /// The longest match the regex can make in bytes, when bounded, and whether every match
+    /// holds a keyword and is bounded around it ([`Compiled::reach`]): read from the compiled
+    /// pattern when there is one, else from one parse (which builds nothing). `(None, false)`
+    /// for a regex that does not parse.
+    pub fn window_shape(&self) -> (Option<usize>, bool) {
         match self.compiled.get() {
-            Some(Ok(compiled)) => compiled.max_len,
-            _ => self.parse().ok()?.properties().maximum_len(),
-        }
-    }
-
-    /// Whether every match holds a keyword and is bounded around it ([`Compiled::reach`]);
-    /// read from the compiled pattern when there is one, else from a parse. False for a regex
-    /// that does not parse.
-    pub fn windowed(&self) -> bool {
-        match self.compiled.get() {
-            Some(Ok(compiled)) => compiled.reach.is_some(),
-            _ => self
-                .parse()
-                .is_ok_and(|hir| shape::keyword_reach(&hir, &self.keywords).is_some()),
+            Some(Ok(compiled)) => (compiled.max_len, compiled.reach.is_some()),
+            _ => match self.parse() {
+                Ok(hir) => (
+                    hir.properties().maximum_len(),
+                    shape::keyword_reach(&hir, &self.keywords).is_some(),
+                ),
+                Err(_) => (None, false),
+            },
         }
     }
 
@@ -787,5 +782,21 @@ mod tests {
         assert!(!groups_are_match("(a)(b)"));
         assert!(!groups_are_match("((a)b)"));
         assert!(!groups_are_match("(?P<name>a)b"));
+    }
+
+    #[test]
+    fn the_window_shape_of_a_parse_is_that_of_the_compiled_pattern() {
+        let set = crate::rules::load(&crate::rules::ConfigSource::Builtin).unwrap();
+        let mut windowed = 0;
+        for rule in &set.rules {
+            let Some(pattern) = &rule.regex else { continue };
+            let parsed = pattern.window_shape();
+            pattern.compiled().expect("a built-in rule builds");
+            assert_eq!(parsed, pattern.window_shape(), "{}", rule.id);
+            windowed += usize::from(parsed.1);
+        }
+        assert!(windowed > 100, "{windowed}");
+        let unparsed = Pattern::new("a(b", &[], None);
+        assert_eq!(unparsed.window_shape(), (None, false));
     }
 }
