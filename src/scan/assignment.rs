@@ -372,6 +372,13 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
+    // Jenkins names the credentials it keeps with UUIDs, `DOCKER_CREDS = "b1305615-..."`,
+    // `sshagent(credentials: ['...'])`: an id, the secret stays in Jenkins.
+    let credentials =
+        |w: &String| matches!(w.as_str(), "cred" | "creds" | "credential" | "credentials");
+    if uuid(value) && words(c.name).last().is_some_and(credentials) {
+        return None;
+    }
     // The AWS CLI's shorthand for a filter or tag, `Key=ExecutionId,Values=4105a4fc-...`: the
     // key is a field's name.
     let has = |w: &[u8]| memchr::memmem::find(value, w).is_some();
@@ -1179,6 +1186,10 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "sentry",
     // A key a KMS sealed (encrypted), as MinIO stores one with each object.
     "sealed",
+    // The id of a release manager's signing key (Apache Commons' `releaseManagerKey`).
+    "manager",
+    // An analytics id that pages carry (MediaWiki's `wgTrackingToken`).
+    "tracking",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1434,9 +1445,10 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if uuid(value) {
         return Some(confidence);
     }
-    // An SSH public key's blob (`AAAAB3NzaC1yc2E...`): public by design.
+    // An SSH public key's blob (`AAAAB3NzaC1yc2E...`): public by design; so is a key's
+    // fingerprint, `SHA256:` and the base64 of a digest.
     const SSH_PUBLIC: &[&[u8]] = &[b"AAAAB3NzaC1", b"AAAAC3NzaC1", b"AAAAE2VjZHNh"];
-    if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) {
+    if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) || value.starts_with(b"SHA256:") {
         return None;
     }
     // Ruby's Marshal format in base64 (`BAh7...`): a cookie's or cache's serialized payload.
@@ -3051,7 +3063,7 @@ fn repeated(value: &[u8]) -> bool {
 }
 
 /// Keyboard and counting sequences that stand in for a value: `123456`, `abcdef`,
-/// `ponmlkjihgfedcba`, `a1b2c3`, `qwerty`.
+/// `ponmlkjihgfedcba`, `a1b2c3`, `1a2b3c4d5e...`, `qwerty`.
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
         "12345", "98765", "43210", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "azaz09",
@@ -3066,10 +3078,19 @@ fn sequence(lower: &[u8]) -> bool {
                 })
         })
     };
+    // Digits and letters counting up in turn from the start: `1a2b3c4d...`, `a1b2c3d4...`.
+    let interleaved = lower.first_chunk::<8>().is_some_and(|w| {
+        w[0].is_ascii_digit() != w[1].is_ascii_digit()
+            && (2..8).all(|i| {
+                i16::from(w[i]) - i16::from(w[i - 2]) == 1
+                    && w[i].is_ascii_digit() == w[i - 2].is_ascii_digit()
+            })
+    });
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
         || counting(1)
         || counting(-1)
+        || interleaved
 }
 
 /// Calls, pointers, paths and indexing: `f(x)`, `a->b`, `A::B`, `k => v`, `args[1]`.
@@ -3686,10 +3707,19 @@ mod tests {
             b"xabcdefx",
             b"zyxwvu42",
             b"q1w2e3r4",
+            b"1a2b3c4d5e6f7g8h9i0j",
+            b"p5q6r7s8t9",
         ] {
             assert!(sequence(value), "{}", String::from_utf8_lossy(value));
         }
-        for value in [b"k3x9q2m7".as_slice(), b"abcdex", b"acegik"] {
+        for value in [
+            b"k3x9q2m7".as_slice(),
+            b"abcdex",
+            b"acegik",
+            b"1a2b3c4x5e6f",
+            b"aabbccdd",
+            b"cd21e0f2a3b4c5d6e7f8a9b",
+        ] {
             assert!(!sequence(value), "{}", String::from_utf8_lossy(value));
         }
     }
