@@ -379,6 +379,16 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if uuid(value) && words(c.name).last().is_some_and(credentials) {
         return None;
     }
+    // A key-value store's key, `redisHydraKey = "hydra:oauth2"`: names between colons.
+    let namespaced = value.contains(&b':')
+        && value.split(|&b| b == b':').all(|part| {
+            part.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && part.first().is_some_and(u8::is_ascii_lowercase)
+        });
+    if namespaced && words(c.name).last().is_some_and(|w| w == "key") {
+        return None;
+    }
     // The AWS CLI's shorthand for a filter or tag, `Key=ExecutionId,Values=4105a4fc-...`: the
     // key is a field's name.
     let has = |w: &[u8]| memchr::memmem::find(value, w).is_some();
@@ -717,7 +727,8 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 }
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
-/// above, `algolia: {` above it or before it, an `appId` above it or before it): a
+/// above, `algolia: {` above it or before it, an `appId` above it or before it, an
+/// `indexName:` above it): a
 /// search-only key that every page of the site serves, public by design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     // The name first: the lines are lowercased only for an `apiKey`.
@@ -733,6 +744,7 @@ fn search_only_key(c: &Candidate<'_>) -> bool {
         || has(&before, b"algolia") && opens_object(&before)
         || has(&above, b"appid")
         || has(&before, b"appid:")
+        || has(&above, b"indexname:")
 }
 
 /// Whether `before` (a line up to a name) opens an object there: `{`, `{"`, `{ '`.
