@@ -372,11 +372,14 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
+    let last_word = words(c.name).pop().unwrap_or_default();
     // Jenkins names the credentials it keeps with UUIDs, `DOCKER_CREDS = "b1305615-..."`,
-    // `sshagent(credentials: ['...'])`: an id, the secret stays in Jenkins.
-    let credentials =
-        |w: &String| matches!(w.as_str(), "cred" | "creds" | "credential" | "credentials");
-    if uuid(value) && words(c.name).last().is_some_and(credentials) {
+    // `sshagent(credentials: '...')`: an id, the secret stays in Jenkins.
+    let credentials = matches!(
+        last_word.as_str(),
+        "cred" | "creds" | "credential" | "credentials"
+    );
+    if credentials && uuid(value) {
         return None;
     }
     // A key-value store's key, `redisHydraKey = "hydra:oauth2"`: names between colons.
@@ -386,7 +389,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
                 && part.first().is_some_and(u8::is_ascii_lowercase)
         });
-    if namespaced && words(c.name).last().is_some_and(|w| w == "key") {
+    if namespaced && last_word == "key" {
         return None;
     }
     // The AWS CLI's shorthand for a filter or tag, `Key=ExecutionId,Values=4105a4fc-...`: the
@@ -728,8 +731,8 @@ fn before_escaped_break(value: &[u8], secret: Range<usize>) -> Option<Range<usiz
 
 /// The `apiKey` of an Algolia search widget (`docsearch({` before it on its line or the line
 /// above, `algolia: {` above it or before it, an `appId` above it or before it, an
-/// `indexName:` above it): a
-/// search-only key that every page of the site serves, public by design, so low confidence.
+/// `indexName:` above it): a search-only key that every page of the site serves, public by
+/// design, so low confidence.
 fn search_only_key(c: &Candidate<'_>) -> bool {
     // The name first: the lines are lowercased only for an `apiKey`.
     if words(c.name) != ["api", "key"] {
