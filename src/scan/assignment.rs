@@ -316,8 +316,13 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         || encrypted(value)
         || value.split(|&b| b == b':').nth(1).is_some_and(hashed)
         || base64_htpasswd(value);
+    // A rate, `judge_pass: 100%`: a test's pass mark.
+    let percentage = value
+        .strip_suffix(b"%")
+        .is_some_and(|n| !n.is_empty() && n.iter().all(|b| b.is_ascii_digit() || *b == b'.'));
     if type_name(value)
         || hash
+        || percentage
         || fingerprint(value)
         || names_itself(c.name, value)
         || secret_reference(value)
@@ -3078,7 +3083,7 @@ fn repeated(value: &[u8]) -> bool {
 }
 
 /// Keyboard and counting sequences that stand in for a value: `123456`, `abcdef`,
-/// `ponmlkjihgfedcba`, `a1b2c3`, `1a2b3c4d5e...`, `qwerty`.
+/// `ponmlkjihgfedcba`, `a1b2c3`, `1a2b3c4d5e...`, `11223344...`, `qwerty`.
 fn sequence(lower: &[u8]) -> bool {
     const RUNS: &[&str] = &[
         "12345", "98765", "43210", "abcd12", "abc123", "a1b2c3", "qwerty", "asdfgh", "azaz09",
@@ -3093,7 +3098,8 @@ fn sequence(lower: &[u8]) -> bool {
                 })
         })
     };
-    // Digits and letters counting up in turn from the start: `1a2b3c4d...`, `a1b2c3d4...`.
+    // Digits and letters counting up in turn from the start: `1a2b3c4d...`, `a1b2c3d4...`;
+    // each twice, `11223344...`.
     let interleaved = lower.first_chunk::<8>().is_some_and(|w| {
         w[0].is_ascii_digit() != w[1].is_ascii_digit()
             && (2..8).all(|i| {
@@ -3101,11 +3107,18 @@ fn sequence(lower: &[u8]) -> bool {
                     && w[i].is_ascii_digit() == w[i - 2].is_ascii_digit()
             })
     });
+    let doubled = lower.first_chunk::<8>().is_some_and(|w| {
+        w[0].is_ascii_alphanumeric()
+            && (0..8)
+                .step_by(2)
+                .all(|i| w[i] == w[i + 1] && (i == 0 || i16::from(w[i]) - i16::from(w[i - 2]) == 1))
+    });
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
         || counting(1)
         || counting(-1)
         || interleaved
+        || doubled
 }
 
 /// Calls, pointers, paths and indexing: `f(x)`, `a->b`, `A::B`, `k => v`, `args[1]`.
@@ -3724,6 +3737,8 @@ mod tests {
             b"q1w2e3r4",
             b"1a2b3c4d5e6f7g8h9i0j",
             b"p5q6r7s8t9",
+            b"11223344-5566-7788",
+            b"aabbccdd",
         ] {
             assert!(sequence(value), "{}", String::from_utf8_lossy(value));
         }
@@ -3732,7 +3747,6 @@ mod tests {
             b"abcdex",
             b"acegik",
             b"1a2b3c4x5e6f",
-            b"aabbccdd",
             b"cd21e0f2a3b4c5d6e7f8a9b",
         ] {
             assert!(!sequence(value), "{}", String::from_utf8_lossy(value));
