@@ -128,13 +128,17 @@ pub fn scan(
     };
     let (commits, places, tiers) = std::thread::scope(|s| {
         // Tiers parse every rule: that takes the time of the walk, on the core it leaves idle.
-        let tiers = s.spawn(|| (!options.whole_blobs).then(|| blobs::Tiers::new(scanner)));
+        let tiers = s.spawn(|| {
+            (!options.whole_blobs)
+                .then(|| blobs::Tiers::new(scanner))
+                .flatten()
+        });
         let commits = repo.walk(&tips, &hidden, warn);
         // Every blob a commit's tree holds was introduced by that commit or by an ancestor
         // (roots introduce all they hold): the places list every reachable blob.
         let places = repo.places(&commits, &everything, options.threads, warn);
         // Without tiers (should making them fail) every blob is scanned whole.
-        (commits, places, tiers.join().ok().flatten().flatten())
+        (commits, places, tiers.join().ok().flatten())
     });
     let off_commits: HashSet<ObjectId> = if trees.is_empty() && loose.is_empty() {
         HashSet::default()

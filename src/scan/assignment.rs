@@ -3100,14 +3100,15 @@ fn sequence(lower: &[u8]) -> bool {
     };
     // Digits and letters counting up in turn from the start: `1a2b3c4d...`, `a1b2c3d4...`;
     // digits twice each, `11223344...` (UpCloud's test data sets `aabbccdd` as a password).
-    let interleaved = lower.first_chunk::<8>().is_some_and(|w| {
+    let head = lower.first_chunk::<8>();
+    let interleaved = head.is_some_and(|w| {
         w[0].is_ascii_digit() != w[1].is_ascii_digit()
             && (2..8).all(|i| {
                 i16::from(w[i]) - i16::from(w[i - 2]) == 1
                     && w[i].is_ascii_digit() == w[i - 2].is_ascii_digit()
             })
     });
-    let doubled = lower.first_chunk::<8>().is_some_and(|w| {
+    let doubled = head.is_some_and(|w| {
         w.iter().all(u8::is_ascii_digit)
             && (0..8)
                 .step_by(2)
