@@ -899,10 +899,15 @@ fn names_itself(name: &[u8], value: &[u8]) -> bool {
     {
         return true;
     }
-    // An enum's value spelt from the name's words, `USER_NAME_AND_PASSWORD = 'UserPassword'`.
+    // An enum's value spelt from the name's words, `USER_NAME_AND_PASSWORD = 'UserPassword'`,
+    // or a test's stand-in, `Password: "passwordVal"`.
     if identifier(value) {
         let value_words = words(value);
-        if value_words.len() >= 2 && value_words.iter().all(|w| name_words.contains(w)) {
+        let spelt = |w: &String| name_words.contains(w) || w == "val" || w == "value";
+        if value_words.len() >= 2
+            && value_words.iter().any(|w| name_words.contains(w))
+            && value_words.iter().all(spelt)
+        {
             return true;
         }
     }
@@ -1181,6 +1186,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "last", "first", "stop", "end", "start", "eof", "lexer", "parser", "syntax", "ast", "type",
     "no", "max", "min", "num", "len", "length", "count", "hashed", "encrypted", "authenticity",
     "socket", "websocket", "project", "document",
+    // A map's key for a container's statistics (`pauseStatsKey`, a container id).
+    "stats",
     // CloudFormation's `ParameterKey` names a parameter; Postman's `Postman-Token` busts a cache.
     "parameter", "postman",
     // An AWS KMS grant token, which AWS documents as no secret; a linter's `rule_key`.
@@ -1427,10 +1434,13 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if namespaced_hash(value) {
         return None;
     }
-    // A dotted name in lowercase words, `key: "jira.url"`: a setting's name.
+    // A dotted name in lowercase words, `key: "jira.url"`: a setting's name; or a member's
+    // path in words, `key:"row.getAllCellsByColumnId"` (a memo's key in a bundle).
     let dotted = value.contains(&b'.')
-        && (value.split(|&b| b == b'.'))
-            .all(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase));
+        && (value.split(|&b| b == b'.')).all(|w| {
+            w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase)
+                || identifier(w) && word_surprise(w) < RANDOM
+        });
     if dotted {
         return None;
     }
@@ -1575,7 +1585,13 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
         .iter()
         .filter(|b| matches!(b, b'.' | b'_' | b'-' | b'/'))
         .count();
-    if separators * 5 > value.len() {
+    if separators * 5 > value.len() || held_key(value) {
+        return None;
+    }
+    // A Wi-Fi network's security mode under an `auth` name, `link_auth: wpa2-psk`.
+    let lower = value.to_ascii_lowercase();
+    let modes: [&[u8]; 4] = [b"-psk", b"-sae", b"-eap", b"-enterprise"];
+    if lower.starts_with(b"wpa") && modes.iter().any(|m| lower.ends_with(m)) {
         return None;
     }
     if surprise < RANDOM || value.len() < 12 && surprise < CLEARLY_RANDOM {
@@ -1597,6 +1613,13 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     } else {
         Confidence::Low
     })
+}
+
+/// Whether a would-be key is one key held down for half its length (`eiddddddd8`, a
+/// dictionary's sample of a page in a compression test): typed, not generated.
+fn held_key(value: &[u8]) -> bool {
+    let longest_run = value.chunk_by(|a, b| a == b).map(<[u8]>::len).max();
+    longest_run.is_some_and(|run| 2 * run >= value.len())
 }
 
 /// Whether `line` (up to a name) is an SQL `UPDATE ... SET` statement's.
@@ -2188,9 +2211,17 @@ fn secret_words(value: &[u8]) -> bool {
 /// test or a script looks for the field; an ABNF rule.
 fn pattern_or_selector(value: &[u8]) -> bool {
     let has = |w: &[u8]| memchr::memmem::find(value, w).is_some();
-    let pattern = [&b"\\s*"[..], b"\\s+", b"\\d+", b"\\w+", b".*$", b"(?:"]
-        .iter()
-        .any(|w| has(w));
+    let pattern = [
+        &b"\\s*"[..],
+        b"\\s+",
+        b"\\S+",
+        b"\\d+",
+        b"\\w+",
+        b".*$",
+        b"(?:",
+    ]
+    .iter()
+    .any(|w| has(w));
     let selector = value.strip_prefix(b"#").is_some_and(|id| {
         id.first().is_some_and(u8::is_ascii_lowercase)
             && id.iter().any(|b| matches!(b, b'-' | b'_'))
@@ -2449,7 +2480,11 @@ fn starts_field<'a>(rest: impl IntoIterator<Item = &'a u8>, spaces: bool) -> boo
 
 /// Template syntax, placeholder words and masked values.
 fn placeholder(value: &[u8]) -> bool {
-    let lower = value.to_ascii_lowercase();
+    // (Asterisks escaped in a regex, `\*\*\*\*`, mask a value as bare ones do.)
+    let lower: Vec<u8> = (value.iter().enumerate())
+        .filter(|&(i, &b)| !(b == b'\\' && value.get(i + 1) == Some(&b'*')))
+        .map(|(_, b)| b.to_ascii_lowercase())
+        .collect();
     let has = |s: &str| memchr::memmem::find(&lower, s.as_bytes()).is_some();
     const MARKS: &[&str] = &[
         "${",
@@ -3048,7 +3083,7 @@ fn base64_of_words(value: &[u8]) -> bool {
             .all(|line| line.is_empty() || line.starts_with(b"-----"));
     // Prose may quote and ask (`you're not supposed to decode this!`). (No `:` or `@`: a
     // `user:password` pair is a credential however it reads.)
-    let words = text.len() >= 4
+    let words = text.len() >= 3
         && text.iter().all(|b| {
             b.is_ascii_alphanumeric()
                 || matches!(b, b' ' | b'-' | b'_' | b',' | b'.' | b'!' | b'\'' | b'?')

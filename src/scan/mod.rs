@@ -503,6 +503,26 @@ fn in_data_uri(before: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
+/// Whether a secret is the name of a file a page loads, between a URL path's `/` and the
+/// file's type (a font host's `/v9/tss_AoJJRAhL3....ttf`): a name, however random.
+fn served_file(data: &[u8], secret: &Range<usize>) -> bool {
+    const TYPES: &[&[u8]] = &[
+        b"ttf", b"otf", b"woff", b"woff2", b"eot", b"png", b"jpg", b"jpeg", b"gif", b"svg",
+        b"webp", b"ico", b"css", b"js", b"mp4",
+    ];
+    let after = &data[secret.end..];
+    let Some(rest) = after.strip_prefix(b".") else {
+        return false;
+    };
+    let kind = &rest[..rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count()];
+    secret.start > 0
+        && data[secret.start - 1] == b'/'
+        && TYPES.iter().any(|t| kind.eq_ignore_ascii_case(t))
+}
+
 /// Secret extraction, entropy, inline allow comments and allowlists for one regex match.
 fn check_match(
     scanner: &Scanner,
@@ -589,7 +609,7 @@ fn check_match(
     if scanner.allows_inline(line_bytes) || (multi_line && allowed_before()) {
         return None;
     }
-    if in_data_uri(&data[line.start..secret.start]) {
+    if in_data_uri(&data[line.start..secret.start]) || served_file(data, &secret) {
         return None;
     }
     let candidate = Candidate {
@@ -753,7 +773,7 @@ fn chars(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::in_data_uri;
+    use super::{in_data_uri, served_file};
 
     #[test]
     fn data_uris_hold_files_not_secrets() {
@@ -764,5 +784,16 @@ mod tests {
             b"<img src=\"data:image/png;base64,iVBORw0K\" alt=\"x\"> key="
         ));
         assert!(!in_data_uri(b"token = \""));
+    }
+
+    #[test]
+    fn files_a_page_loads_are_named_not_secrets() {
+        let url = b"https://fonts.example/s/v9/tss_AoJJRAhL3BTrK3r2xxbFhvKfyBB6.ttf";
+        let start = url.iter().rposition(|&b| b == b'/').unwrap() + 1;
+        assert!(served_file(url, &(start..url.len() - 4)));
+        // Not after a path's slash, or before another kind of file.
+        assert!(!served_file(url, &(start + 1..url.len() - 4)));
+        let doc = b"/tss_AoJJRAhL3BTrK3r2xxbFhvKfyBB6.txt";
+        assert!(!served_file(doc, &(1..doc.len() - 4)));
     }
 }
