@@ -1481,6 +1481,17 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if SSH_PUBLIC.iter().any(|p| value.starts_with(p)) || value.starts_with(b"SHA256:") {
         return None;
     }
+    // A NATS public key (an nkey: 56 characters of base32 led by the kind of its owner, `U`
+    // for a user, `A` an account, `O` an operator, `N` a server, `C` a cluster, `X` a curve
+    // key), which a server's config lists by design. (A seed, its secret, starts with `S`.)
+    let nkey = value.len() == 56
+        && b"UAONCX".contains(&value[0])
+        && value
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b));
+    if nkey {
+        return None;
+    }
     // Ruby's Marshal format in base64 (`BAh7...`): a cookie's or cache's serialized payload.
     // An image in base64 (PNG `iVBORw0KGgo`, GIF `R0lGOD`, JPEG `/9j/`): an icon's data URI.
     const PAYLOADS: &[&[u8]] = &[b"BAh", b"iVBORw0KGgo", b"R0lGOD", b"/9j/"];
