@@ -95,7 +95,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
-    if kind == Assignment::Secret && signed_nonce(c) {
+    if kind == Assignment::Secret && (signed_nonce(c) || signed_link(c)) {
         return None;
     }
     // A variable as a map's index, `conf[key] = "unknown_setting.name"`: it holds the entry's
@@ -766,6 +766,24 @@ fn opens_object(before: &[u8]) -> bool {
 /// request, which a webhook such as Mailgun's sends as `timestamp`, `token` and `signature`
 /// (an HMAC of the first two made with the real key). It changes with every request and
 /// opens nothing.
+/// A CDN's signed download link, `?e=1576142006&token=<access key>:<signature>` (Qiniu's): a
+/// signature over one file's address until it expires, beside a key's public id.
+fn signed_link(c: &Candidate<'_>) -> bool {
+    let Some(query) = c.line_before.strip_suffix(b"&") else {
+        return false;
+    };
+    let digits = query
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let expiry = &query[..query.len() - digits];
+    c.name.eq_ignore_ascii_case(b"token")
+        && digits >= 9
+        && (expiry.ends_with(b"?e=") || expiry.ends_with(b"&e="))
+        && c.value.contains(&b':')
+}
+
 fn signed_nonce(c: &Candidate<'_>) -> bool {
     if !c.name.eq_ignore_ascii_case(b"token") {
         return false;
