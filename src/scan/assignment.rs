@@ -2832,8 +2832,9 @@ fn fingerprint(value: &[u8]) -> bool {
 }
 
 /// A digest as long as MD5's, SHA-1's, SHA-256's, Spring Security's salted SHA-256's or
-/// SHA-512's, in hex or base64, in a list of users: Tomcat's and Spring Security's take one in
-/// place of the password (`<user name="rod" password="<MD5 in hex>"`, `<security:user ...`).
+/// SHA-512's, in hex or base64, in a list of users (Tomcat's and Spring Security's take one in
+/// place of the password, `<user name="rod" password="<MD5 in hex>"`, `<security:user ...`) or
+/// on a line that names the digest.
 fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
     let hex =
         [32, 40, 64, 80, 128].contains(&value.len()) && value.iter().all(u8::is_ascii_hexdigit);
@@ -2850,7 +2851,26 @@ fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
             .iter()
             .any(|e| memchr::memmem::find(&before, e).is_some())
     };
-    (hex || base64()) && user()
+    // Or one that the rest of its line calls a digest in an encoding, `value="oYgc...="/>
+    // <!-- 'user2' SHA-1 Base64 -->`. (`password: '3cd6...' with md5 and salt` is a password
+    // and what was done to it.)
+    let named = || {
+        let after = c.after.to_ascii_lowercase();
+        let has = |w: &&[u8]| memchr::memmem::find(&after, w).is_some();
+        [
+            &b"md5"[..],
+            b"sha1",
+            b"sha-1",
+            b"sha256",
+            b"sha-256",
+            b"sha512",
+            b"sha-512",
+        ]
+        .iter()
+        .any(has)
+            && [&b"base64"[..], b"hex"].iter().any(has)
+    };
+    (hex || base64()) && (user() || named())
 }
 
 /// A password hash or an encrypted value, not the secret itself: crypt(3) and bcrypt
