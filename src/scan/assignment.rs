@@ -36,6 +36,9 @@ const CLEARLY_RANDOM: f32 = 7.0;
 /// The same for 32 or more hex digits: counting sequences (`000102...0f`) read below it.
 const HEX_KEY: f32 = 6.5;
 
+/// How much of the line below a candidate the judge reads.
+pub const BELOW: usize = 64;
+
 /// What the candidate looks like, as the regex found it.
 pub struct Candidate<'a> {
     pub name: &'a [u8],
@@ -53,6 +56,9 @@ pub struct Candidate<'a> {
     pub before: Option<u8>,
     /// The bytes after the value, to the end of the line.
     pub after: &'a [u8],
+    /// The start of the line below, at most [`BELOW`] bytes: inside any finding's region,
+    /// whose margin is longer (`history::windows`).
+    pub line_below: &'a [u8],
     /// The file's format, when the path is known.
     pub format: Option<Format>,
 }
@@ -201,13 +207,21 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     // XAML's resource name, `x:Key="AccentBrush"`; a map entry, `<entry key="k" value="v"/>`;
     // the working directory, `PWD=/src`.
-    // (Babel's class member descriptors, `{key:"addNewRow",value:function(){...}}`, too.)
+    // (Babel's class member descriptors, `{key:"addNewRow",value:function(){...}}`, too, also
+    // over two lines, the method's name on the `key:` line, its `value:` on the next.)
+    let value_next = |rest: &[u8]| {
+        // (Go's `{Key: "cn-zhangjiakou", Value: ...}` too.)
+        let rest = rest.trim_ascii_start();
+        rest.get(..6)
+            .is_some_and(|a| a.eq_ignore_ascii_case(b"value=") || a.eq_ignore_ascii_case(b"value:"))
+    };
     let entry = c.after.get(1..).is_some_and(|a| {
         let a = a.trim_ascii_start();
-        let a = a.strip_prefix(b",").unwrap_or(a).trim_ascii_start();
-        // (Go's `{Key: "cn-zhangjiakou", Value: ...}` too.)
-        a.get(..6)
-            .is_some_and(|a| a.eq_ignore_ascii_case(b"value=") || a.eq_ignore_ascii_case(b"value:"))
+        match a.strip_prefix(b",") {
+            Some(rest) if rest.trim_ascii().is_empty() => value_next(c.line_below),
+            Some(rest) => value_next(rest),
+            None => value_next(a),
+        }
     });
     // nsswitch.conf's sources of the user database, `passwd: files systemd`.
     let nss = c.name == b"passwd"
@@ -3433,6 +3447,7 @@ mod tests {
             line_above: above.as_bytes(),
             before,
             after: &body.as_bytes()[end..],
+            line_below: b"",
             format,
         };
         judge(kind, &c, Confidence::Medium)
@@ -3524,6 +3539,7 @@ mod tests {
             line_above: b"",
             before: Some(b'='),
             after: &line[end..],
+            line_below: b"",
             format: Some(Format::Code),
         };
         assert_eq!(c.value, b"002bb9d5055d77787713a6ee93866aa5426");

@@ -558,6 +558,11 @@ fn check_match(
             line_above: &data[above_start..line_start.saturating_sub(1)],
             before: value.start.checked_sub(1).map(|i| data[i]),
             after: &data[value.end..line_end],
+            line_below: {
+                let below = &data[(line_end + 1).min(data.len())..];
+                let below = &below[..below.len().min(assignment::BELOW)];
+                &below[..memchr::memchr(b'\n', below).unwrap_or(below.len())]
+            },
             format: match chunk.path {
                 Some(path) => Some(Format::of(path, chunk.head)),
                 None => Format::of_script(chunk.head),
