@@ -122,6 +122,11 @@ fn translations(path: &str, name: &str) -> bool {
     if !data {
         return false;
     }
+    // A catalog of every locale at once, angular-gettext's compiled
+    // `angular-gettext-cli_compiled_js_output.js`, a `translations.json`.
+    if stem.contains("gettext") || stem.eq_ignore_ascii_case("translations") {
+        return true;
+    }
     // `messages_de`, `locale_pt-BR`, Jenkins' `_entryForm_zh_CN`: a base name and a locale.
     // (A generator's partial, `i18n/_da.json`, is a locale's file too.)
     let base = stem.trim_start_matches('_');
