@@ -297,6 +297,14 @@ mod tests {
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
             ("program/localization/ast/labels.inc", "", Translations),
+            // Every locale's catalog in one file.
+            (
+                "webroot/scripts/angular-gettext-cli_compiled_js_output.js",
+                "",
+                Translations,
+            ),
+            ("app/i18n/translations.json", "", Translations),
+            ("src/gettext.c", "", Code),
             ("data/web/lang/lang.da-dk.json", "", Translations),
             ("imports/i18n/data/es-ES.i18n.json", "", Translations),
             ("apps/web/i18n.lock", "", Lockfile),
