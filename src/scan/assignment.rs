@@ -104,6 +104,15 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if kind == Assignment::Secret && (signed_nonce(c) || signed_link(c)) {
         return None;
     }
+    // A settings key's path within one string, `m_settings["Password:InitialPassword"]`
+    // (.NET's `Section:Key`): names, not a value.
+    let quote = c.before_name.filter(|q| matches!(q, b'"' | b'\''));
+    let pascal = c.value.first().is_some_and(u8::is_ascii_uppercase)
+        && c.value.iter().all(u8::is_ascii_alphanumeric)
+        && words(c.value).len() >= 2;
+    if quote.is_some() && c.between == b":" && c.after.first() == quote.as_ref() && pascal {
+        return None;
+    }
     // A variable as a map's index, `conf[key] = "unknown_setting.name"`: it holds the entry's
     // name, and says nothing of the value. (A quoted index, `ENV['API_KEY']`, is the name.)
     let variable = |n: &[u8]| {
