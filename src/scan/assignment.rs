@@ -785,10 +785,6 @@ fn opens_object(before: &[u8]) -> bool {
     b.trim_ascii_end().ends_with(b"{")
 }
 
-/// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
-/// request, which a webhook such as Mailgun's sends as `timestamp`, `token` and `signature`
-/// (an HMAC of the first two made with the real key). It changes with every request and
-/// opens nothing.
 /// A CDN's signed download link, `?e=1576142006&token=<access key>:<signature>` (Qiniu's): a
 /// signature over one file's address until it expires, beside a key's public id.
 fn signed_link(c: &Candidate<'_>) -> bool {
@@ -807,6 +803,10 @@ fn signed_link(c: &Candidate<'_>) -> bool {
         && c.value.contains(&b':')
 }
 
+/// A `token` under a `timestamp` or first in a `signature` object: the nonce of a signed
+/// request, which a webhook such as Mailgun's sends as `timestamp`, `token` and `signature`
+/// (an HMAC of the first two made with the real key). It changes with every request and
+/// opens nothing.
 fn signed_nonce(c: &Candidate<'_>) -> bool {
     if !c.name.eq_ignore_ascii_case(b"token") {
         return false;
