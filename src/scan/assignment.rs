@@ -439,7 +439,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     // plugins call a key is the client's name. Under 12 letters, only a value far from any
     // word is a key. (Under a client secret's name, a test's magic word, `xyzzyplugh`, is one.)
     let short_word = value.len() < 12 && value.iter().all(u8::is_ascii_lowercase);
-    if short_word && surprise < 8.0 && words(c.name).last().is_some_and(|w| w == "key") {
+    if short_word && surprise < 8.0 && last_word == "key" {
         return None;
     }
     let confidence = match kind {
