@@ -565,10 +565,11 @@ fn compile_rule(def: RuleDef) -> Result<Rule, RuleError> {
     };
     let decodes = match s.decodes.as_deref() {
         None => None,
-        Some(name) => Some(
-            Decodes::parse(name)
-                .ok_or_else(|| err(format!("unknown decodes `{name}` (known: basic-auth)")))?,
-        ),
+        Some(name) => Some(Decodes::parse(name).ok_or_else(|| {
+            err(format!(
+                "unknown decodes `{name}` (known: basic-auth, grafana-key)"
+            ))
+        })?),
     };
     let assignment = match s.assignment.as_deref() {
         None => None,

@@ -1,7 +1,8 @@
 //! Checks on what a rule's secret decodes to, for formats whose encoded text cannot tell a
 //! credential from an ordinary word by its shape: `Authorization: Basic` is followed by
 //! base64 of `user:password`, and so is `Basic Authentication` by a word in the base64
-//! alphabet. A match whose secret fails its rule's check is no finding.
+//! alphabet; a Grafana API key is base64 of JSON, and so is a Power BI report's public link.
+//! A match whose secret fails its rule's check is no finding.
 
 /// What a rule's secret must decode to (`decodes = "..."` in a rule file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +11,10 @@ pub enum Decodes {
     /// authentication sends it: UTF-8 text without control characters, a non-empty user,
     /// a colon, and a password that is not a placeholder.
     BasicAuth,
+    /// Base64 of a Grafana legacy API key's JSON, `{"k":"<key>","n":"<name>","id":<org>}`:
+    /// other JSON that opens with a `"k"` member (a Power BI report's published link,
+    /// `{"k":"<uuid>","t":"<tenant>","c":6}`) is none.
+    GrafanaKey,
 }
 
 impl Decodes {
@@ -17,6 +22,7 @@ impl Decodes {
     pub fn parse(name: &str) -> Option<Decodes> {
         match name {
             "basic-auth" => Some(Decodes::BasicAuth),
+            "grafana-key" => Some(Decodes::GrafanaKey),
             _ => None,
         }
     }
@@ -25,6 +31,10 @@ impl Decodes {
     pub fn accepts(self, secret: &[u8]) -> bool {
         match self {
             Decodes::BasicAuth => base64_text(secret).is_some_and(|text| is_user_password(&text)),
+            Decodes::GrafanaKey => base64_text(secret).is_some_and(|text| {
+                let members = |m: &[&str]| m.iter().all(|m| text.contains(m));
+                text.starts_with("{\"k\":\"") && members(&["\"n\":\"", "\"id\":"])
+            }),
         }
     }
 }
@@ -86,6 +96,12 @@ fn is_placeholder(password: &str) -> bool {
         "foo",
         "bar",
         "baz",
+        // What a language writes for no value, as a client formats unset credentials
+        // (`None:None` from Python).
+        "none",
+        "null",
+        "nil",
+        "undefined",
     ];
     // Counting runs (`123456`) and constants (`CLIENT_SECRET`, also with escaped punctuation
     // after it: `CLIENT_SECRET%3F`). (A test pair such as `user:pass` is still a committed
@@ -222,6 +238,8 @@ mod tests {
         // A committed test pair is still a credential.
         assert!(check("user:pass"));
         assert!(check("tobi:ferret"));
+        assert!(!check("None:None"));
+        assert!(!check("user:undefined"));
         assert!(!check("line\nbreak:Xk9pQ2vL7mZr"));
         assert!(!check("deploy:Xk9pQ2vL7mZr\n\n"));
         assert!(!Decodes::BasicAuth.accepts(b"Authentication"));
@@ -241,8 +259,22 @@ mod tests {
     }
 
     #[test]
+    fn grafana_keys_are_base64_of_their_json() {
+        let check = |text: &str| Decodes::GrafanaKey.accepts(encode(text.as_bytes()).as_bytes());
+        assert!(check(
+            r#"{"k":"Qm3xT8vLp2RwZc9YhN4sJd7KfA1gBe6U","n":"ci","id":1}"#
+        ));
+        assert!(!check(
+            r#"{"k":"7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f","t":"1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9","c":8}"#
+        ));
+        assert!(!check(r#"{"k":"Qm3xT8vLp2RwZc9YhN4sJd7KfA1gBe6U"}"#));
+        assert!(!Decodes::GrafanaKey.accepts(b"eyJrIjoi!"));
+    }
+
+    #[test]
     fn names_in_rule_files() {
         assert_eq!(Decodes::parse("basic-auth"), Some(Decodes::BasicAuth));
+        assert_eq!(Decodes::parse("grafana-key"), Some(Decodes::GrafanaKey));
         assert_eq!(Decodes::parse("base64"), None);
     }
 }
