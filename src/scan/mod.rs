@@ -580,10 +580,15 @@ fn check_match(
                 .find(|s| !s.is_empty())
                 .map_or(matched.clone(), |s| s.range()),
         };
-        // A generic rule's random-looking token may be base64 of a stand-in
-        // (`--client-secret=ZXhhbXBsZS1hcHAtc2VjcmV0`, `example-app-secret`), as the judge
-        // finds for assignments.
-        if rule.generic && assignment::base64_of_placeholder(&data[secret.clone()]) {
+        // A generic rule's random-looking token, or a password, may be base64 of a stand-in
+        // (`--client-secret=ZXhhbXBsZS1hcHAtc2VjcmV0`, `example-app-secret`; a Kubernetes
+        // Secret's `ldap_password: cGFzc3dvcmQ=`) or of a user and a stand-in
+        // (`Bearer am9objpwYXNzd29yZA==`, `john:password`), as the judge finds for assignments.
+        let stand_in =
+            |s: &[u8]| assignment::base64_of_placeholder(s) || crate::rules::placeholder_pair(s);
+        if (rule.generic || rule.tags.iter().any(|t| t == "password"))
+            && stand_in(&data[secret.clone()])
+        {
             return None;
         }
         secret
