@@ -81,6 +81,9 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if kind == Assignment::Secret && public_label(c) {
         return None;
     }
+    if verb_pass(c) {
+        return None;
+    }
     // `>` assigns only in an element, `<password>value</password>`: `pwd >file` is a shell
     // redirect, `user:<password>@host` a placeholder.
     if c.between.trim_ascii().ends_with(b">")
@@ -484,6 +487,26 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
 /// `uwsgi_pass`: lower-case words joined by underscores, a name.
 fn snake_case(value: &[u8]) -> bool {
     value.contains(&b'_') && value.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+}
+
+/// `pass` as a verb in prose, after its subject or a modal (`code quality checks pass:`
+/// before a linter's name, `it should pass:`). (`admin pass:` names a password.)
+fn verb_pass(c: &Candidate<'_>) -> bool {
+    if c.name != b"pass" || c.before_name != Some(b' ') {
+        return false;
+    }
+    let before = c.line_before.trim_ascii_end();
+    let word = &before[before
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1)..];
+    let plural = word.len() >= 4 && word.ends_with(b"s") && !word.ends_with(b"ss");
+    word.iter().all(u8::is_ascii_lowercase)
+        && (plural
+            || matches!(
+                word,
+                b"should" | b"must" | b"will" | b"would" | b"can" | b"could" | b"may" | b"to"
+            ))
 }
 
 /// Whether a name and a value with a comma between them (`op`) are a call's
@@ -2014,6 +2037,13 @@ fn stand_in(value: &[u8]) -> bool {
         b"development",
         b"production",
         b"staging",
+        // A field's access or visibility in a schema or an options file (`password: readonly`
+        // beside `username: hidden`).
+        b"readonly",
+        b"writeonly",
+        b"hidden",
+        b"required",
+        b"optional",
     ];
     STAND_INS.contains(&&lower[..stem_len])
 }
@@ -2416,14 +2446,22 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if dotted {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
     }
-    // A route or a template's path, `user/settings/password`.
-    let segments = value.split(|&b| b == b'/');
-    if segments.clone().count() >= 3
-        && segments.into_iter().all(|p| {
-            !p.is_empty()
-                && p.iter()
-                    .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
-        })
+    // A route or a template's path, `user/settings/password`; a Redux action's type,
+    // `seasonPass/saveSeasonPass`: names in whole words joined by `/`.
+    let segments: Vec<&[u8]> = value.split(|&b| b == b'/').collect();
+    let route = |p: &&[u8]| {
+        !p.is_empty()
+            && p.iter()
+                .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+    };
+    let named = |p: &&[u8]| {
+        identifier(p)
+            && !p.iter().any(u8::is_ascii_digit)
+            && words(p).iter().all(|w| w.len() >= 3)
+            && word_surprise(p) < RANDOM
+    };
+    if segments.len() >= 3 && segments.iter().all(route)
+        || segments.len() >= 2 && segments.iter().all(named)
     {
         return true;
     }
