@@ -2460,8 +2460,10 @@ fn reference(value: &[u8], quoted: bool) -> bool {
             && words(p).iter().all(|w| w.len() >= 3)
             && word_surprise(p) < RANDOM
     };
+    // (Words alone, `apples/oranges`, may be a password written out: one is a compound name.)
+    let compound = |p: &&[u8]| words(p).len() >= 2;
     if segments.len() >= 3 && segments.iter().all(route)
-        || segments.len() >= 2 && segments.iter().all(named)
+        || segments.len() >= 2 && segments.iter().all(named) && segments.iter().any(compound)
     {
         return true;
     }
