@@ -2896,8 +2896,8 @@ fn fingerprint(value: &[u8]) -> bool {
 
 /// A digest as long as MD5's, SHA-1's, SHA-256's, Spring Security's salted SHA-256's or
 /// SHA-512's, in hex or base64, in a list of users (Tomcat's and Spring Security's take one in
-/// place of the password, `<user name="rod" password="<MD5 in hex>"`, `<security:user ...`) or
-/// on a line that names the digest.
+/// place of the password, `<user name="rod" password="<MD5 in hex>"`, `<security:user ...`),
+/// on a line that names the digest or under a comment that asks for one.
 fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
     let hex =
         [32, 40, 64, 80, 128].contains(&value.len()) && value.iter().all(u8::is_ascii_hexdigit);
@@ -2933,7 +2933,22 @@ fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
         .any(has)
             && [&b"base64"[..], b"hex"].iter().any(has)
     };
-    (hex || base64()) && (user() || named())
+    // Or one that a comment above asks for, `// The password must be an md5 hash` (Node-RED's
+    // settings).
+    let asked = || {
+        let above = c.line_above.to_ascii_lowercase();
+        let has = |w: &&[u8]| memchr::memmem::find(&above, w).is_some();
+        [
+            &b"md5 hash"[..],
+            b"sha1 hash",
+            b"sha-1 hash",
+            b"sha256 hash",
+            b"sha-256 hash",
+        ]
+        .iter()
+        .any(has)
+    };
+    (hex || base64()) && (user() || named() || asked())
 }
 
 /// A password hash or an encrypted value, not the secret itself: crypt(3) and bcrypt
