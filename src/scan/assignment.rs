@@ -1288,6 +1288,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
 #[rustfmt::skip]
 const NOT_A_PASSWORD: &[&str] = &[
     "new", "old", "confirm", "repeat", "forgot", "reset", "check", "verify", "change", "sha",
+    // A page that asks for one (Parse Server's `customPages: {choosePassword: ...}`).
+    "choose",
     "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
     // What a password encoder made of it (Spring Security's `encodedPassword`): a hash.
     "encoded",
@@ -2447,8 +2449,17 @@ fn reference(value: &[u8], quoted: bool) -> bool {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
     }
     // A route or a template's path, `user/settings/password`; a Redux action's type,
-    // `seasonPass/saveSeasonPass`: names in whole words joined by `/`.
-    let segments: Vec<&[u8]> = value.split(|&b| b == b'/').collect();
+    // `seasonPass/saveSeasonPass`, or a web page's, `account/identifiers/addPassTypeId.action`:
+    // names in whole words joined by `/`.
+    let mut segments: Vec<&[u8]> = value.split(|&b| b == b'/').collect();
+    if segments.len() >= 3
+        && let Some(last) = segments.last_mut()
+        && let Some(dot) = last.iter().rposition(|&b| b == b'.')
+        && (1..=6).contains(&(last.len() - dot - 1))
+        && last[dot + 1..].iter().all(u8::is_ascii_lowercase)
+    {
+        *last = &last[..dot];
+    }
     let route = |p: &&[u8]| {
         !p.is_empty()
             && p.iter()
@@ -2457,7 +2468,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     let named = |p: &&[u8]| {
         identifier(p)
             && !p.iter().any(u8::is_ascii_digit)
-            && words(p).iter().all(|w| w.len() >= 3)
+            && words(p).iter().all(|w| whole_word(w))
             && word_surprise(p) < RANDOM
     };
     // (Words alone, `apples/oranges`, may be a password written out: one is a compound name.)
@@ -2511,7 +2522,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
         return true;
     }
     // Three or more whole words (`"dataStoreTestQuery"`) read as a name even quoted.
-    let long_name = words.len() >= 3 && words.iter().all(|w| w.len() >= 3);
+    let long_name = words.len() >= 3 && words.iter().all(|w| whole_word(w));
     // Unquoted, a variable is lowercase first (`userPassword`); a capitalised word in a
     // config file is the value itself (`S0meVeryHardPassword` given to `SA_PASSWORD`).
     let variable = !quoted && !value[0].is_ascii_uppercase();
@@ -2523,6 +2534,12 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     constant
         || names_secret
         || ((!quoted && words.len() >= 2 || long_name) && randomness::surprise(value) < RANDOM)
+}
+
+/// A word of a name that reads as one, not a fragment: three letters or more, or `id`
+/// (`passTypeIdList`).
+fn whole_word(word: &str) -> bool {
+    word.len() >= 3 || word == "id"
 }
 
 /// The last word of a class's name in code (`PasswordController`, `TokenService`).
