@@ -299,7 +299,21 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if unicode_escaped(value).is_some_and(|text| translation(text.as_bytes())) {
         return None;
     }
-    if glyph(value) {
+    if glyph(value) || printf_conversions(value) {
+        return None;
+    }
+    // A public key's token beside the key, Mono's `<map Token="31bf..." PublicKey="0024...">`:
+    // the key's hash, as public as the key.
+    let beside_public = c.after.get(1..).is_some_and(|a| {
+        let a = a.trim_ascii_start();
+        let name = &a[..a
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            .count()];
+        words(name).first().is_some_and(|w| w == "public")
+            && matches!(a.get(name.len()), Some(b'=' | b':'))
+    });
+    if kind == Assignment::Secret && beside_public {
         return None;
     }
     // A sentence (a message bundle's `copy.password` set to `Please copy the password from
@@ -2158,6 +2172,28 @@ fn translation(value: &[u8]) -> bool {
         .any(|w| lower.starts_with(w) || phrase && lower.contains(w))
 }
 
+/// Only printf conversions, `%.2f%%` (a test runner's `pass: %.2f%%` in a format string).
+fn printf_conversions(value: &[u8]) -> bool {
+    let mut rest = value;
+    let mut any = false;
+    while let Some(spec) = rest.strip_prefix(b"%") {
+        let flags = spec
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b' ' | b'#' | b'.'))
+            .count();
+        let length = spec[flags..]
+            .iter()
+            .take_while(|b| matches!(b, b'h' | b'l' | b'L' | b'q' | b'j' | b'z' | b't'))
+            .count();
+        match spec.get(flags + length) {
+            Some(b) if b"diouxXeEfFgGaAcspn%".contains(b) => rest = &spec[flags + length + 1..],
+            _ => return false,
+        }
+        any = true;
+    }
+    any && rest.iter().all(|b| b.is_ascii_punctuation())
+}
+
 /// An icon font's code point as CSS writes it, `\e033` (`'\\e033'` in a string literal): an
 /// icon set's map from names (`password`, `key`) to glyphs.
 fn glyph(value: &[u8]) -> bool {
@@ -3816,6 +3852,17 @@ mod tests {
         assert!(!placeholder(
             b"8s$147^!xm0nj#==tdsf)(*%2n@z#g^%s0n+)j#ssy4o=njqv+"
         ));
+    }
+
+    #[test]
+    fn printf_conversions_alone_are_a_format() {
+        assert!(printf_conversions(b"%.2f%%"));
+        assert!(printf_conversions(b"%-08lld)"));
+        assert!(printf_conversions(b"%s%s"));
+        assert!(!printf_conversions(b"%.2fk9Qz"));
+        assert!(!printf_conversions(b"%y"));
+        assert!(!printf_conversions(b"Tq8#vLz2!mK9"));
+        assert!(!printf_conversions(b""));
     }
 
     #[test]
