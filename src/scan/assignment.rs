@@ -2749,6 +2749,13 @@ fn placeholder(value: &[u8]) -> bool {
     if described.iter().any(|d| lower.ends_with(d.as_bytes())) {
         return true;
     }
+    // Or where one would be, `hashed_pw_alice`, `hashed-password`.
+    if ["hashed_", "hashed-"]
+        .iter()
+        .any(|d| lower.starts_with(d.as_bytes()))
+    {
+        return true;
+    }
     // The credential to put there, named in glued words: `azureaccountkey`, `miniosecretkey`.
     let named = [
         "accountkey",
@@ -3323,11 +3330,22 @@ fn sequence(lower: &[u8]) -> bool {
                     && w[i].is_ascii_digit() == w[i - 2].is_ascii_digit()
             })
     });
-    let doubled = head.is_some_and(|w| {
-        w.iter().all(u8::is_ascii_digit)
-            && (0..8)
-                .step_by(2)
-                .all(|i| w[i] == w[i + 1] && (i == 0 || i16::from(w[i]) - i16::from(w[i - 2]) == 1))
+    // Letters so need twice as long a run, `aabbccddeeffgghh...`.
+    let pairs = lower
+        .chunks_exact(2)
+        .enumerate()
+        .take_while(|&(i, p)| {
+            p[0] == p[1]
+                && p[0].is_ascii_alphanumeric()
+                && (i == 0 || i16::from(p[0]) - i16::from(lower[2 * i - 2]) == 1)
+        })
+        .count();
+    let doubled = lower.first().is_some_and(|b| {
+        if b.is_ascii_digit() {
+            pairs >= 4
+        } else {
+            pairs >= 8
+        }
     });
     RUNS.iter()
         .any(|r| memchr::memmem::find(lower, r.as_bytes()).is_some())
@@ -3967,6 +3985,7 @@ mod tests {
             b"1a2b3c4d5e6f7g8h9i0j",
             b"p5q6r7s8t9",
             b"11223344-5566-7788",
+            b"aabbccddeeffgghhiijj",
         ] {
             assert!(sequence(value), "{}", String::from_utf8_lossy(value));
         }
@@ -3976,6 +3995,7 @@ mod tests {
             b"acegik",
             b"1a2b3c4x5e6f",
             b"aabbccdd",
+            b"aabbccddeeffgg",
             b"cd21e0f2a3b4c5d6e7f8a9b",
         ] {
             assert!(!sequence(value), "{}", String::from_utf8_lossy(value));
