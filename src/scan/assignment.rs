@@ -299,7 +299,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     if unicode_escaped(value).is_some_and(|text| translation(text.as_bytes())) {
         return None;
     }
-    if glyph(value) || printf_conversions(value) {
+    if glyph(value) || printf_conversions(value) || html_attribute(value) {
         return None;
     }
     // A public key's token beside the key, Mono's `<map Token="31bf..." PublicKey="0024...">`:
@@ -1494,6 +1494,8 @@ fn entity_quoted(value: &[u8]) -> Option<(usize, usize)> {
 
 /// A key or token: not a placeholder, not code, and random; its confidence.
 fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confidence> {
+    // Laravel's `APP_KEY=base64:...` is judged by what follows its scheme.
+    let value = value.strip_prefix(b"base64:").unwrap_or(value);
     if value.len() < 8 || value.len() > 200 || placeholder(value) {
         return None;
     }
@@ -2170,6 +2172,22 @@ fn translation(value: &[u8]) -> bool {
     WORDS
         .iter()
         .any(|w| lower.starts_with(w) || phrase && lower.contains(w))
+}
+
+/// An HTML attribute written out, `autocomplete="current-password"`: markup.
+fn html_attribute(value: &[u8]) -> bool {
+    const NAMES: &[&[u8]] = &[
+        b"autocomplete",
+        b"type",
+        b"name",
+        b"id",
+        b"class",
+        b"for",
+        b"placeholder",
+    ];
+    value.iter().position(|&b| b == b'=').is_some_and(|eq| {
+        NAMES.contains(&&value[..eq]) && matches!(value.get(eq + 1), Some(b'"' | b'\''))
+    })
 }
 
 /// Only printf conversions, `%.2f%%` (a test runner's `pass: %.2f%%` in a format string).
@@ -2977,36 +2995,23 @@ fn listed_digest(c: &Candidate<'_>, value: &[u8]) -> bool {
     // Or one that the rest of its line calls a digest in an encoding, `value="oYgc...="/>
     // <!-- 'user2' SHA-1 Base64 -->`. (`password: '3cd6...' with md5 and salt` is a password
     // and what was done to it.)
+    const DIGESTS: &[&[u8]] = &[
+        b"md5", b"sha1", b"sha-1", b"sha256", b"sha-256", b"sha512", b"sha-512",
+    ];
     let named = || {
         let after = c.after.to_ascii_lowercase();
         let has = |w: &&[u8]| memchr::memmem::find(&after, w).is_some();
-        [
-            &b"md5"[..],
-            b"sha1",
-            b"sha-1",
-            b"sha256",
-            b"sha-256",
-            b"sha512",
-            b"sha-512",
-        ]
-        .iter()
-        .any(has)
-            && [&b"base64"[..], b"hex"].iter().any(has)
+        DIGESTS.iter().any(has) && [&b"base64"[..], b"hex"].iter().any(has)
     };
     // Or one that a comment above asks for, `// The password must be an md5 hash` (Node-RED's
-    // settings).
+    // settings), `# Just sha-256 which can be computed with ...`.
     let asked = || {
-        let above = c.line_above.to_ascii_lowercase();
+        let above = c.line_above.trim_ascii_start().to_ascii_lowercase();
+        let comment = [&b"#"[..], b"//", b"/*", b"*", b"--", b"<!--"]
+            .iter()
+            .any(|m| above.starts_with(m));
         let has = |w: &&[u8]| memchr::memmem::find(&above, w).is_some();
-        [
-            &b"md5 hash"[..],
-            b"sha1 hash",
-            b"sha-1 hash",
-            b"sha256 hash",
-            b"sha-256 hash",
-        ]
-        .iter()
-        .any(has)
+        comment && DIGESTS.iter().any(has)
     };
     (hex || base64()) && (user() || named() || asked())
 }
@@ -3298,9 +3303,12 @@ fn repeated(value: &[u8]) -> bool {
         || std::str::from_utf8(value)
             .is_ok_and(|v| v.chars().nth(1).is_some() && v.chars().all(|c| v.starts_with(c)))
         || (4..=16).any(|unit| {
-            value.len() >= 3 * unit
-                && value.len().is_multiple_of(unit)
-                && value.chunks(unit).all(|c| c == &value[..unit])
+            // (A long run's last copy may be cut short, and base64's padding follow it; a short
+            // one's, `gfgfgfgfgfgfgfg`, is typed.)
+            let body = value.strip_suffix(b"=").unwrap_or(value);
+            body.len() >= 3 * unit
+                && (body.len().is_multiple_of(unit) || unit >= 8)
+                && body.chunks(unit).all(|c| value[..unit].starts_with(c))
         })
 }
 
@@ -3358,7 +3366,12 @@ fn sequence(lower: &[u8]) -> bool {
 /// Calls, pointers, paths and indexing: `f(x)`, `a->b`, `A::B`, `k => v`, `args[1]`.
 fn code_shape(value: &[u8]) -> bool {
     let has = |s: &[u8]| memchr::memmem::find(value, s).is_some();
-    has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[")
+    // PHP's and Perl's concatenation of a variable, `'PGPASSWORD='.$escaped.' ...'`.
+    let joined = value.strip_prefix(b".$").is_some_and(|v| {
+        let v = v.strip_suffix(b".").unwrap_or(v);
+        !v.is_empty() && v.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    });
+    has(b"(") && has(b")") || has(b"->") || has(b"::") || has(b"=>") || has(b"[") || joined
 }
 
 /// Calls, member access, references, environment lookups, operators.
@@ -3870,6 +3883,14 @@ mod tests {
         assert!(!placeholder(
             b"8s$147^!xm0nj#==tdsf)(*%2n@z#g^%s0n+)j#ssy4o=njqv+"
         ));
+    }
+
+    #[test]
+    fn a_long_run_repeated_may_end_cut_short_but_a_short_one_must_not() {
+        assert!(repeated(b"Qw7zP4kLmQw7zP4kLmQw7zP4kLmQw7zP4k="));
+        assert!(repeated(b"k3x9k3x9k3x9k3x9"));
+        assert!(!repeated(b"gfgfgfgfgfgfgfg"));
+        assert!(!repeated(b"Qw7zP4kLmQw7zP4kLmXq2vB8nR5tY1uI"));
     }
 
     #[test]
