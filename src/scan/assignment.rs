@@ -2032,10 +2032,11 @@ fn stand_in(value: &[u8]) -> bool {
         b"deny",
         // Puppet's default for a parameter nobody set.
         b"unset",
-        // A test's outcome, `pass: 'fail'`.
+        // A test's outcome, `pass: 'fail'`, `pass: "error"`.
         b"fail",
         b"failed",
         b"passed",
+        b"error",
         b"nope",
         b"short",
         b"bad",

@@ -134,6 +134,10 @@ fn translations(path: &str, name: &str) -> bool {
     // The locale alone or between dots: `de.json`, Mailcow's `lang/lang.da-dk.json`, Wekan's
     // `i18n/es-ES.i18n.json`.
     let named = base.split('.').any(locale);
+    // Or with a bundler's hash of the content after it, `translations/de-3444d3b87b39....json`.
+    let hashed = base.rsplit_once(['-', '.']).is_some_and(|(l, hash)| {
+        hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && locale(l)
+    });
     // A Java resource bundle (`messages_de.properties`, Jenkins' `login_pt_BR.properties`).
     if ext == "properties" && suffixed {
         return true;
@@ -150,7 +154,7 @@ fn translations(path: &str, name: &str) -> bool {
     // folder of translations.
     let mut dirs = folders.iter().rev().skip(1);
     let parent = dirs.clone().next().copied().unwrap_or("");
-    (named || suffixed || locale(parent)) && dirs.any(|d| translation_folder(d))
+    (named || suffixed || hashed || locale(parent)) && dirs.any(|d| translation_folder(d))
 }
 
 /// A folder that holds a project's translations.
@@ -313,6 +317,13 @@ mod tests {
             ("plugins/password/localization/bs_BA.inc", "", Translations),
             ("public/intl/messages/km-KH.json", "", Translations),
             ("messages/de.json", "", Translations),
+            // A bundler's name with the content's hash; a hash alone names no locale.
+            (
+                "static/translations/fy-0c0027db23bce386d9d9c00a.json",
+                "",
+                Translations,
+            ),
+            ("static/assets/app-0c0027db23bce386.json", "", Other),
             ("src/pages/index.vue.bak", "", Code),
             ("config/settings.py.example", "", Code),
             ("src/lang/app/main.js", "", Code),
