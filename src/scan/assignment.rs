@@ -279,6 +279,10 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
+    let code = c.format == Some(Format::Code);
+    if kind == Assignment::Password && quoted && code && sentinel(c.name, value) {
+        return None;
+    }
     // An AngularJS directive's scope binding, `password: "=passwordMeter"`, and a statement
     // in a document's code, `user.password = hashedPw;`: names that read as words (a
     // password may start with `&` or end a line in `;`: `&Xm1KsDxTU`, `Y8nBpaEq;`).
@@ -2175,6 +2179,16 @@ fn translation(value: &[u8]) -> bool {
         .any(|w| lower.starts_with(w) || phrase && lower.contains(w))
 }
 
+/// A password in capitals alone given to a variable or a field, which in code is a sentinel
+/// the program writes or compares (`data: { password: 'RESETME' }`, `password ==
+/// "INTERNAL"`). (A constant holds a test's password, `PASSWORD = "GABUZOMEUH"`; config files
+/// set such defaults, `mysqlrootpwd="MANAGER"`.)
+pub fn sentinel(name: &[u8], value: &[u8]) -> bool {
+    name.iter().any(u8::is_ascii_lowercase)
+        && value.len() >= 5
+        && value.iter().all(u8::is_ascii_uppercase)
+}
+
 /// An HTML attribute written out, `autocomplete="current-password"`: markup.
 fn html_attribute(value: &[u8]) -> bool {
     const NAMES: &[&[u8]] = &[
@@ -3884,6 +3898,25 @@ mod tests {
         assert!(!placeholder(
             b"8s$147^!xm0nj#==tdsf)(*%2n@z#g^%s0n+)j#ssy4o=njqv+"
         ));
+    }
+
+    #[test]
+    fn a_password_in_capitals_is_a_sentinel_in_code_and_a_default_in_config() {
+        let p = |line, format| check(Assignment::Password, line, Some(format));
+        assert_eq!(p("password: 'RESETNOW'", Format::Code), None);
+        assert_eq!(p("password = \"EXPIRED\"", Format::Code), None);
+        assert_eq!(
+            p("PASSWORD = \"GABUZOMEUH\"", Format::Code).as_deref(),
+            Some("GABUZOMEUH")
+        );
+        assert_eq!(
+            p("password: 'RESETNOW'", Format::Config).as_deref(),
+            Some("RESETNOW")
+        );
+        assert_eq!(
+            p("password = \"Xk9pQ2vL\"", Format::Code).as_deref(),
+            Some("Xk9pQ2vL")
+        );
     }
 
     #[test]

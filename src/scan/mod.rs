@@ -130,13 +130,17 @@ impl Scanner {
             return false;
         }
         // An assignment was judged without a path: a bare value stands only where bare
-        // values count, and a label not in a locale's messages.
+        // values count, a label not in a locale's messages, and a quoted sentinel not in code.
         if let Some(why) = &finding.why {
             let format = Format::of(path, b"");
-            let label =
-                format == Format::Translations && assignment::translated(finding.secret.as_bytes());
+            let secret = finding.secret.as_bytes();
+            let label = format == Format::Translations && assignment::translated(secret);
             let lockfile = format == Format::Lockfile;
-            if why.syntax == "bare" && !format.allows_bare() || label || lockfile {
+            let sentinel = format == Format::Code
+                && rule.assignment == Some(crate::rules::Assignment::Password)
+                && why.syntax != "bare"
+                && assignment::sentinel(why.name.as_bytes(), secret);
+            if why.syntax == "bare" && !format.allows_bare() || label || lockfile || sentinel {
                 return false;
             }
         }
