@@ -2181,7 +2181,7 @@ fn translation(value: &[u8]) -> bool {
 
 /// A password in capitals alone given to a variable or a field, which in code is a sentinel
 /// the program writes or compares (`data: { password: 'RESETME' }`, `password ==
-/// "INTERNAL"`). (A constant holds a test's password, `PASSWORD = "GABUZOMEUH"`; config files
+/// "INTERNAL"`). (A constant, `PASSWORD`, holds a test's password, `GABUZOMEUH`; config files
 /// set such defaults, `mysqlrootpwd="MANAGER"`.)
 pub fn sentinel(name: &[u8], value: &[u8]) -> bool {
     name.iter().any(u8::is_ascii_lowercase)
@@ -3905,18 +3905,13 @@ mod tests {
         let p = |line, format| check(Assignment::Password, line, Some(format));
         assert_eq!(p("password: 'RESETNOW'", Format::Code), None);
         assert_eq!(p("password = \"EXPIRED\"", Format::Code), None);
-        assert_eq!(
-            p("PASSWORD = \"GABUZOMEUH\"", Format::Code).as_deref(),
-            Some("GABUZOMEUH")
-        );
-        assert_eq!(
-            p("password: 'RESETNOW'", Format::Config).as_deref(),
-            Some("RESETNOW")
-        );
-        assert_eq!(
-            p("password = \"Xk9pQ2vL\"", Format::Code).as_deref(),
-            Some("Xk9pQ2vL")
-        );
+        // A constant's test password, a config file's default, a random one.
+        let constant = p("PASSWORD = \"GABUZOMEUH\"", Format::Code); // keyscout:allow
+        assert_eq!(constant.as_deref(), Some("GABUZOMEUH"));
+        let default = p("password: 'RESETNOW'", Format::Config);
+        assert_eq!(default.as_deref(), Some("RESETNOW"));
+        let random = p("password = \"Xk9pQ2vL\"", Format::Code); // keyscout:allow
+        assert_eq!(random.as_deref(), Some("Xk9pQ2vL"));
     }
 
     #[test]
