@@ -1306,8 +1306,6 @@ const NOT_A_SECRET_KEY: &[&str] = &[
 #[rustfmt::skip]
 const NOT_A_PASSWORD: &[&str] = &[
     "new", "old", "confirm", "repeat", "forgot", "reset", "check", "verify", "change", "sha",
-    // A page that asks for one (Parse Server's `customPages: {choosePassword: ...}`).
-    "choose",
     "sha1", "sha256", "sha512", "md5", "hash", "hashed", "bcrypt", "crypt", "crypted",
     // What a password encoder made of it (Spring Security's `encodedPassword`): a hash.
     "encoded",
@@ -1326,6 +1324,8 @@ const NOT_A_PASSWORD: &[&str] = &[
     "pbkdf2", "argon2", "scrypt", "ssha", "smd5", "sha2", "nt", "lm",
     // A cache's decision to pass a request on (Varnish's `Hit-Pass`).
     "hit",
+    // A page that asks for one (Parse Server's `customPages: {choosePassword: ...}`).
+    "choose",
 ];
 
 /// A word before the secret word that makes it something other than a secret.
@@ -2191,17 +2191,10 @@ pub fn sentinel(name: &[u8], value: &[u8]) -> bool {
 
 /// An HTML attribute written out, `autocomplete="current-password"`: markup.
 fn html_attribute(value: &[u8]) -> bool {
-    const NAMES: &[&[u8]] = &[
-        b"autocomplete",
-        b"type",
-        b"name",
-        b"id",
-        b"class",
-        b"for",
-        b"placeholder",
-    ];
+    const NAMES: &str = "autocomplete type name id class for placeholder";
     value.iter().position(|&b| b == b'=').is_some_and(|eq| {
-        NAMES.contains(&&value[..eq]) && matches!(value.get(eq + 1), Some(b'"' | b'\''))
+        NAMES.split(' ').any(|n| n.as_bytes() == &value[..eq])
+            && matches!(value.get(eq + 1), Some(b'"' | b'\''))
     })
 }
 
