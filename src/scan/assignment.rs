@@ -279,8 +279,7 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     }
     let secret = before_escaped_break(c.value, secret)?;
     let value = &c.value[secret.clone()];
-    let code = c.format == Some(Format::Code);
-    if kind == Assignment::Password && quoted && code && sentinel(c.name, value) {
+    if sentinel(kind, c.format, quoted, c.name, value) {
         return None;
     }
     // An AngularJS directive's scope binding, `password: "=passwordMeter"`, and a statement
@@ -1648,11 +1647,6 @@ fn key_like(value: &[u8], surprise: f32, confidence: Confidence) -> Option<Confi
     if base64_of_words(value) {
         return None;
     }
-    // Base64 of a Basic pair with a stand-in password (`username:password`), as the Basic
-    // header rule judges it.
-    if crate::rules::placeholder_pair(value) {
-        return None;
-    }
     // Short camelCase words are names (`megaHertz`, `pojoMono`, `llSwapOut`), also with
     // digits when they end in a capitalized word (`nfs41Client`).
     let camel = value
@@ -2179,12 +2173,21 @@ fn translation(value: &[u8]) -> bool {
         .any(|w| lower.starts_with(w) || phrase && lower.contains(w))
 }
 
-/// A password in capitals alone given to a variable or a field, which in code is a sentinel
-/// the program writes or compares (`data: { password: 'RESETME' }`, `password ==
+/// A quoted password in capitals alone given to a variable or a field, which in code is a
+/// sentinel the program writes or compares (`data: { password: 'RESETME' }`, `password ==
 /// "INTERNAL"`). (A constant, `PASSWORD`, holds a test's password, `GABUZOMEUH`; config files
 /// set such defaults, `mysqlrootpwd="MANAGER"`.)
-pub fn sentinel(name: &[u8], value: &[u8]) -> bool {
-    name.iter().any(u8::is_ascii_lowercase)
+pub fn sentinel(
+    kind: Assignment,
+    format: Option<Format>,
+    quoted: bool,
+    name: &[u8],
+    value: &[u8],
+) -> bool {
+    kind == Assignment::Password
+        && quoted
+        && format == Some(Format::Code)
+        && name.iter().any(u8::is_ascii_lowercase)
         && value.len() >= 5
         && value.iter().all(u8::is_ascii_uppercase)
 }
@@ -2510,34 +2513,7 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     if dotted {
         return !value.iter().any(u8::is_ascii_digit) || !quoted;
     }
-    // A route or a template's path, `user/settings/password`; a Redux action's type,
-    // `seasonPass/saveSeasonPass`, or a web page's, `account/identifiers/addPassTypeId.action`:
-    // names in whole words joined by `/`.
-    let mut segments: Vec<&[u8]> = value.split(|&b| b == b'/').collect();
-    if segments.len() >= 3
-        && let Some(last) = segments.last_mut()
-        && let Some(dot) = last.iter().rposition(|&b| b == b'.')
-        && (1..=6).contains(&(last.len() - dot - 1))
-        && last[dot + 1..].iter().all(u8::is_ascii_lowercase)
-    {
-        *last = &last[..dot];
-    }
-    let route = |p: &&[u8]| {
-        !p.is_empty()
-            && p.iter()
-                .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
-    };
-    let named = |p: &&[u8]| {
-        identifier(p)
-            && !p.iter().any(u8::is_ascii_digit)
-            && words(p).iter().all(|w| whole_word(w))
-            && word_surprise(p) < RANDOM
-    };
-    // (Words alone, `apples/oranges`, may be a password written out: one is a compound name.)
-    let compound = |p: &&[u8]| words(p).len() >= 2;
-    if segments.len() >= 3 && segments.iter().all(route)
-        || segments.len() >= 2 && segments.iter().all(named) && segments.iter().any(compound)
-    {
+    if value.contains(&b'/') && path_of_names(value) {
         return true;
     }
     if !identifier(value) {
@@ -2596,6 +2572,36 @@ fn reference(value: &[u8], quoted: bool) -> bool {
     constant
         || names_secret
         || ((!quoted && words.len() >= 2 || long_name) && randomness::surprise(value) < RANDOM)
+}
+
+/// Whether `value` is a route or a template's path, `user/settings/password`; a Redux
+/// action's type, `seasonPass/saveSeasonPass`, or a web page's,
+/// `account/identifiers/addPassTypeId.action`: names in whole words joined by `/`.
+fn path_of_names(value: &[u8]) -> bool {
+    let mut segments: Vec<&[u8]> = value.split(|&b| b == b'/').collect();
+    if segments.len() >= 3
+        && let Some(last) = segments.last_mut()
+        && let Some(dot) = last.iter().rposition(|&b| b == b'.')
+        && (1..=6).contains(&(last.len() - dot - 1))
+        && last[dot + 1..].iter().all(u8::is_ascii_lowercase)
+    {
+        *last = &last[..dot];
+    }
+    let route = |p: &&[u8]| {
+        !p.is_empty()
+            && p.iter()
+                .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+    };
+    let named = |p: &&[u8]| {
+        identifier(p)
+            && !p.iter().any(u8::is_ascii_digit)
+            && words(p).iter().all(|w| whole_word(w))
+            && word_surprise(p) < RANDOM
+    };
+    // (Words alone, `apples/oranges`, may be a password written out: one is a compound name.)
+    let compound = |p: &&[u8]| words(p).len() >= 2;
+    segments.len() >= 3 && segments.iter().all(route)
+        || segments.len() >= 2 && segments.iter().all(named) && segments.iter().any(compound)
 }
 
 /// A word of a name that reads as one, not a fragment: three letters or more, or `id`
@@ -3244,8 +3250,12 @@ fn base64_htpasswd(value: &[u8]) -> bool {
 
 /// Whether `value` is standard base64 of a placeholder, once or twice
 /// (`ZXhhbXBsZS1hcHAtc2VjcmV0` is `example-app-secret`; `ZUhoNGVI...` is base64 of base64 of
-/// `xxxxxx`).
+/// `xxxxxx`), or of a Basic pair with a stand-in password (`username:password`), as the Basic
+/// header rule judges it.
 pub fn base64_of_placeholder(value: &[u8]) -> bool {
+    if crate::rules::placeholder_pair(value) {
+        return true;
+    }
     // A stand-in is short and one line (a key file's JSON holds `---` and may hold `...`).
     let stand_in = |t: &[u8]| {
         let t = t.trim_ascii();

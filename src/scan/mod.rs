@@ -136,10 +136,10 @@ impl Scanner {
             let secret = finding.secret.as_bytes();
             let label = format == Format::Translations && assignment::translated(secret);
             let lockfile = format == Format::Lockfile;
-            let sentinel = format == Format::Code
-                && rule.assignment == Some(crate::rules::Assignment::Password)
-                && why.syntax != "bare"
-                && assignment::sentinel(why.name.as_bytes(), secret);
+            let quoted = why.syntax != "bare";
+            let sentinel = rule.assignment.is_some_and(|kind| {
+                assignment::sentinel(kind, Some(format), quoted, why.name.as_bytes(), secret)
+            });
             if why.syntax == "bare" && !format.allows_bare() || label || lockfile || sentinel {
                 return false;
             }
@@ -588,10 +588,8 @@ fn check_match(
         // (`--client-secret=ZXhhbXBsZS1hcHAtc2VjcmV0`, `example-app-secret`; a Kubernetes
         // Secret's `ldap_password: cGFzc3dvcmQ=`) or of a user and a stand-in
         // (`Bearer am9objpwYXNzd29yZA==`, `john:password`), as the judge finds for assignments.
-        let stand_in =
-            |s: &[u8]| assignment::base64_of_placeholder(s) || crate::rules::placeholder_pair(s);
         if (rule.generic || rule.tags.iter().any(|t| t == "password"))
-            && stand_in(&data[secret.clone()])
+            && assignment::base64_of_placeholder(&data[secret.clone()])
         {
             return None;
         }
