@@ -69,7 +69,13 @@ fn untemplated(name: &str) -> &str {
 }
 
 fn by_name(name: &str) -> Option<Format> {
-    if name.ends_with(".lock") || name.ends_with("-lock.json") || name.ends_with("-lock.yaml") {
+    // (Cargo's `.cargo-checksum.json` in a vendored crate lists its files' digests, a file
+    // named `passwd` among them.)
+    if name.ends_with(".lock")
+        || name.ends_with("-lock.json")
+        || name.ends_with("-lock.yaml")
+        || name == ".cargo-checksum.json"
+    {
         return Some(Format::Lockfile);
     }
     let config = name.starts_with(".env")
@@ -313,6 +319,11 @@ mod tests {
             ("imports/i18n/data/es-ES.i18n.json", "", Translations),
             ("apps/web/i18n.lock", "", Lockfile),
             ("Cargo.lock", "", Lockfile),
+            (
+                "vendor/redox_users-0.4.0/.cargo-checksum.json",
+                "",
+                Lockfile,
+            ),
             ("dashboard-ui/strings/zh-CN.json", "", Translations),
             ("plugins/password/localization/bs_BA.inc", "", Translations),
             ("public/intl/messages/km-KH.json", "", Translations),
