@@ -67,9 +67,11 @@ fn is_user_password(text: &str) -> bool {
     let text = text
         .strip_suffix('\n')
         .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
-    pair(text).is_some_and(|(user, password)| {
-        !user.trim().is_empty() && !password.trim().is_empty() && !is_placeholder(password)
-    })
+    // (A JWT's header, `{"alg":"HS256",...}`, holds colons too.)
+    !text.starts_with('{')
+        && pair(text).is_some_and(|(user, password)| {
+            !user.trim().is_empty() && !password.trim().is_empty() && !is_placeholder(password)
+        })
 }
 
 /// Passwords that documentation and templates write in place of a real one.
@@ -242,6 +244,7 @@ mod tests {
         assert!(!check("user:undefined"));
         assert!(!check("line\nbreak:Xk9pQ2vL7mZr"));
         assert!(!check("deploy:Xk9pQ2vL7mZr\n\n"));
+        assert!(!check(r#"{"alg":"HS256","typ":"JWT"}"#));
         assert!(!Decodes::BasicAuth.accepts(b"Authentication"));
         assert!(!Decodes::BasicAuth.accepts(&[0xff, 0xfe]));
     }
