@@ -104,7 +104,17 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
     {
         return None;
     }
-    if kind == Assignment::Secret && (signed_nonce(c) || signed_link(c)) {
+    if kind == Assignment::Secret && (signed_nonce(c) || signed_link(c) || test_vector(c)) {
+        return None;
+    }
+    // A name that ends a URL's path in a string, a routing test's `'GET /my/password' =>
+    // 'my#password'`: a route, not a variable. (An annotation's name, `"example.io/token"`,
+    // is no path.)
+    let path = (c.line_before)
+        .rsplit(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\''))
+        .next()
+        .is_some_and(|p| p.starts_with(b"/"));
+    if c.before_name == Some(b'/') && matches!(c.between.first(), Some(b'"' | b'\'')) && path {
         return None;
     }
     // A settings key's path within one string, `m_settings["Password:InitialPassword"]`
@@ -418,6 +428,21 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         && matches!(c.before_name, Some(b'"' | b'<'))
         && uuid(value)
     {
+        return None;
+    }
+    // A GUID in braces, a Windows registry key's or a COM class's (`{6C0507CB-...}`, LSA's
+    // `_SA_{262E99C9-...}`): an id. A PayPal Express Checkout token, `EC-` and 16 or 17
+    // capitals and digits: one payment's, in a gateway's test.
+    let braced_guid = value
+        .strip_suffix(b"}")
+        .and_then(|v| v.len().checked_sub(36).map(|at| (v, at)))
+        .is_some_and(|(v, at)| at > 0 && v[at - 1] == b'{' && uuid(&v[at..]));
+    let checkout = value.strip_prefix(b"EC-").is_some_and(|t| {
+        (16..=17).contains(&t.len())
+            && t.iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
+    if braced_guid || checkout {
         return None;
     }
     let last_word = words(c.name).pop().unwrap_or_default();
@@ -816,6 +841,8 @@ fn search_only_key(c: &Candidate<'_>) -> bool {
         || has(&above, b"appid")
         || has(&before, b"appid:")
         || has(&above, b"indexname:")
+        // Docusaurus' template says so above the key.
+        || above.starts_with(b"//") && has(&above, b"public api key")
 }
 
 /// Whether `before` (a line up to a name) opens an object there: `{`, `{"`, `{ '`.
@@ -868,6 +895,44 @@ fn signed_nonce(c: &Candidate<'_>) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case(b"signature"))
         && above.trim_ascii_end().ends_with(b"{");
     timestamp || signature
+}
+
+/// A `key` in hex beside the other fields of a cryptographic test vector (`KEY = 02ad...`
+/// above `NONCE = ...`, `Key = ...` below `Digest = SHA256`, as BoringSSL's and NIST's test
+/// files and the tests written from them hold them): a published input, not a secret. (An
+/// `iv` or a `salt` beside a key can be an application's own.)
+fn test_vector(c: &Candidate<'_>) -> bool {
+    #[rustfmt::skip]
+    const FIELDS: &[&str] = &[
+        "nonce", "in", "input", "ad", "aad", "ct", "pt", "tag", "mac", "msg", "count", "digest",
+        "output", "sig", "sample", "mask", "ctr", "counter", "result", "hmac", "plaintext",
+        "ciphertext", "plain_text", "cipher_text", "expected", "sequence_number",
+    ];
+    let field = |line: &[u8]| {
+        // (Also in a comment, a vector left out: `# Digest = SHA256`.)
+        let line = line.trim_ascii_start();
+        let line = line.strip_prefix(b"#").unwrap_or(line).trim_ascii_start();
+        let line = line.strip_prefix(b"let ").unwrap_or(line);
+        let len = line
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic() || **b == b'_')
+            .count();
+        let rest = line[len..].trim_ascii_start();
+        let name = line[..len].to_ascii_lowercase();
+        FIELDS.iter().any(|f| f.as_bytes() == name.as_slice())
+            && matches!(rest.first(), Some(b'=' | b':'))
+    };
+    // The first field of a struct that says what it is, `TestVector {`.
+    let vector = |line: &[u8]| {
+        let line = line.trim_ascii_end();
+        line.ends_with(b"{")
+            && memchr::memmem::find(&line.to_ascii_lowercase(), b"vector").is_some()
+    };
+    let value = c.value.strip_suffix(b"\"").unwrap_or(c.value);
+    c.name.eq_ignore_ascii_case(b"key")
+        && value.len() >= 16
+        && value.iter().all(u8::is_ascii_hexdigit)
+        && (field(c.line_above) || field(c.line_below) || vector(c.line_above))
 }
 
 /// Whether a name that `between` closes at a quote (`password"`, `password:"`) ends a
@@ -1298,6 +1363,9 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     "manager",
     // An analytics id that pages carry (MediaWiki's `wgTrackingToken`).
     "tracking",
+    // A media item's token (Deezer's `TRACK_TOKEN`, which streams one song until it
+    // expires), a post's (Tumblr's `reblog_key`), a cache entry's (`schemaMemoKey`).
+    "track", "reblog", "memo",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -1808,7 +1876,13 @@ fn password_like(
     if !quoted && (keyword || prose) || flag {
         return None;
     }
-    if translation(value) || descriptor(value) || names_a_secret(value) {
+    // A glyph's code point in the Private Use Area, as an icon font's map gives it
+    // (`"wifi_password": "EB6B"`).
+    let icon = value.len() == 4
+        && matches!(value[0], b'E' | b'F' | b'e' | b'f')
+        && value.iter().all(u8::is_ascii_hexdigit)
+        && value.iter().any(u8::is_ascii_digit);
+    if icon || translation(value) || descriptor(value) || names_a_secret(value) {
         return None;
     }
     // An HTTP authentication scheme (`password: 'Bearer'`, as a linter's report quotes its
@@ -2810,6 +2884,30 @@ fn placeholder(value: &[u8]) -> bool {
     if lower.starts_with(b"your") && ["pass", "secret", "key", "token"].iter().any(|w| has(w)) {
         return true;
     }
+    // `my_ogone_pswd`, `my_virtual_merchant_pin`: what to put there, named in the reader's
+    // words.
+    let parts: Vec<&[u8]> = lower.split(|&b| b == b'_').collect();
+    let credential = |w: &[u8]| {
+        matches!(
+            w,
+            b"password"
+                | b"passwd"
+                | b"pswd"
+                | b"pwd"
+                | b"pass"
+                | b"pin"
+                | b"secret"
+                | b"key"
+                | b"token"
+        )
+    };
+    if parts.len() >= 3
+        && parts[0] == b"my"
+        && parts.last().is_some_and(|w| credential(w))
+        && lower.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+    {
+        return true;
+    }
     // (`\$VAR`: a shell variable, its `$` escaped in a Groovy or Makefile string.)
     let value = value
         .strip_prefix(b"\\")
@@ -2845,9 +2943,14 @@ fn placeholder(value: &[u8]) -> bool {
     if repeated(value) || sequence(&lower) || escapes(value) || LOREM.contains(&&lower[..]) {
         return true;
     }
-    // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id; and the example UUID of
-    // RFC 4122's Wikipedia article and many API docs.
-    if lower.starts_with(b"123e4567-e89b-12d3-a456-426614174000") {
+    // `00000000-0000-...`, `BBBB222B-B2B2-...`: a stand-in for an id; and the UUIDs that
+    // documentation borrows as examples (the Wikipedia article's, then and now; RFC 4122's).
+    const EXAMPLE_UUIDS: [&str; 3] = [
+        "123e4567-e89b-12d3-a456-426614174000",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
+    ];
+    if EXAMPLE_UUIDS.iter().any(|u| has(u)) {
         return true;
     }
     if uuid(value) {
@@ -4074,6 +4177,21 @@ mod tests {
             )
             .is_some()
         );
+    }
+
+    #[test]
+    fn a_key_among_a_test_vectors_fields_is_a_published_input() {
+        let s = |above, line| check_below(Assignment::Secret, above, line, None);
+        let key = "KEY = 9c2f4e81a07b35d6e1f08c4a7b92d3e5"; // keyscout:allow
+        assert_eq!(s("COUNT = 3", key), None);
+        assert_eq!(s("  let nonce = \"4e6f6e636520666f72207465\";", key), None);
+        assert_eq!(s("# Digest = SHA256", key), None);
+        assert_eq!(s("    TestVector {", key), None);
+        // Beside an IV it may be an application's own key; under another name, or not in
+        // hex, it is not a vector's.
+        assert!(s("IV = 4e6f6e636520666f72207465", key).is_some());
+        assert!(s("COUNT = 3", "API_KEY = 9c2f4e81a07b35d6e1f08c4a7b92d3e5").is_some()); // keyscout:allow
+        assert!(s("COUNT = 3", "KEY = Qm7rZx2pL9wVn4K8sT3yHq7n").is_some()); // keyscout:allow
     }
 
     #[test]
