@@ -108,13 +108,18 @@ pub fn judge(kind: Assignment, c: &Candidate<'_>, confidence: Confidence) -> Opt
         return None;
     }
     // A name that ends a URL's path in a string, a routing test's `'GET /my/password' =>
-    // 'my#password'`: a route, not a variable. (An annotation's name, `"example.io/token"`,
-    // is no path.)
+    // 'my#password'`, or a package's name after its npm scope (a changeset's
+    // `'@keystone-6/auth-password': patch`): a route or a package, not a variable. (An
+    // annotation's name, `"example.io/token"`, is neither.)
     let path = (c.line_before)
         .rsplit(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\''))
         .next()
-        .is_some_and(|p| p.starts_with(b"/"));
+        .is_some_and(|p| p.starts_with(b"/") || p.starts_with(b"@"));
     if c.before_name == Some(b'/') && matches!(c.between.first(), Some(b'"' | b'\'')) && path {
+        return None;
+    }
+    // Laravel's form field for its CSRF token, `_token`, as a request's log records it.
+    if c.name == b"_token" {
         return None;
     }
     // A settings key's path within one string, `m_settings["Password:InitialPassword"]`
@@ -1070,10 +1075,14 @@ fn names_itself(name: &[u8], value: &[u8]) -> bool {
             }
         }
     }
-    // A path to the file that holds it, `passwd: 'etc/passwd'`.
+    // A path to the file that holds it, `passwd: 'etc/passwd'`, or to the controller that
+    // handles it, `:password => "devise/passwords"`.
     let file = value.rsplit(|&b| b == b'/').next().unwrap_or(value);
     let stem = file.split(|&b| b == b'.').next().unwrap_or(file);
-    if file.len() < value.len() && stem.eq_ignore_ascii_case(name) {
+    let singular = stem.strip_suffix(b"s").unwrap_or(stem);
+    if file.len() < value.len()
+        && (stem.eq_ignore_ascii_case(name) || singular.eq_ignore_ascii_case(name))
+    {
         return true;
     }
     let letters = |s: &[u8]| -> Vec<u8> {
@@ -1366,6 +1375,8 @@ const NOT_A_SECRET_KEY: &[&str] = &[
     // A media item's token (Deezer's `TRACK_TOKEN`, which streams one song until it
     // expires), a post's (Tumblr's `reblog_key`), a cache entry's (`schemaMemoKey`).
     "track", "reblog", "memo",
+    // A store's review form (OpenCart's `review_token`), a message's deduplication key.
+    "review", "deduplication",
 ];
 
 /// Words before `password` that make it no password: `new_password` (a form field),
@@ -3259,8 +3270,10 @@ fn encrypted(value: &[u8]) -> bool {
         return true;
     }
     // Harbor's `<enc-v1>...` (also escaped in JSON); a Windows CryptoAPI SIMPLEBLOB in base64
-    // (`AQIAAA`: a session key encrypted under a key-exchange key, as IIS Express stores them).
+    // (`AQIAAA`: a session key encrypted under a key-exchange key, as IIS Express stores them);
+    // an EJSON file's value, `EJ[1:<public key>:<nonce>:<box>]`.
     if value.starts_with(b"<enc-v1>")
+        || value.starts_with(b"EJ[1:")
         || value.starts_with(b"\\u003cenc-v1\\u003e")
         || value.starts_with(b"AQIAAA") && value.len() >= 40
     {

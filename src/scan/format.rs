@@ -172,6 +172,7 @@ fn translation_folder(name: &str) -> bool {
             | "_locales"
             | "lang"
             | "langs"
+            | "language"
             | "languages"
             | "i18n"
             | "l10n"
@@ -306,6 +307,7 @@ mod tests {
             ("roles/web/templates/nginx.conf.j2", "", Config),
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
+            ("admin/language/zh-CN/payment/worldpay.php", "", Translations),
             ("program/localization/ast/labels.inc", "", Translations),
             // Every locale's catalog in one file.
             (
