@@ -2897,24 +2897,13 @@ fn placeholder(value: &[u8]) -> bool {
     }
     // `my_ogone_pswd`, `my_virtual_merchant_pin`: what to put there, named in the reader's
     // words.
-    let parts: Vec<&[u8]> = lower.split(|&b| b == b'_').collect();
-    let credential = |w: &[u8]| {
-        matches!(
-            w,
-            b"password"
-                | b"passwd"
-                | b"pswd"
-                | b"pwd"
-                | b"pass"
-                | b"pin"
-                | b"secret"
-                | b"key"
-                | b"token"
-        )
-    };
-    if parts.len() >= 3
-        && parts[0] == b"my"
-        && parts.last().is_some_and(|w| credential(w))
+    let last = lower.rsplit(|&b| b == b'_').next().unwrap_or_default();
+    let credential = [
+        "password", "passwd", "pswd", "pwd", "pass", "pin", "secret", "key", "token",
+    ];
+    if lower.starts_with(b"my_")
+        && memchr::memchr_iter(b'_', &lower).count() >= 2
+        && credential.iter().any(|w| w.as_bytes() == last)
         && lower.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
     {
         return true;
