@@ -307,7 +307,11 @@ mod tests {
             ("roles/web/templates/nginx.conf.j2", "", Config),
             ("views/users/index.html.erb", "", Other),
             ("lang/de_informal/settings.php", "", Translations),
-            ("admin/language/zh-CN/payment/worldpay.php", "", Translations),
+            (
+                "admin/language/zh-CN/payment/worldpay.php",
+                "",
+                Translations,
+            ),
             ("program/localization/ast/labels.inc", "", Translations),
             // Every locale's catalog in one file.
             (
