@@ -3894,8 +3894,13 @@ mod tests {
             Some("k3J9x!vQ2pZr8LmN4tW7yB1c")                         // keyscout:allow
         );
         assert_eq!(
-            s(r#"api_key = "550e8400-e29b-41d4-a716-446655440000""#).as_deref(), // keyscout:allow
-            Some("550e8400-e29b-41d4-a716-446655440000")                         // keyscout:allow
+            s(r#"api_key = "3f2b8c91-5d4e-4a7f-b6c0-9e1d2a8f7b34""#).as_deref(), // keyscout:allow
+            Some("3f2b8c91-5d4e-4a7f-b6c0-9e1d2a8f7b34")                         // keyscout:allow
+        );
+        // The UUID documentation borrows as an example is a stand-in.
+        assert_eq!(
+            s(r#"api_key = "550e8400-e29b-41d4-a716-446655440000""#),
+            None
         );
         // 128 bits of hex reads less surprising than base62 (6.6 here), but is a key; a
         // counting sequence is not.
