@@ -923,8 +923,9 @@ fn test_vector(c: &Candidate<'_>) -> bool {
             .take_while(|b| b.is_ascii_alphabetic() || **b == b'_')
             .count();
         let rest = line[len..].trim_ascii_start();
-        let name = line[..len].to_ascii_lowercase();
-        FIELDS.iter().any(|f| f.as_bytes() == name.as_slice())
+        FIELDS
+            .iter()
+            .any(|f| f.as_bytes().eq_ignore_ascii_case(&line[..len]))
             && matches!(rest.first(), Some(b'=' | b':'))
     };
     // The first field of a struct that says what it is, `TestVector {`.
@@ -1887,13 +1888,7 @@ fn password_like(
     if !quoted && (keyword || prose) || flag {
         return None;
     }
-    // A glyph's code point in the Private Use Area, as an icon font's map gives it
-    // (`"wifi_password": "EB6B"`).
-    let icon = value.len() == 4
-        && matches!(value[0], b'E' | b'F' | b'e' | b'f')
-        && value.iter().all(u8::is_ascii_hexdigit)
-        && value.iter().any(u8::is_ascii_digit);
-    if icon || translation(value) || descriptor(value) || names_a_secret(value) {
+    if translation(value) || descriptor(value) || names_a_secret(value) {
         return None;
     }
     // An HTTP authentication scheme (`password: 'Bearer'`, as a linter's report quotes its
@@ -2279,10 +2274,12 @@ pub fn sentinel(
 
 /// An HTML attribute written out, `autocomplete="current-password"`: markup.
 fn html_attribute(value: &[u8]) -> bool {
-    const NAMES: &str = "autocomplete type name id class for placeholder";
+    #[rustfmt::skip]
+    const NAMES: &[&[u8]] = &[
+        b"autocomplete", b"type", b"name", b"id", b"class", b"for", b"placeholder",
+    ];
     value.iter().position(|&b| b == b'=').is_some_and(|eq| {
-        NAMES.split(' ').any(|n| n.as_bytes() == &value[..eq])
-            && matches!(value.get(eq + 1), Some(b'"' | b'\''))
+        NAMES.contains(&&value[..eq]) && matches!(value.get(eq + 1), Some(b'"' | b'\''))
     })
 }
 
@@ -2308,11 +2305,17 @@ fn printf_conversions(value: &[u8]) -> bool {
     any && rest.iter().all(|b| b.is_ascii_punctuation())
 }
 
-/// An icon font's code point as CSS writes it, `\e033` (`'\\e033'` in a string literal): an
+/// An icon font's code point as CSS writes it, `\e033` (`'\\e033'` in a string literal), or
+/// bare in a font's name map, one in the Private Use Area (`"wifi_password": "EB6B"`): an
 /// icon set's map from names (`password`, `key`) to glyphs.
 fn glyph(value: &[u8]) -> bool {
     let hex = value.strip_prefix(b"\\\\").or(value.strip_prefix(b"\\"));
-    hex.is_some_and(|h| (4..=6).contains(&h.len()) && h.iter().all(u8::is_ascii_hexdigit))
+    let private_use = value.len() == 4
+        && matches!(value[0], b'E' | b'F' | b'e' | b'f')
+        && value.iter().all(u8::is_ascii_hexdigit)
+        && value.iter().any(u8::is_ascii_digit);
+    private_use
+        || hex.is_some_and(|h| (4..=6).contains(&h.len()) && h.iter().all(u8::is_ascii_hexdigit))
 }
 
 /// The text of `value` with its `\uXXXX` escapes decoded, when it holds one.
